@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace VideoGen;
+
+/// <summary>
+/// Turns a vendor's error response into the matching <see cref="VideoGenException"/>. The vendors'
+/// error bodies differ (<c>{"error": "..."}</c>, <c>{"error": {"message", "code"}}</c>,
+/// <c>{"message", "statusCode"}</c>, <c>{"detail": ...}</c>), so the reader is tolerant: it takes the
+/// first field that fits and never fails on a body it does not understand.
+/// </summary>
+internal static class VendorErrorMapper
+{
+    private static readonly string[] RequestIdHeaders = ["x-request-id", "request-id", "x-correlation-id", "cf-ray"];
+
+    /// <summary>Reads the error response and builds the exception (it does not throw it).</summary>
+    public static async Task<VideoGenException> CreateAsync(string vendor, HttpResponseMessage response, string? apiKey, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            body = string.Empty;
+        }
+
+        return Create(vendor, response.StatusCode, body, response.Headers, apiKey);
+    }
+
+    /// <summary>Builds the exception from a status, body and headers.</summary>
+    public static VideoGenException Create(string vendor, HttpStatusCode status, string? body, HttpResponseHeaders? headers, string? apiKey)
+    {
+        var (vendorMessage, code, bodyRequestId) = Read(body);
+        var requestId = bodyRequestId ?? FirstHeader(headers, RequestIdHeaders);
+        var retryAfter = RetryAfter(headers);
+        var words = vendorMessage is null ? string.Empty : $": {Excerpt.Redact(vendorMessage, apiKey)}";
+        var codePart = code is null ? string.Empty : $" [{Excerpt.Redact(code, apiKey)}]";
+        var idPart = requestId is null ? string.Empty : $" (request id {requestId})";
+        var prefix = $"{vendor} answered HTTP {(int)status} {ReasonPhrase(status)}{codePart}{words}{idPart}";
+
+        VideoGenException exception = status switch
+        {
+            HttpStatusCode.Unauthorized => new VideoGenAuthenticationException(
+                $"{prefix}. Check the API key configured for {vendor}.", vendor),
+            HttpStatusCode.PaymentRequired => new InsufficientCreditsException(
+                $"{prefix}. The account has too few credits for this request; nothing was generated.", vendor),
+            HttpStatusCode.TooManyRequests => new RateLimitedException(
+                $"{prefix}.{(retryAfter is { } r ? $" Retry after {r.TotalSeconds:0.###} s." : string.Empty)}", vendor, retryAfter),
+            HttpStatusCode.ServiceUnavailable => new ServiceUnavailableException(
+                $"{prefix}.{(retryAfter is { } r ? $" Retry after {r.TotalSeconds:0.###} s." : string.Empty)}", vendor, retryAfter),
+            _ => new VideoGenException($"{prefix}.", vendor, status),
+        };
+
+        exception.ErrorCode = code is null ? null : Excerpt.Redact(code, apiKey);
+        exception.RequestId = requestId;
+        exception.ResponseExcerpt = Excerpt.Of(body, apiKey);
+        return exception;
+    }
+
+    private static (string? Message, string? Code, string? RequestId) Read(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return (null, null, null);
+        }
+
+        JToken token;
+        try
+        {
+            token = JToken.Parse(body);
+        }
+        catch (JsonException)
+        {
+            // Not JSON (an HTML error page, plain text): the first line is the vendor's words.
+            var firstLine = body.Trim().Split('\n')[0].Trim();
+            return (firstLine.Length > 200 ? firstLine[..200] + "…" : firstLine, null, null);
+        }
+
+        if (token is not JObject obj)
+        {
+            return (null, null, null);
+        }
+
+        string? message = null;
+        string? code = null;
+        var error = obj["error"];
+        if (error is JObject errorObject)
+        {
+            message = Text(errorObject["message"]) ?? Text(errorObject["detail"]);
+            code = Text(errorObject["code"]) ?? Text(errorObject["type"]);
+        }
+        else if (error is JValue)
+        {
+            // {"error": "Validation error", "message": "..."}: the short name is the code.
+            var errorText = Text(error);
+            var detail = Text(obj["message"]) ?? Text(obj["detail"]);
+            (message, code) = detail is null ? (errorText, null) : (detail, errorText);
+        }
+
+        message ??= Text(obj["message"]) ?? Text(obj["detail"]) ?? Text(obj["error_message"]);
+        code ??= Text(obj["code"]) ?? Text(obj["error_code"]);
+        var requestId = Text(obj["request_id"]) ?? Text(obj["requestId"]);
+        return (message, code, requestId);
+    }
+
+    private static string? Text(JToken? token) => token switch
+    {
+        null => null,
+        JValue { Type: JTokenType.String or JTokenType.Integer } value => value.ToString(),
+        JArray array when array.Count > 0 => Text(array[0]["msg"]) ?? Text(array[0]),
+        _ => null,
+    };
+
+    private static string? FirstHeader(HttpResponseHeaders? headers, IEnumerable<string> names)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        foreach (var name in names)
+        {
+            if (headers.TryGetValues(name, out var values))
+            {
+                return values.FirstOrDefault();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Retry-After as seconds or an HTTP date, relative to now; null when absent or unreadable.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseHeaders? headers, TimeProvider? clock = null)
+    {
+        var value = headers?.RetryAfter;
+        if (value?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (value?.Date is { } date)
+        {
+            var wait = date - (clock ?? TimeProvider.System).GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static string ReasonPhrase(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.PaymentRequired => "Payment Required",
+        HttpStatusCode.TooManyRequests => "Too Many Requests",
+        _ => System.Text.RegularExpressions.Regex.Replace(status.ToString(), "(?<=[a-z])(?=[A-Z])", " "),
+    };
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace VideoGen.Http;
+
+// CUSTOM: nswag.json names this type as configurationClass; every generated client takes one in
+// its constructor and hands it to VendorClientBase.
+
+/// <summary>
+/// What a generated vendor client needs besides its <see cref="HttpClient"/>: who the vendor is,
+/// the API key and, optionally, a base URL that replaces the spec's server (a local sandbox, a proxy).
+/// </summary>
+[DebuggerDisplay("{Vendor,nq} {BaseUrl}")]
+public sealed class VendorClientConfiguration
+{
+    /// <summary>Creates a configuration for <paramref name="vendor"/>.</summary>
+    /// <param name="vendor">The vendor's display name, used in errors and telemetry (for example <c>Elumenta</c>).</param>
+    /// <exception cref="ArgumentException"><paramref name="vendor"/> is empty.</exception>
+    public VendorClientConfiguration(string vendor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(vendor);
+        Vendor = vendor;
+    }
+
+    /// <summary>The vendor's display name.</summary>
+    public string Vendor { get; }
+
+    /// <summary>The API key sent as <c>Authorization: Bearer</c>. Never logged, never put in a message.</summary>
+    /// <value>No key: requests go out without an Authorization header.</value>
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public string? ApiKey { get; init; }
+
+    /// <summary>A base URL that replaces the spec's first server, for example a local sandbox.</summary>
+    /// <value>The spec's server.</value>
+    public Uri? BaseUrl { get; init; }
+
+    /// <summary>The User-Agent product token sent with every request.</summary>
+    /// <value><c>VideoGen/&lt;version&gt;</c>.</value>
+    public string UserAgent { get; init; } = DefaultUserAgent;
+
+    /// <summary>The default User-Agent.</summary>
+    public static readonly string DefaultUserAgent =
+        "VideoGen/" + (typeof(VendorClientConfiguration).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>Never shows the key.</summary>
+    /// <returns>The vendor and base URL.</returns>
+    public override string ToString() => $"{Vendor} {BaseUrl}".TrimEnd();
+}

@@ -1,0 +1,22 @@
+namespace VideoGen.Pricing;
+
+/// <summary>What a request will cost, estimated before it is sent, in the vendor's unit.</summary>
+/// <param name="VendorId">The vendor.</param>
+/// <param name="ModelId">The model.</param>
+/// <param name="Min">The lowest plausible cost, or <see langword="null"/> when the vendor documents no price.</param>
+/// <param name="Max">The highest plausible cost (the worst case), or <see langword="null"/> when unknown.</param>
+/// <param name="Unit">The unit (for example <c>Elumenta tokens</c>).</param>
+/// <param name="Reason">Why the estimate is exact, a range, or unknown, citing the source.</param>
+public sealed record PriceEstimate(string VendorId, string ModelId, decimal? Min, decimal? Max, string Unit, string Reason)
+{
+    /// <summary>Whether the vendor documents a price for this request.</summary>
+    public bool IsKnown => Min is not null && Max is not null;
+
+    /// <summary>Whether the price is one exact figure.</summary>
+    public bool IsExact => IsKnown && Min == Max;
+
+    /// <summary>The estimate as text: <c>26 Elumenta tokens</c>, <c>26–94 Elumenta tokens</c> or <c>unknown</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        !IsKnown ? $"unknown ({Reason})" : IsExact ? $"{Min:0.##} {Unit}" : $"{Min:0.##}–{Max:0.##} {Unit}";
+}

@@ -1,0 +1,114 @@
+using Newtonsoft.Json.Linq;
+using VideoGen.ContractTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace VideoGen.ContractTests;
+
+/// <summary>
+/// The committed clients in generated/ are exactly what the build makes from specs/ + nswag.json +
+/// build/templates, and the build only runs the generator when one of those changed.
+/// </summary>
+public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("videogen-gen-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Fact]
+    public async Task RegenerateFromScratch_EveryClient_IsByteIdenticalToCommitted()
+    {
+        var fresh = Path.Combine(_temp, "generated");
+        var result = await GenerateAsync(fresh, force: true);
+        result.ExitCode.ShouldBe(0, result.All);
+
+        var committed = Directory.GetFiles(Repo.Path("generated"), "*.g.cs").Select(Path.GetFileName).Order().ToList();
+        var regenerated = Directory.GetFiles(fresh, "*.g.cs").Select(Path.GetFileName).Order().ToList();
+        regenerated.ShouldBe(committed, "generated/ should hold exactly one client per spec");
+        regenerated.Count.ShouldBe(Repo.SpecNames.Count());
+
+        foreach (var file in committed)
+        {
+            var expected = await File.ReadAllBytesAsync(Repo.Path("generated", file!));
+            var actual = await File.ReadAllBytesAsync(Path.Combine(fresh, file!));
+            actual.SequenceEqual(expected).ShouldBeTrue(
+                $"generated/{file} differs from a fresh generation: it was edited by hand or not regenerated after a change. Build locally and commit generated/.");
+        }
+    }
+
+    [Fact]
+    public async Task Build_NothingChanged_LaunchesNoGenerator()
+    {
+        var copy = CopyCommittedClients();
+        var before = Directory.GetFiles(copy).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+        var result = await GenerateAsync(copy, force: false);
+
+        result.ExitCode.ShouldBe(0, result.All);
+        result.StandardOutput.ShouldNotContain("VideoGen: generating");
+        result.StandardOutput.ShouldNotContain("NSwag command line tool");
+        foreach (var (file, time) in before)
+        {
+            File.GetLastWriteTimeUtc(file).ShouldBe(time, $"{file} was rewritten by a no-op build");
+        }
+    }
+
+    [Fact]
+    public async Task Build_SpecFieldChanged_RegeneratesOnlyThatClientWithTheChange()
+    {
+        var copy = CopyCommittedClients();
+        var specs = Path.Combine(_temp, "specs");
+        Directory.CreateDirectory(specs);
+        foreach (var file in Directory.GetFiles(Repo.SpecsDir, "*.yaml"))
+        {
+            File.Copy(file, Path.Combine(specs, Path.GetFileName(file)));
+        }
+
+        // Add a field to the Elumenta request body schema: the client must gain a property for it.
+        // JSON is YAML, so the changed spec is written back as JSON under the same name.
+        var spec = SpecDocument.Load("elumenta.yaml");
+        var document = (JObject)spec.Json.DeepClone();
+        var body = spec.Operations().Single(o => o.Method == "post").Operation["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        var schemaName = ((string)body["$ref"]!).Split('/').Last();
+        ((JObject)document["components"]!["schemas"]![schemaName]!["properties"]!)["seed_value"] =
+            new JObject { ["type"] = "integer", ["x-source"] = "test" };
+        await File.WriteAllTextAsync(Path.Combine(specs, "elumenta.yaml"), document.ToString());
+
+        var result = await GenerateAsync(copy, force: false, specs);
+
+        result.ExitCode.ShouldBe(0, result.All);
+        output.WriteLine(result.StandardOutput);
+        result.StandardOutput.ShouldContain("VideoGen: generating Elumenta client");
+        result.StandardOutput.ShouldNotContain("VideoGen: generating Oxen client");
+        var client = await File.ReadAllTextAsync(Path.Combine(copy, "ElumentaClient.g.cs"));
+        client.ShouldContain("public int? SeedValue { get; set; }");
+        client.ShouldContain("[Newtonsoft.Json.JsonProperty(\"seed_value\"");
+    }
+
+    private string CopyCommittedClients()
+    {
+        var copy = Path.Combine(_temp, "committed");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(Repo.Path("generated"), "*.g.cs"))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
+    private async Task<ProcessRunner.Result> GenerateAsync(string generatedDir, bool force, string? specsDir = null)
+    {
+        string[] arguments =
+        [
+            "msbuild", Repo.Path("build", "Generate.proj"), "-nologo", "-v:n", "-nodeReuse:false",
+            $"-p:VideoGenGeneratedDir={generatedDir}/",
+            $"-p:BaseIntermediateOutputPath={Path.Combine(_temp, "obj")}/",
+            $"-p:VideoGenForceGenerate={force.ToString().ToLowerInvariant()}",
+            "-p:VideoGenFailOnStale=false",
+            .. specsDir is null ? Array.Empty<string>() : [$"-p:VideoGenSpecsDir={specsDir}/"],
+        ];
+        var result = await ProcessRunner.RunAsync("dotnet", arguments, Repo.Root, TimeSpan.FromMinutes(5));
+        output.WriteLine(result.All.Length > 4000 ? result.All[^4000..] : result.All);
+        return result;
+    }
+}

@@ -1,0 +1,132 @@
+using VideoGen.ContractTests.Infrastructure;
+
+namespace VideoGen.ContractTests;
+
+/// <summary>
+/// For each spec, a Prism mock server receives a call from the generated client for every operation:
+/// Prism's request validation must pass, and the client must read Prism's (spec-example) responses.
+/// </summary>
+public sealed class PrismContractTests
+{
+    [Fact]
+    public async Task ElumentaClient_EveryOperation_PassesPrismValidation()
+    {
+        await using var session = await PrismSession.StartAsync("elumenta.yaml");
+        var client = new Elumenta.ElumentaClient(session.Configuration("Elumenta"), session.Http);
+
+        var created = await client.CreateGenerationAsync(new Elumenta.GenerateRequest
+        {
+            Model = Elumenta.VideoModel.KlingV21,
+            Prompt = "A time-lapse of a blooming flower, macro photography, soft natural light",
+            Duration = Elumenta.VideoDuration.FiveSeconds,
+            AspectRatio = Elumenta.AspectRatio.Landscape16x9,
+            NegativePrompt = "blur",
+        });
+        created.Id.ShouldBeGreaterThan(0);
+        created.Status.ShouldNotBeNullOrEmpty();
+
+        var imageToVideo = await client.CreateGenerationAsync(new Elumenta.GenerateRequest
+        {
+            Model = Elumenta.VideoModel.LumaRay2,
+            Prompt = "The character slowly turns their head and smiles",
+            ImageUrl = new Uri("https://example.com/portrait.jpg"),
+        });
+        imageToVideo.Id.ShouldBeGreaterThan(0);
+
+        var fetched = await client.GetGenerationAsync(created.Id);
+        fetched.Id.ShouldBeGreaterThan(0);
+        fetched.Status.ShouldNotBeNullOrEmpty();
+
+        session.ShouldHaveCoveredEveryOperationWithoutViolations();
+    }
+
+    [Fact]
+    public async Task GatewayClient_EveryOperation_PassesPrismValidation()
+    {
+        await using var session = await PrismSession.StartAsync("gateway.yaml");
+        var client = new Gateway.GatewayClient(session.Configuration("Gateway"), session.Http);
+
+        var accepted = await client.CreateVideoAsync(new Gateway.CreateVideoRequest
+        {
+            Model = Gateway.VideoModel.Kling21,
+            Prompt = "A drone flyover of a futuristic city at night",
+            WebhookUrl = new Uri("https://hooks.example.com/videogen"),
+            WebhookEvents = [Gateway.WebhookEvent.Progress, Gateway.WebhookEvent.Completed, Gateway.WebhookEvent.Failed],
+            Parameters = new Gateway.ModelParameters { ["duration"] = 5 },
+        });
+        accepted.JobId.ShouldNotBeNullOrEmpty();
+        accepted.Status.ShouldNotBeNullOrEmpty();
+
+        var job = await client.GetJobAsync(accepted.JobId);
+        job.JobId.ShouldNotBeNullOrEmpty();
+
+        session.ShouldHaveCoveredEveryOperationWithoutViolations();
+    }
+
+    [Fact]
+    public async Task AimlApiClient_EveryOperation_PassesPrismValidation()
+    {
+        await using var session = await PrismSession.StartAsync("aimlapi.yaml");
+        var client = new AimlApi.AimlApiClient(session.Configuration("AIML API"), session.Http);
+
+        var created = await client.CreateGenerationAsync(new AimlApi.CreateGenerationRequest
+        {
+            Prompt = "Flying jellyfish",
+            AspectRatio = AimlApi.AspectRatio.Landscape16x9,
+            Loop = false,
+        });
+        created.Id.ShouldNotBe(Guid.Empty);
+
+        var extended = await client.CreateGenerationAsync(new AimlApi.CreateGenerationRequest
+        {
+            Prompt = "Flying jellyfish",
+            AspectRatio = AimlApi.AspectRatio.Landscape16x9,
+            Keyframes = new AimlApi.Keyframes
+            {
+                Frame0 = new AimlApi.Keyframe { Type = AimlApi.KeyframeType.Generation, Id = created.Id },
+                Frame1 = new AimlApi.Keyframe { Type = AimlApi.KeyframeType.Image, Url = new Uri("https://example.com/image1.png") },
+            },
+        });
+        extended.Id.ShouldNotBe(Guid.Empty);
+
+        var waited = await client.GetGenerationAsync(created.Id, AimlApi.GenerationWaitState.Dreaming);
+        waited.State.ShouldNotBeNullOrEmpty();
+
+        var batch = await client.GetGenerationsAsync([created.Id, extended.Id], AimlApi.GenerationWaitState.Completed);
+        batch.Generations.ShouldNotBeEmpty();
+
+        session.ShouldHaveCoveredEveryOperationWithoutViolations();
+    }
+
+    [Fact]
+    public async Task OxenClient_EveryOperation_PassesPrismValidation()
+    {
+        await using var session = await PrismSession.StartAsync("oxen.yaml");
+        var client = new Oxen.OxenClient(session.Configuration("Oxen.ai"), session.Http);
+
+        var video = await client.GenerateVideoAsync(new Oxen.GenerateVideoRequest
+        {
+            Model = "kling-video-v2-6-pro-text-to-video",
+            Prompt = "A red balloon floating upward through blue sky",
+            Duration = 5,
+        });
+        video.Videos.ShouldNotBeEmpty();
+
+        var queued = await client.EnqueueGenerationAsync(new Oxen.EnqueueGenerationRequest
+        {
+            Model = "kling-video-v2-6-pro-text-to-video",
+            Prompt = "A sunset timelapse over the ocean",
+            Duration = 5,
+        });
+        queued.Generations.ShouldNotBeEmpty();
+        var generationId = queued.Generations.First().GenerationId;
+
+        var generation = await client.GetQueuedGenerationAsync(generationId);
+        generation.Status.ShouldNotBeNullOrEmpty();
+
+        var list = await client.ListQueuedGenerationsAsync(model: "kling-video-v2-6-pro-text-to-video");
+        list.Generations.ShouldNotBeNull();
+
+        session.ShouldHaveCoveredEveryOperationWithoutViolations();
+    }
+}
