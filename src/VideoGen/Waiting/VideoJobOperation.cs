@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+
+namespace VideoGen.Waiting;
+
+/// <summary>
+/// A handle on one video job: read its status, wait for it to finish, watch its updates. It holds
+/// only the generator and the job id, so it can be re-created from the id after a restart
+/// (<see cref="VideoJobOperationExtensions.GetOperation"/>).
+/// </summary>
+public sealed class VideoJobOperation
+{
+    private readonly IVideoGenerator _generator;
+
+    /// <summary>Creates a handle for the job with <paramref name="jobId"/>.</summary>
+    /// <param name="generator">The generator of the job's vendor.</param>
+    /// <param name="jobId">The vendor's job id.</param>
+    /// <exception cref="ArgumentException"><paramref name="jobId"/> is empty.</exception>
+    public VideoJobOperation(IVideoGenerator generator, string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        _generator = generator;
+        Id = jobId;
+    }
+
+    /// <summary>Creates a handle for a job just submitted (or read).</summary>
+    /// <param name="generator">The generator of the job's vendor.</param>
+    /// <param name="job">The job.</param>
+    public VideoJobOperation(IVideoGenerator generator, VideoJob job)
+        : this(generator, (job ?? throw new ArgumentNullException(nameof(job))).Id)
+    {
+        LastKnown = job;
+    }
+
+    /// <summary>The vendor's job id.</summary>
+    public string Id { get; }
+
+    /// <summary>The job as last read, or <see langword="null"/> when it has not been read yet.</summary>
+    public VideoJob? LastKnown { get; private set; }
+
+    /// <summary>Whether the job reached a final state when last read.</summary>
+    public bool HasCompleted => LastKnown?.HasCompleted == true;
+
+    /// <summary>Reads the job's current state once.</summary>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The job.</returns>
+    /// <exception cref="VideoGenException">The vendor refused or failed the request.</exception>
+    public async Task<VideoJob> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    {
+        LastKnown = await _generator.GetJobAsync(Id, cancellationToken).ConfigureAwait(false);
+        return LastKnown;
+    }
+
+    /// <summary>Waits until the job finishes and returns it; a failed, cancelled or expired job throws.</summary>
+    /// <param name="options">How to wait; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives every update (status, progress, elapsed, polls).</param>
+    /// <param name="cancellationToken">A token to stop waiting (the job goes on at the vendor).</param>
+    /// <returns>The succeeded job.</returns>
+    /// <exception cref="JobFailedException">The job failed, was cancelled or expired; the vendor's reason is in the message.</exception>
+    /// <exception cref="JobTimeoutException">The job did not finish within <see cref="WaitOptions.Timeout"/>; it carries the job id.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<VideoJob> WaitForCompletionAsync(WaitOptions? options = null, IProgress<JobUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in WatchAsync(options, cancellationToken).ConfigureAwait(false))
+        {
+            progress?.Report(update);
+        }
+
+        var job = LastKnown!;
+        return job.Status == VideoJobStatus.Succeeded ? job : throw new JobFailedException(job);
+    }
+
+    /// <summary>Streams the job's updates until it reaches a final state (the last update is that state).</summary>
+    /// <param name="options">How to wait; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">A token to stop watching.</param>
+    /// <returns>Every update, one per status request.</returns>
+    /// <exception cref="JobTimeoutException">The job did not finish within <see cref="WaitOptions.Timeout"/>; it carries the job id.</exception>
+    public async IAsyncEnumerable<JobUpdate> WatchAsync(WaitOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        options ??= new WaitOptions();
+        options.Validate();
+        var clock = options.TimeProvider;
+        var started = clock.GetTimestamp();
+        TimeSpan Elapsed() => clock.GetElapsedTime(started);
+
+        // A job resumed after a while is further into its processing window than this wait is.
+        var sinceCreated = LastKnown?.CreatedAt is { } created ? clock.GetUtcNow() - created : TimeSpan.Zero;
+        var alreadyRunning = sinceCreated > TimeSpan.Zero ? sinceCreated : TimeSpan.Zero;
+
+        if (LastKnown is { HasCompleted: true } done)
+        {
+            yield return new JobUpdate(done, TimeSpan.Zero, 0);
+            yield break;
+        }
+
+        var longPoller = options.UseLongPoll ? _generator.GetService(typeof(ILongPollingJobReader)) as ILongPollingJobReader : null;
+        var schedule = new PollSchedule(PollSchedule.WindowFor(LastKnown?.Vendor, LastKnown?.Model), options);
+        var polls = 0;
+        TimeSpan? serverHint = null;
+        while (true)
+        {
+            var elapsed = Elapsed();
+            if (elapsed >= options.Timeout)
+            {
+                throw new JobTimeoutException(LastKnown?.Vendor, Id, elapsed, LastKnown);
+            }
+
+            var delay = longPoller is null || serverHint is not null
+                ? serverHint ?? schedule.NextDelay(elapsed + alreadyRunning)
+                : TimeSpan.Zero;
+            delay = Min(delay, options.Timeout - elapsed);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+            }
+
+            serverHint = null;
+            var requestStarted = Elapsed();
+            VideoJob job;
+            try
+            {
+                job = longPoller is null
+                    ? await _generator.GetJobAsync(Id, cancellationToken).ConfigureAwait(false)
+                    : await longPoller.WaitForCompletionOnServerAsync(Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RateLimitedException e)
+            {
+                // The vendor's hint wins over the schedule.
+                serverHint = e.RetryAfter ?? options.PollInterval;
+                continue;
+            }
+            catch (ServiceUnavailableException e)
+            {
+                serverHint = e.RetryAfter ?? options.PollInterval;
+                continue;
+            }
+
+            polls++;
+            LastKnown = job;
+            yield return new JobUpdate(job, Elapsed(), polls);
+            if (job.HasCompleted)
+            {
+                yield break;
+            }
+
+            if (longPoller is not null && Elapsed() - requestStarted < options.PollInterval)
+            {
+                // A server wait that came back at once (and not done) must not turn into a tight loop.
+                serverHint = options.PollInterval - (Elapsed() - requestStarted);
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
+
+/// <summary>Starts and resumes <see cref="VideoJobOperation"/>s.</summary>
+public static class VideoJobOperationExtensions
+{
+    /// <summary>Submits a request and returns a handle to wait on.</summary>
+    /// <param name="generator">The generator.</param>
+    /// <param name="request">What to generate.</param>
+    /// <param name="options">Per-call options.</param>
+    /// <param name="cancellationToken">A token to cancel the submission.</param>
+    /// <returns>The handle of the submitted job.</returns>
+    public static async Task<VideoJobOperation> StartGenerationAsync(this IVideoGenerator generator, VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        var job = await generator.SubmitAsync(request, options, cancellationToken).ConfigureAwait(false);
+        return new VideoJobOperation(generator, job);
+    }
+
+    /// <summary>Re-creates the handle of an earlier job from its id (for example after a restart).</summary>
+    /// <param name="generator">The generator of the job's vendor.</param>
+    /// <param name="jobId">The vendor's job id.</param>
+    /// <returns>The handle; nothing is read until you ask.</returns>
+    public static VideoJobOperation GetOperation(this IVideoGenerator generator, string jobId) => new(generator, jobId);
+}

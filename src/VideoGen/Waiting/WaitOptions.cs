@@ -1,0 +1,95 @@
+namespace VideoGen.Waiting;
+
+/// <summary>How <see cref="VideoJobOperation.WaitForCompletionAsync"/> waits for a job.</summary>
+/// <remarks>
+/// The schedule follows the model's expected processing time from the catalog: no poll before the
+/// earliest plausible finish, polls every <see cref="PollInterval"/> through the likely window, then
+/// exponential backoff by <see cref="BackoffFactor"/> with jitter up to <see cref="MaxPollInterval"/>.
+/// A vendor's Retry-After wins over the schedule. Vendors with a server-side wait (AIML's
+/// wait-for-state GET) are long-polled instead, one request per server wait.
+/// </remarks>
+public sealed class WaitOptions
+{
+    /// <summary>The default overall timeout: 15 minutes.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>The default interval inside the model's likely window: 2 seconds.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The default cap of the backoff after the likely window: 30 seconds.</summary>
+    public static readonly TimeSpan DefaultMaxPollInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The default growth of the interval per poll after the likely window: 1.5.</summary>
+    public const double DefaultBackoffFactor = 1.5;
+
+    /// <summary>The default jitter: ±10% of each backoff delay.</summary>
+    public const double DefaultJitter = 0.1;
+
+    /// <summary>How long to wait in all before giving up with <see cref="JobTimeoutException"/> (which carries the job id).</summary>
+    /// <value><see cref="DefaultTimeout"/>.</value>
+    public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>The interval between polls inside the model's likely processing window.</summary>
+    /// <value><see cref="DefaultPollInterval"/>.</value>
+    public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
+
+    /// <summary>The longest interval between polls.</summary>
+    /// <value><see cref="DefaultMaxPollInterval"/>.</value>
+    public TimeSpan MaxPollInterval { get; set; } = DefaultMaxPollInterval;
+
+    /// <summary>How much the interval grows per poll once the likely window has passed.</summary>
+    /// <value><see cref="DefaultBackoffFactor"/>.</value>
+    public double BackoffFactor { get; set; } = DefaultBackoffFactor;
+
+    /// <summary>The random spread of backoff delays, as a fraction (0 to 1), so many clients do not poll in step.</summary>
+    /// <value><see cref="DefaultJitter"/>.</value>
+    public double Jitter { get; set; } = DefaultJitter;
+
+    /// <summary>Whether to use the vendor's server-side wait (long poll) where it has one.</summary>
+    /// <value><see langword="true"/>.</value>
+    public bool UseLongPoll { get; set; } = true;
+
+    /// <summary>The clock every delay goes through.</summary>
+    /// <value><see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The source of jitter; set a seeded one for repeatable schedules.</summary>
+    /// <value><see cref="Random.Shared"/>.</value>
+    public Random Random { get; set; } = Random.Shared;
+
+    /// <summary>Checks the options once, where they enter; lists every problem.</summary>
+    /// <exception cref="ArgumentException">One or more options are out of range.</exception>
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"Timeout must be positive (was {Timeout})");
+        }
+
+        if (PollInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"PollInterval must be positive (was {PollInterval})");
+        }
+
+        if (MaxPollInterval < PollInterval)
+        {
+            problems.Add($"MaxPollInterval ({MaxPollInterval}) must be at least PollInterval ({PollInterval})");
+        }
+
+        if (BackoffFactor < 1)
+        {
+            problems.Add($"BackoffFactor must be at least 1 (was {BackoffFactor})");
+        }
+
+        if (Jitter is < 0 or > 1)
+        {
+            problems.Add($"Jitter must be between 0 and 1 (was {Jitter})");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid WaitOptions: " + string.Join("; ", problems) + ".");
+        }
+    }
+}
