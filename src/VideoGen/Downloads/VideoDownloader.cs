@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace VideoGen.Downloads;
+
+/// <summary>
+/// Downloads a finished video to a file safely: streamed with constant memory, written atomically
+/// (a temporary file renamed at the end), resumed with a Range request after a dropped connection,
+/// capped in size, failed when the server goes idle, http(s) only, and never sending the vendor's
+/// API key to any host other than the vendor's API — redirects included.
+/// </summary>
+public sealed class VideoDownloader : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsClient;
+    private readonly DownloadOptions _options;
+
+    /// <summary>Creates a downloader with its own HTTP client (no automatic redirects; private networks blocked per <paramref name="options"/>).</summary>
+    /// <param name="options">How to download; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public VideoDownloader(DownloadOptions? options = null)
+        : this(new HttpClient(CreateHandler(options ??= new DownloadOptions())) { Timeout = Timeout.InfiniteTimeSpan }, options)
+    {
+        _ownsClient = true;
+    }
+
+    /// <summary>Creates a downloader over <paramref name="httpClient"/>, whose handler must not follow redirects itself (see <see cref="CreateHandler"/>).</summary>
+    /// <param name="httpClient">The client; its timeout should be infinite (the idle timeout applies instead).</param>
+    /// <param name="options">How to download; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public VideoDownloader(HttpClient httpClient, DownloadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _options = options ?? new DownloadOptions();
+        _options.Validate();
+        _http = httpClient;
+    }
+
+    /// <summary>The handler VideoGen downloads with: no automatic redirects, and the private-network guard when enabled.</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>A new handler.</returns>
+    public static SocketsHttpHandler CreateHandler(DownloadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None };
+        if (options.BlockPrivateNetworks)
+        {
+            handler.ConnectCallback = NetworkGuard.ConnectPublicOnlyAsync;
+        }
+
+        return handler;
+    }
+
+    /// <summary>Downloads <paramref name="source"/> to <paramref name="destinationPath"/>.</summary>
+    /// <param name="source">The result URL (http or https).</param>
+    /// <param name="destinationPath">The file to write; it appears only when the download is complete.</param>
+    /// <param name="credential">The vendor's API and key, for result URLs served by the vendor's API itself; never sent elsewhere.</param>
+    /// <param name="progress">Receives the bytes written so far.</param>
+    /// <param name="refreshSource">Asked once for a fresh URL when the result URL has expired (403, 404, 410), for example by re-reading the job.</param>
+    /// <param name="cancellationToken">A token to cancel the download; nothing partial is left.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="VideoDownloadException">The URL is not http(s), leads to a private network, redirects unsafely, is too large, went idle, or kept failing.</exception>
+    public async Task<DownloadResult> DownloadAsync(
+        Uri source,
+        string destinationPath,
+        VendorCredential? credential = null,
+        IProgress<DownloadProgress>? progress = null,
+        Func<CancellationToken, Task<Uri?>>? refreshSource = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(destinationPath);
+        EnsureHttp(source);
+
+        var destination = Path.GetFullPath(destinationPath);
+        var directory = Path.GetDirectoryName(destination)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            DownloadResult result;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous))
+            {
+                result = await CopyAsync(source, file, credential, progress, refreshSource, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temp, destination, overwrite: true);
+            return result with { Path = destination };
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Downloads a finished job's result; an expired result URL is refreshed once by re-reading the job.</summary>
+    /// <param name="generator">The generator of the job's vendor.</param>
+    /// <param name="job">The succeeded job.</param>
+    /// <param name="destinationPath">The file to write.</param>
+    /// <param name="credential">The vendor's API and key, for results served by the vendor's API itself.</param>
+    /// <param name="progress">Receives the bytes written so far.</param>
+    /// <param name="cancellationToken">A token to cancel the download.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="VideoDownloadException">The job has no result URL, or the download failed.</exception>
+    public Task<DownloadResult> DownloadJobAsync(IVideoGenerator generator, VideoJob job, string destinationPath, VendorCredential? credential = null, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(job);
+        var source = job.ResultUri ?? throw new VideoDownloadException($"{job.Vendor} job {job.Id} has no result URL (status {job.Status}).");
+        return DownloadAsync(
+            source,
+            destinationPath,
+            credential,
+            progress,
+            async ct => (await generator.GetJobAsync(job.Id, ct).ConfigureAwait(false)).ResultUri,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task<DownloadResult> CopyAsync(Uri source, FileStream file, VendorCredential? credential, IProgress<DownloadProgress>? progress, Func<CancellationToken, Task<Uri?>>? refreshSource, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[_options.BufferSize];
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var current = source;
+        var refreshed = false;
+        var resumes = 0;
+        long written = 0;
+        EntityTagHeaderValue? etag = null;
+        while (true)
+        {
+            try
+            {
+                var (response, finalUri) = await SendAsync(current, written, etag, credential, cancellationToken).ConfigureAwait(false);
+                using (response)
+                {
+                    if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Gone && refreshSource is not null && !refreshed)
+                    {
+                        refreshed = true;
+                        current = await refreshSource(cancellationToken).ConfigureAwait(false)
+                            ?? throw new VideoDownloadException($"The result URL on {current.Host} has expired (HTTP {(int)response.StatusCode}) and no fresh one is available.");
+                        EnsureHttp(current);
+                        continue;
+                    }
+
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new VideoDownloadException($"{finalUri.Host} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} for the result URL.");
+                    }
+
+                    if (written > 0 && !ResumesAt(response, written))
+                    {
+                        // The server sent the whole file again (no range support, or the file changed): start over.
+                        file.SetLength(0);
+                        written = 0;
+                    }
+
+                    var total = TotalLength(response, written);
+                    if (total > _options.MaxBytes)
+                    {
+                        throw TooLarge(finalUri, total.Value);
+                    }
+
+                    etag = response.Headers.ETag;
+                    var contentType = response.Content.Headers.ContentType?.MediaType;
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    while (true)
+                    {
+                        idle.TryReset();
+                        idle.CancelAfter(_options.IdleTimeout);
+                        int read;
+                        try
+                        {
+                            read = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            throw new VideoDownloadException($"{finalUri.Host} sent no data for {_options.IdleTimeout.TotalSeconds:0.#} s; the download was abandoned.");
+                        }
+
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        if (written + read > _options.MaxBytes)
+                        {
+                            throw TooLarge(finalUri, written + read);
+                        }
+
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        written += read;
+                        progress?.Report(new DownloadProgress(written, total));
+                    }
+
+                    if (total is { } expected && written < expected)
+                    {
+                        throw new IOException($"The connection closed after {written} of {expected} bytes.");
+                    }
+
+                    return new DownloadResult(file.Name, written, contentType, finalUri, resumes);
+                }
+            }
+            catch (HttpRequestException e) when (e.InnerException is PrivateNetworkBlockedException blocked)
+            {
+                throw new VideoDownloadException(blocked.Message, e);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested && resumes < _options.MaxResumes)
+            {
+                // A dropped connection: ask for the rest with a Range request.
+                resumes++;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new VideoDownloadException($"The download from {current.Host} failed after {resumes} resumes: {e.Message}", e);
+            }
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, Uri FinalUri)> SendAsync(Uri uri, long offset, EntityTagHeaderValue? etag, VendorCredential? credential, CancellationToken cancellationToken)
+    {
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (offset > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(offset, null);
+                if (etag is not null)
+                {
+                    request.Headers.IfRange = new RangeConditionHeaderValue(etag);
+                }
+            }
+
+            // The key goes only to the vendor's own API origin, never to storage hosts or redirect targets elsewhere.
+            if (credential is not null && credential.Covers(uri))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.ApiKey);
+            }
+
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is < 300 or >= 400 || response.Headers.Location is null)
+            {
+                return (response, uri);
+            }
+
+            var next = response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(uri, response.Headers.Location);
+            response.Dispose();
+            if (redirects >= _options.MaxRedirects)
+            {
+                throw new VideoDownloadException($"The result URL redirected more than {_options.MaxRedirects} times.");
+            }
+
+            CheckRedirect(uri, next);
+            uri = next;
+        }
+    }
+
+    /// <summary>Refuses redirects to other schemes and from https down to http.</summary>
+    internal static void CheckRedirect(Uri from, Uri to)
+    {
+        EnsureHttp(to);
+        if (from.Scheme == Uri.UriSchemeHttps && to.Scheme == Uri.UriSchemeHttp)
+        {
+            throw new VideoDownloadException($"Refused a redirect from https://{from.Host} to http://{to.Host}: it would send the download in clear text.");
+        }
+    }
+
+    private static void EnsureHttp(Uri uri)
+    {
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new VideoDownloadException($"Result URL scheme '{(uri.IsAbsoluteUri ? uri.Scheme : "relative")}' is not allowed; only http and https are.");
+        }
+    }
+
+    private static bool ResumesAt(HttpResponseMessage response, long offset) =>
+        response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == offset;
+
+    private static long? TotalLength(HttpResponseMessage response, long offset) =>
+        response.StatusCode == HttpStatusCode.PartialContent
+            ? response.Content.Headers.ContentRange?.Length ?? (response.Content.Headers.ContentLength + offset)
+            : response.Content.Headers.ContentLength;
+
+    private VideoDownloadException TooLarge(Uri uri, long bytes) =>
+        new($"The result on {uri.Host} is {bytes} bytes or more, over the {_options.MaxBytes}-byte cap (DownloadOptions.MaxBytes); nothing was kept.");
+}
