@@ -1,0 +1,73 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+using Spectre.Console;
+
+namespace VideoGen.Cli;
+
+/// <summary>Writes to the terminal for people, or one JSON document for programs (--json).</summary>
+internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool json)
+{
+    private static readonly JsonSerializerSettings JsonSettings = new()
+    {
+        ContractResolver = new CamelCasePropertyNamesContractResolver(),
+        NullValueHandling = NullValueHandling.Include,
+        Formatting = Formatting.Indented,
+        Converters = { new Newtonsoft.Json.Converters.StringEnumConverter(new CamelCaseNamingStrategy()) },
+    };
+
+    public bool IsJson => json;
+
+    public IAnsiConsole Console => console;
+
+    /// <summary>A line for people (suppressed with --json, where only the final document is printed).</summary>
+    public void Info(string markup)
+    {
+        if (!json)
+        {
+            console.MarkupLine(markup);
+        }
+    }
+
+    public void Document(object value)
+    {
+        if (json)
+        {
+            jsonWriter.WriteLine(JsonConvert.SerializeObject(value, JsonSettings));
+        }
+    }
+
+    /// <summary>Reports a failure and returns its exit code.</summary>
+    public int Fail(Exception exception, string? jobId = null)
+    {
+        var code = ExitCodes.For(exception);
+        jobId ??= (exception as VideoGenException)?.JobId;
+        if (json)
+        {
+            Document(new
+            {
+                ok = false,
+                exitCode = code,
+                error = new
+                {
+                    type = exception.GetType().Name,
+                    message = exception.Message,
+                    vendor = (exception as VideoGenException)?.Vendor,
+                    status = (int?)(exception as VideoGenException)?.StatusCode,
+                    code = (exception as VideoGenException)?.ErrorCode,
+                    jobId,
+                    failures = (exception as VideoGenValidationException)?.Failures,
+                },
+            });
+        }
+        else
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(exception.Message)}");
+            if (jobId is not null && code is ExitCodes.TimedOut)
+            {
+                console.MarkupLine($"The job is still known as [bold]{Markup.Escape(jobId)}[/]: resume with [bold]videogen wait {Markup.Escape(jobId)}[/] (same --vendor/--base-url).");
+            }
+        }
+
+        return code;
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Spectre.Console;
+using VideoGen.Cli;
+
+var root = new RootCommand("videogen: a video from a prompt, with any VideoGen vendor. With no API key it runs on the embedded local sandbox.");
+Func<bool, Output> output = json => new Output(AnsiConsole.Console, Console.Out, json);
+root.Subcommands.Add(ModelsCommand.Create(output));
+root.Subcommands.Add(OfflineCommands.Validate(output));
+root.Subcommands.Add(OfflineCommands.Price(output));
+return await root.Parse(args).InvokeAsync();
