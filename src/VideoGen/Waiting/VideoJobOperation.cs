@@ -93,10 +93,34 @@ public sealed class VideoJobOperation
             yield break;
         }
 
+        if (options.Webhooks is { } webhooks)
+        {
+            // Webhooks first; when none arrives within the grace period, polling takes over.
+            while (Elapsed() < options.Timeout)
+            {
+                var pushed = await webhooks.NextAsync(Id, Min(options.WebhookGracePeriod, options.Timeout - Elapsed()), clock, cancellationToken).ConfigureAwait(false);
+                if (pushed is null)
+                {
+                    break;
+                }
+
+                LastKnown = pushed;
+                yield return new JobUpdate(pushed, Elapsed(), 0);
+                if (pushed.HasCompleted)
+                {
+                    webhooks.Forget(Id);
+                    yield break;
+                }
+            }
+        }
+
         var longPoller = options.UseLongPoll ? _generator.GetService(typeof(ILongPollingJobReader)) as ILongPollingJobReader : null;
         var schedule = new PollSchedule(PollSchedule.WindowFor(LastKnown?.Vendor, LastKnown?.Model), options);
         var polls = 0;
         TimeSpan? serverHint = null;
+
+        // Falling back from silent webhooks past the earliest finish: look at once.
+        var pollNow = options.Webhooks is not null && Elapsed() + alreadyRunning >= schedule.Window.Min;
         while (true)
         {
             var elapsed = Elapsed();
@@ -105,9 +129,10 @@ public sealed class VideoJobOperation
                 throw new JobTimeoutException(LastKnown?.Vendor, Id, elapsed, LastKnown);
             }
 
-            var delay = longPoller is null || serverHint is not null
-                ? serverHint ?? schedule.NextDelay(elapsed + alreadyRunning)
+            var delay = pollNow ? TimeSpan.Zero
+                : longPoller is null || serverHint is not null ? serverHint ?? schedule.NextDelay(elapsed + alreadyRunning)
                 : TimeSpan.Zero;
+            pollNow = false;
             delay = Min(delay, options.Timeout - elapsed);
             if (delay > TimeSpan.Zero)
             {

@@ -49,6 +49,17 @@ public sealed class WaitOptions
     /// <value><see langword="true"/>.</value>
     public bool UseLongPoll { get; set; } = true;
 
+    /// <summary>The default time to wait for a webhook before polling takes over: 60 seconds.</summary>
+    public static readonly TimeSpan DefaultWebhookGracePeriod = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where webhook deliveries for the job arrive (see <see cref="VideoGen.Webhooks.WebhookJobUpdates"/>); null to poll only.</summary>
+    /// <value>No webhooks.</value>
+    public VideoGen.Webhooks.WebhookJobUpdates? Webhooks { get; set; }
+
+    /// <summary>How long to wait for the next webhook before polling takes over.</summary>
+    /// <value><see cref="DefaultWebhookGracePeriod"/>.</value>
+    public TimeSpan WebhookGracePeriod { get; set; } = DefaultWebhookGracePeriod;
+
     /// <summary>The clock every delay goes through.</summary>
     /// <value><see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -80,6 +91,11 @@ public sealed class WaitOptions
         if (BackoffFactor < 1)
         {
             problems.Add($"BackoffFactor must be at least 1 (was {BackoffFactor})");
+        }
+
+        if (Webhooks is not null && WebhookGracePeriod <= TimeSpan.Zero)
+        {
+            problems.Add($"WebhookGracePeriod must be positive (was {WebhookGracePeriod})");
         }
 
         if (Jitter is < 0 or > 1)
