@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+
+namespace VideoGen.Waiting;
+
+/// <summary>
+/// Tracks many jobs of one vendor with one loop: each tick it reads the jobs that are due (by each
+/// job's own poll schedule), in batches where the vendor allows it, with at most
+/// <see cref="JobMonitorOptions.MaxConcurrentRequests"/> requests in flight, and never reads one
+/// job twice in the same tick. Use one monitor per vendor generator.
+/// </summary>
+public sealed class VideoJobMonitor : IAsyncDisposable
+{
+    private readonly IVideoGenerator _generator;
+    private readonly JobMonitorOptions _options;
+    private readonly ConcurrentDictionary<string, Tracked> _jobs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _requests;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly Task _loop;
+    private long _requestsSent;
+
+    /// <summary>Starts a monitor over <paramref name="generator"/>.</summary>
+    /// <param name="generator">The vendor's generator.</param>
+    /// <param name="options">How to poll; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public VideoJobMonitor(IVideoGenerator generator, JobMonitorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        _generator = generator;
+        _options = options ?? new JobMonitorOptions();
+        _options.Validate();
+        _requests = new SemaphoreSlim(_options.MaxConcurrentRequests);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The jobs being tracked.</summary>
+    public int Count => _jobs.Count;
+
+    /// <summary>The status requests sent so far (a batch counts once).</summary>
+    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
+    /// <summary>Tracks a job until it reaches a final state.</summary>
+    /// <param name="job">The job, as submitted or read.</param>
+    /// <param name="cancellationToken">A token to stop tracking this job.</param>
+    /// <returns>The job in its final state (succeeded, failed, cancelled or expired).</returns>
+    /// <exception cref="JobTimeoutException">The job did not finish within the wait timeout; it carries the job id.</exception>
+    public Task<VideoJob> TrackAsync(VideoJob job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.HasCompleted)
+        {
+            return Task.FromResult(job);
+        }
+
+        var clock = _options.Wait.TimeProvider;
+        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(job, clock, new PollSchedule(PollSchedule.WindowFor(job.Vendor, job.Model), _options.Wait)));
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                if (_jobs.TryRemove(job.Id, out var removed))
+                {
+                    removed.Completion.TrySetCanceled(cancellationToken);
+                }
+            });
+        }
+
+        _work.Release();
+        return tracked.Completion.Task;
+    }
+
+    /// <summary>Stops the loop; jobs still tracked are cancelled (they go on at the vendor).</summary>
+    /// <returns>A task that completes when the loop has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (var job in _jobs.Values)
+        {
+            job.Completion.TrySetCanceled();
+        }
+
+        _stop.Dispose();
+        _requests.Dispose();
+        _work.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var clock = _options.Wait.TimeProvider;
+        var batch = _generator.GetService(typeof(IBatchJobReader)) as IBatchJobReader;
+        while (!_stop.IsCancellationRequested)
+        {
+            if (_jobs.IsEmpty)
+            {
+                // Idle: no ticks (and no requests) until a job is tracked.
+                await _work.WaitAsync(_stop.Token).ConfigureAwait(false);
+                continue;
+            }
+
+            // Distinct by construction: one entry per job id, so a job is read at most once per tick.
+            var now = clock.GetTimestamp();
+            var due = _jobs.Values.Where(j => now >= j.NextPollAt).ToList();
+            foreach (var job in due.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList())
+            {
+                Finish(job, new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last));
+                due.Remove(job);
+            }
+
+            if (due.Count > 0)
+            {
+                var reads = batch is not null
+                    ? due.Chunk(Math.Min(batch.MaxBatchSize, _options.MaxBatchSize)).Select(chunk => ReadBatchAsync(batch, chunk))
+                    : due.Select(ReadOneAsync);
+                await Task.WhenAll(reads).ConfigureAwait(false);
+            }
+
+            await Task.Delay(_options.TickInterval, clock, _stop.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadOneAsync(Tracked job)
+    {
+        await _requests.WaitAsync(_stop.Token).ConfigureAwait(false);
+        try
+        {
+            Interlocked.Increment(ref _requestsSent);
+            Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
+        {
+            job.Defer(Hint(e));
+        }
+        catch (VideoGenException e)
+        {
+            Finish(job, e);
+        }
+        finally
+        {
+            _requests.Release();
+        }
+    }
+
+    private async Task ReadBatchAsync(IBatchJobReader reader, Tracked[] jobs)
+    {
+        await _requests.WaitAsync(_stop.Token).ConfigureAwait(false);
+        try
+        {
+            Interlocked.Increment(ref _requestsSent);
+            var read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
+            var byId = read.ToDictionary(j => j.Id, StringComparer.Ordinal);
+            foreach (var job in jobs)
+            {
+                if (byId.TryGetValue(job.Last.Id, out var current))
+                {
+                    Observe(job, current);
+                }
+                else
+                {
+                    job.Polled();
+                }
+            }
+        }
+        catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
+        {
+            foreach (var job in jobs)
+            {
+                job.Defer(Hint(e));
+            }
+        }
+        finally
+        {
+            _requests.Release();
+        }
+    }
+
+    private void Observe(Tracked job, VideoJob current)
+    {
+        job.Last = current;
+        job.Polled();
+        _options.Updates?.Report(new JobUpdate(current, _options.Wait.TimeProvider.GetElapsedTime(job.Started), job.Polls));
+        if (current.HasCompleted)
+        {
+            _jobs.TryRemove(current.Id, out _);
+            job.Completion.TrySetResult(current);
+        }
+    }
+
+    private TimeSpan Hint(Exception e) =>
+        (e as RateLimitedException)?.RetryAfter ?? (e as ServiceUnavailableException)?.RetryAfter ?? _options.Wait.PollInterval;
+
+    private void Finish(Tracked job, Exception error)
+    {
+        if (_jobs.TryRemove(job.Last.Id, out _))
+        {
+            job.Completion.TrySetException(error);
+        }
+    }
+
+    private sealed class Tracked
+    {
+        private readonly TimeProvider _clock;
+        private readonly PollSchedule _schedule;
+
+        public Tracked(VideoJob job, TimeProvider clock, PollSchedule schedule)
+        {
+            _clock = clock;
+            _schedule = schedule;
+            Last = job;
+            Started = clock.GetTimestamp();
+            NextPollAt = At(schedule.NextDelay(TimeSpan.Zero));
+        }
+
+        public VideoJob Last { get; set; }
+
+        public long Started { get; }
+
+        public long NextPollAt { get; private set; }
+
+        public int Polls { get; private set; }
+
+        public TaskCompletionSource<VideoJob> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Polled()
+        {
+            Polls++;
+            NextPollAt = At(_schedule.NextDelay(_clock.GetElapsedTime(Started)));
+        }
+
+        public void Defer(TimeSpan hint) => NextPollAt = At(hint);
+
+        private long At(TimeSpan delay) => _clock.GetTimestamp() + (long)(delay.TotalSeconds * _clock.TimestampFrequency);
+    }
+}
+
+/// <summary>How <see cref="VideoJobMonitor"/> polls.</summary>
+public sealed class JobMonitorOptions
+{
+    /// <summary>The default tick: 1 second.</summary>
+    public static readonly TimeSpan DefaultTickInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The default cap of requests in flight (and so connections per host): 8.</summary>
+    public const int DefaultMaxConcurrentRequests = 8;
+
+    /// <summary>The default most ids per batch request: 100.</summary>
+    public const int DefaultMaxBatchSize = 100;
+
+    /// <summary>How often the loop looks for due jobs.</summary>
+    /// <value><see cref="DefaultTickInterval"/>.</value>
+    public TimeSpan TickInterval { get; set; } = DefaultTickInterval;
+
+    /// <summary>The most status requests in flight at once; with one connection each, the most connections per host.</summary>
+    /// <value><see cref="DefaultMaxConcurrentRequests"/>.</value>
+    public int MaxConcurrentRequests { get; set; } = DefaultMaxConcurrentRequests;
+
+    /// <summary>The most job ids in one batch request, where the vendor reads several jobs at once.</summary>
+    /// <value><see cref="DefaultMaxBatchSize"/>.</value>
+    public int MaxBatchSize { get; set; } = DefaultMaxBatchSize;
+
+    /// <summary>Each job's poll schedule and timeout, and the clock.</summary>
+    /// <value>The <see cref="WaitOptions"/> defaults.</value>
+    public WaitOptions Wait { get; set; } = new();
+
+    /// <summary>Receives every job update.</summary>
+    public IProgress<JobUpdate>? Updates { get; set; }
+
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (TickInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"TickInterval must be positive (was {TickInterval})");
+        }
+
+        if (MaxConcurrentRequests < 1)
+        {
+            problems.Add($"MaxConcurrentRequests must be at least 1 (was {MaxConcurrentRequests})");
+        }
+
+        if (MaxBatchSize < 1)
+        {
+            problems.Add($"MaxBatchSize must be at least 1 (was {MaxBatchSize})");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid JobMonitorOptions: " + string.Join("; ", problems) + ".");
+        }
+
+        Wait.Validate();
+    }
+}
