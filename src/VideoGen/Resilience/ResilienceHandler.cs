@@ -1,0 +1,150 @@
+using System.Net;
+using Polly;
+using Polly.Retry;
+
+namespace VideoGen.Resilience;
+
+/// <summary>
+/// An HTTP handler that retries reads with Polly: GET and HEAD on 408, 429, 5xx and transport
+/// errors, with jittered exponential backoff, honouring Retry-After (seconds or an HTTP date), and
+/// never waiting past the caller's deadline (<see cref="SetDeadline"/>). Other 4xx are not retried.
+/// A POST is retried only when it provably never left the machine (the connection or the name
+/// lookup failed), so a paid create request is never sent twice.
+/// </summary>
+public sealed class ResilienceHandler : DelegatingHandler
+{
+    private static readonly HttpRequestOptionsKey<DateTimeOffset> DeadlineKey = new("VideoGen.Deadline");
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ResilienceOptions _options;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="options">The retry options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public ResilienceHandler(ResilienceOptions? options = null)
+    {
+        _options = options ?? new ResilienceOptions();
+        _options.Validate();
+        _pipeline = Build(_options);
+    }
+
+    private long _retries;
+
+    /// <summary>Retries made so far by this handler (for telemetry and tests).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Sets the time after which no retry of <paramref name="request"/> may start.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="deadline">The caller's deadline.</param>
+    public static void SetDeadline(HttpRequestMessage request, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Set(DeadlineKey, deadline);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled || _options.MaxRetries == 0)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            var first = true;
+            return await _pipeline.ExecuteAsync(
+                async (ctx, state) =>
+                {
+                    // An HttpRequestMessage is sent once; retries send a copy (reads carry no body).
+                    var attempt = first ? state : Clone(state);
+                    first = false;
+                    return await base.SendAsync(attempt, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                request).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("VideoGen.Request");
+
+    private ResiliencePipeline<HttpResponseMessage> Build(ResilienceOptions options) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = options.UseJitter,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    Interlocked.Increment(ref _retries);
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    private bool ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
+    {
+        var request = args.Context.Properties.GetValue(RequestKey, null!);
+        var retryable = args.Outcome switch
+        {
+            { Exception: HttpRequestException e } => IsIdempotent(request) || NeverSent(e),
+            { Exception: TimeoutException } => IsIdempotent(request),
+            { Exception: OperationCanceledException } when !args.Context.CancellationToken.IsCancellationRequested => IsIdempotent(request),
+            { Result: { } response } => IsIdempotent(request) && IsTransient(response.StatusCode),
+            _ => false,
+        };
+        if (!retryable)
+        {
+            return false;
+        }
+
+        // Never start a retry the caller would not wait for.
+        if (request.Options.TryGetValue(DeadlineKey, out var deadline))
+        {
+            var wait = RetryAfter(args.Outcome.Result) ?? _options.BaseDelay;
+            return _options.TimeProvider.GetUtcNow() + wait < deadline;
+        }
+
+        return true;
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var hint = response is null ? null : VendorErrorMapper.RetryAfter(response.Headers, _options.TimeProvider);
+        return hint is { } h && h > _options.MaxDelay ? _options.MaxDelay : hint;
+    }
+
+    private static bool IsIdempotent(HttpRequestMessage request) => request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
+
+    /// <summary>The request provably never reached the server: the name lookup or the connection failed.</summary>
+    private static bool NeverSent(HttpRequestException e) => e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError;
+
+    private static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static HttpRequestMessage Clone(HttpRequestMessage request)
+    {
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy, Content = request.Content };
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (var option in request.Options)
+        {
+            ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+        }
+
+        return copy;
+    }
+}
