@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using VideoGen.Telemetry;
 
 namespace VideoGen.Downloads;
 
@@ -76,6 +77,8 @@ public sealed class VideoDownloader : IDisposable
         var directory = Path.GetDirectoryName(destination)!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.partial");
+        using var span = VideoGenTelemetry.Start("download", vendor: null);
+        span?.SetTag("server.address", source.Host);
         try
         {
             DownloadResult result;
@@ -86,7 +89,14 @@ public sealed class VideoDownloader : IDisposable
             }
 
             File.Move(temp, destination, overwrite: true);
+            VideoGenTelemetry.DownloadedBytes.Add(result.Bytes);
+            span?.SetTag("videogen.download.bytes", result.Bytes);
             return result with { Path = destination };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            VideoGenTelemetry.Fail(span, e, vendor: null);
+            throw;
         }
         finally
         {

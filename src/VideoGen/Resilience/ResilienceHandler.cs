@@ -1,3 +1,4 @@
+using VideoGen.Telemetry;
 using System.Net;
 using Polly;
 using Polly.Retry;
@@ -87,6 +88,7 @@ public sealed class ResilienceHandler : DelegatingHandler
                 OnRetry = args =>
                 {
                     Interlocked.Increment(ref _retries);
+                    VideoGenTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("http.request.method", args.Context.Properties.GetValue(RequestKey, null!).Method.Method));
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },

@@ -1,3 +1,4 @@
+using VideoGen.Telemetry;
 using System.Runtime.CompilerServices;
 
 namespace VideoGen.Waiting;
@@ -142,6 +143,8 @@ public sealed class VideoJobOperation
             serverHint = null;
             var requestStarted = Elapsed();
             VideoJob job;
+            using var span = VideoGenTelemetry.Start("poll", LastKnown?.Vendor, LastKnown?.Model, Id);
+            VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(LastKnown?.Vendor));
             try
             {
                 job = longPoller is null
@@ -150,17 +153,21 @@ public sealed class VideoJobOperation
             }
             catch (RateLimitedException e)
             {
+                VideoGenTelemetry.Fail(span, e, e.Vendor);
+
                 // The vendor's hint wins over the schedule.
                 serverHint = e.RetryAfter ?? options.PollInterval;
                 continue;
             }
             catch (ServiceUnavailableException e)
             {
+                VideoGenTelemetry.Fail(span, e, e.Vendor);
                 serverHint = e.RetryAfter ?? options.PollInterval;
                 continue;
             }
 
             polls++;
+            span?.SetTag("videogen.status", job.Status.ToString());
             LastKnown = job;
             yield return new JobUpdate(job, Elapsed(), polls);
             if (job.HasCompleted)
