@@ -15,8 +15,17 @@ public sealed record PriceEstimate(string VendorId, string ModelId, decimal? Min
     /// <summary>Whether the price is one exact figure.</summary>
     public bool IsExact => IsKnown && Min == Max;
 
+    /// <summary>
+    /// The duration in seconds the estimate was made for: the request's, or the vendor's documented
+    /// default when the request names none; <see langword="null"/> when neither is known.
+    /// </summary>
+    public int? DurationSeconds { get; init; }
+
     /// <summary>The estimate as text: <c>26 Elumenta tokens</c>, <c>26–94 Elumenta tokens</c> or <c>unknown</c>.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() =>
-        !IsKnown ? $"unknown ({Reason})" : IsExact ? $"{Min:0.##} {Unit}" : $"{Min:0.##}–{Max:0.##} {Unit}";
+    public override string ToString() => IsKnown ? $"{AmountText} {Unit}" : $"unknown ({Reason})";
+
+    /// <summary>The amount part of <see cref="ToString"/> without the reason: <c>26</c>, <c>26–94</c> or <c>unknown</c>.</summary>
+    internal string AmountText =>
+        !IsKnown ? "unknown" : IsExact ? PriceCalculator.Format(Min!.Value) : $"{PriceCalculator.Format(Min!.Value)}–{PriceCalculator.Format(Max!.Value)}";
 }
