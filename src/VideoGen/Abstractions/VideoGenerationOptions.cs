@@ -10,6 +10,14 @@ public sealed class VideoGenerationOptions
     /// <summary>A https URL the vendor calls with progress and completion events, where it supports webhooks (the gateway).</summary>
     public Uri? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// The caller's stable key for this logical submission (for example a batch file and line). With
+    /// a job journal in the pipeline, a key already submitted is never submitted again: its job is
+    /// returned instead.
+    /// </summary>
+    /// <value>No key: every call is a new submission.</value>
+    public string? ClientKey { get; set; }
+
     /// <summary>Vendor- or model-specific parameters passed through as they are (the gateway's per-model <c>parameters</c> object).</summary>
     public IDictionary<string, object?>? AdditionalProperties { get; set; }
 }

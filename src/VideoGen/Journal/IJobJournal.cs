@@ -1,0 +1,94 @@
+namespace VideoGen.Journal;
+
+/// <summary>
+/// A durable record of every paid submission: written before the create request leaves the machine
+/// (the intent, with a client correlation id) and after it (the vendor's job id), so a crash loses no
+/// paid job and nothing is submitted twice by accident. <see cref="SqliteJobJournal"/> is the default;
+/// implement this interface to share a journal between machines (a SQL server, a cloud table).
+/// </summary>
+public interface IJobJournal
+{
+    /// <summary>Records the intent to submit, before the request is sent.</summary>
+    /// <param name="entry">The entry, in state <see cref="JournalState.Intent"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <returns>A task that completes when the entry is durable.</returns>
+    /// <exception cref="InvalidOperationException">An entry with the same client key exists.</exception>
+    Task RecordIntentAsync(JournalEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves an entry to a new state.</summary>
+    /// <param name="correlationId">The entry's correlation id.</param>
+    /// <param name="state">The new state.</param>
+    /// <param name="jobId">The vendor's job id, once known.</param>
+    /// <param name="detail">A short note: the error or the final status.</param>
+    /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <returns>A task that completes when the change is durable.</returns>
+    Task UpdateAsync(string correlationId, JournalState state, string? jobId = null, string? detail = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds an entry by correlation id.</summary>
+    /// <param name="correlationId">The correlation id.</param>
+    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    Task<JournalEntry?> FindAsync(string correlationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds an entry by the caller's key for the logical submission (for example a batch line).</summary>
+    /// <param name="clientKey">The client key.</param>
+    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    Task<JournalEntry?> FindByClientKeyAsync(string clientKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Every entry not yet finished: intents whose outcome is unknown, and submitted jobs not yet completed.</summary>
+    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <returns>The entries, oldest first.</returns>
+    Task<IReadOnlyList<JournalEntry>> GetUnfinishedAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where a submission stands.</summary>
+public enum JournalState
+{
+    /// <summary>About to be sent; if the process died here, the outcome is unknown.</summary>
+    Intent,
+
+    /// <summary>The vendor accepted it; the job id is known.</summary>
+    Submitted,
+
+    /// <summary>The vendor (or validation) refused it for sure: no job exists, nothing was charged.</summary>
+    Rejected,
+
+    /// <summary>The request may or may not have created a job (the connection dropped after sending): reconcile before resubmitting.</summary>
+    OutcomeUnknown,
+
+    /// <summary>The job finished with a video.</summary>
+    Completed,
+
+    /// <summary>The job finished without a video (failed, cancelled, expired).</summary>
+    Failed,
+}
+
+/// <summary>One submission in the journal.</summary>
+/// <param name="CorrelationId">The client's id for this submission attempt.</param>
+/// <param name="ClientKey">The caller's key for the logical submission (unique), if any.</param>
+/// <param name="Vendor">The vendor id.</param>
+/// <param name="Model">The model, if named.</param>
+/// <param name="Prompt">The prompt (to reconcile by listing the vendor's jobs).</param>
+/// <param name="RequestJson">The request, as JSON (never holds a key).</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="JobId">The vendor's job id, once known.</param>
+/// <param name="Detail">A short note: the error or the final status.</param>
+/// <param name="CreatedAt">When the intent was recorded.</param>
+/// <param name="UpdatedAt">When the entry last changed.</param>
+public sealed record JournalEntry(
+    string CorrelationId,
+    string? ClientKey,
+    string Vendor,
+    string? Model,
+    string Prompt,
+    string RequestJson,
+    JournalState State,
+    string? JobId,
+    string? Detail,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether the entry still needs attention (an unknown outcome, or a job not yet finished).</summary>
+    public bool IsUnfinished => State is JournalState.Intent or JournalState.OutcomeUnknown or JournalState.Submitted;
+}

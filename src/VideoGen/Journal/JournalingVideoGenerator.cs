@@ -1,0 +1,132 @@
+using System.Net;
+using Newtonsoft.Json;
+using VideoGen.Catalog;
+
+namespace VideoGen.Journal;
+
+/// <summary>
+/// Middleware that records every submission in an <see cref="IJobJournal"/>: the intent before the
+/// create request is sent, the job id after. A request whose outcome is ambiguous (sent, but no
+/// readable answer) is never resent: it raises <see cref="SubmissionOutcomeUnknownException"/> and
+/// stays in the journal until reconciled. A <see cref="VideoGenerationOptions.ClientKey"/> already
+/// submitted returns its job instead of submitting again.
+/// </summary>
+public sealed class JournalingVideoGenerator : DelegatingVideoGenerator
+{
+    private readonly IJobJournal _journal;
+    private readonly string _vendor;
+    private readonly TimeProvider _clock;
+
+    /// <summary>Wraps <paramref name="innerGenerator"/>.</summary>
+    /// <param name="innerGenerator">The generator submissions go to.</param>
+    /// <param name="journal">The journal.</param>
+    /// <param name="vendorId">The vendor id recorded with each entry (<c>elumenta</c>, ...); asked from the inner generator's <see cref="VendorInfo"/> when null.</param>
+    /// <param name="clock">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    public JournalingVideoGenerator(IVideoGenerator innerGenerator, IJobJournal journal, string? vendorId = null, TimeProvider? clock = null)
+        : base(innerGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        _journal = journal;
+        _vendor = vendorId ?? innerGenerator.GetService<VendorInfo>()?.Id
+            ?? throw new ArgumentException("The vendor id is needed: pass it, or wrap a generator that provides its VendorInfo.", nameof(vendorId));
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>The journal.</summary>
+    public IJobJournal Journal => _journal;
+
+    /// <inheritdoc />
+    public override async Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? correlationId = null;
+        if (options?.ClientKey is { } key && await _journal.FindByClientKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            switch (existing.State)
+            {
+                case JournalState.Submitted or JournalState.Completed or JournalState.Failed when existing.JobId is not null:
+                    return await InnerGenerator.GetJobAsync(existing.JobId, cancellationToken).ConfigureAwait(false);
+                case JournalState.Rejected:
+                    // Refused before, so no job exists: the same logical submission may be tried again.
+                    correlationId = existing.CorrelationId;
+                    await _journal.UpdateAsync(correlationId, JournalState.Intent, detail: "retried after a rejection", cancellationToken: cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new SubmissionOutcomeUnknownException(existing.Vendor, existing.CorrelationId, innerException: null);
+            }
+        }
+
+        if (correlationId is null)
+        {
+            var now = _clock.GetUtcNow();
+            correlationId = Guid.NewGuid().ToString("N");
+            await _journal.RecordIntentAsync(
+                new JournalEntry(correlationId, options?.ClientKey, _vendor, request.Model, request.Prompt, JsonConvert.SerializeObject(request), JournalState.Intent, JobId: null, Detail: null, now, now),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        VideoJob job;
+        try
+        {
+            job = await InnerGenerator.SubmitAsync(request, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsDefinitelyNotCreated(e))
+        {
+            await _journal.UpdateAsync(correlationId, JournalState.Rejected, detail: Short(e), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await _journal.UpdateAsync(correlationId, JournalState.OutcomeUnknown, detail: Short(e), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw new SubmissionOutcomeUnknownException(e is VideoGenException v ? v.Vendor ?? _vendor : _vendor, correlationId, e);
+        }
+
+        await _journal.UpdateAsync(correlationId, JournalState.Submitted, job.Id, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return job;
+    }
+
+    /// <summary>
+    /// Tries to settle an unknown-outcome entry: asks the vendor (where it can list jobs) whether the
+    /// submission created one, and records the job id if so.
+    /// </summary>
+    /// <param name="entry">The entry in state <see cref="JournalState.Intent"/> or <see cref="JournalState.OutcomeUnknown"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the lookup.</param>
+    /// <returns>The job found, or <see langword="null"/> when the vendor cannot tell (the entry stays unknown).</returns>
+    public async Task<VideoJob?> ReconcileAsync(JournalEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (InnerGenerator.GetService(typeof(ISubmissionReconciler)) is not ISubmissionReconciler reconciler)
+        {
+            return null;
+        }
+
+        var known = (await _journal.GetUnfinishedAsync(cancellationToken).ConfigureAwait(false))
+            .Where(e => e.JobId is not null)
+            .Select(e => e.JobId!)
+            .ToHashSet(StringComparer.Ordinal);
+        var job = await reconciler.FindSubmissionAsync(entry, known, cancellationToken).ConfigureAwait(false);
+        if (job is not null)
+        {
+            await _journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, job.Id, "reconciled", cancellationToken).ConfigureAwait(false);
+        }
+
+        return job;
+    }
+
+    /// <summary>A failure that proves no job was created: refused before sending, or refused by the vendor.</summary>
+    internal static bool IsDefinitelyNotCreated(Exception e) => e switch
+    {
+        VideoGenValidationException or ArgumentException => true,
+        SubmissionOutcomeUnknownException => false,
+        VideoGenException { StatusCode: { } status } when e is not Http.ApiException => (int)status is >= 400 and < 500 || status == HttpStatusCode.ServiceUnavailable,
+        VideoGenException { StatusCode: null } when e is not Http.ApiException && e.InnerException is null => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } => true,
+        _ => false,
+    };
+
+    private static string Short(Exception e)
+    {
+        var text = $"{e.GetType().Name}: {e.Message}";
+        return text.Length > 300 ? text[..300] + "…" : text;
+    }
+}
