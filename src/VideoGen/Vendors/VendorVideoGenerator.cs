@@ -39,6 +39,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     public async Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<ValidationFailure> failures = [];
         try
         {
@@ -70,6 +71,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     public async Task<VideoJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        cancellationToken.ThrowIfCancellationRequested();
         var read = ReadJob(jobId);
         return await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
     }
