@@ -85,9 +85,9 @@ internal static class VendorErrorMapper
             HttpStatusCode.PaymentRequired => new InsufficientCreditsException(
                 $"{prefix}. The account has too few credits for this request; nothing was generated.", vendor),
             HttpStatusCode.TooManyRequests => new RateLimitedException(
-                $"{prefix}.{(retryAfter is { } r ? $" Retry after {r.TotalSeconds:0.###} s." : string.Empty)}", vendor, retryAfter),
+                $"{prefix}.{RetryAfterText(retryAfter)}", vendor, retryAfter),
             HttpStatusCode.ServiceUnavailable => new ServiceUnavailableException(
-                $"{prefix}.{(retryAfter is { } r ? $" Retry after {r.TotalSeconds:0.###} s." : string.Empty)}", vendor, retryAfter),
+                $"{prefix}.{RetryAfterText(retryAfter)}", vendor, retryAfter),
             _ => new VideoGenException($"{prefix}.", vendor, status),
         };
 
@@ -156,6 +156,10 @@ internal static class VendorErrorMapper
             .Aggregate((a, b) => a + "; " + b),
         _ => null,
     };
+
+    // Invariant, so a message reads "1.5 s" whatever the machine's culture.
+    private static string RetryAfterText(TimeSpan? retryAfter) =>
+        retryAfter is { } r ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" Retry after {r.TotalSeconds:0.###} s.") : string.Empty;
 
     private static string? Bounded(string? text, string? apiKey, int limit)
     {
