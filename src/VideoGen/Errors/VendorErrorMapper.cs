@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -7,13 +8,21 @@ namespace VideoGen;
 
 /// <summary>
 /// Turns a vendor's error response into the matching <see cref="VideoGenException"/>. The vendors'
-/// error bodies differ (<c>{"error": "..."}</c>, <c>{"error": {"message", "code"}}</c>,
-/// <c>{"message", "statusCode"}</c>, <c>{"detail": ...}</c>), so the reader is tolerant: it takes the
-/// first field that fits and never fails on a body it does not understand.
+/// error bodies differ (Elumenta and the gateway <c>{"error": "code", "message": "..."}</c>, AIML API's
+/// NestJS <c>{"statusCode", "message": "..." or [...], "error"}</c>, Oxen.ai's
+/// <c>{"error": {"type", "title"}, "status", "status_message"}</c>, others <c>{"error": {"message", "code"}}</c>
+/// or <c>{"detail": ...}</c>), so the reader is tolerant: it takes the first field that fits and never
+/// fails on a body it does not understand.
 /// </summary>
 internal static class VendorErrorMapper
 {
     private static readonly string[] RequestIdHeaders = ["x-request-id", "request-id", "x-correlation-id", "cf-ray"];
+
+    /// <summary>The most characters of the vendor's words quoted in a message (the full body is in the excerpt).</summary>
+    internal const int MessageWordsLimit = 300;
+
+    /// <summary>The most characters of an error body read.</summary>
+    internal const int MaxBodyChars = 64 * 1024;
 
     /// <summary>Reads the error response and builds the exception (it does not throw it).</summary>
     public static async Task<VideoGenException> CreateAsync(string vendor, HttpResponseMessage response, string? apiKey, CancellationToken cancellationToken)
@@ -21,9 +30,9 @@ internal static class VendorErrorMapper
         string body;
         try
         {
-            body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            body = response.Content is null ? string.Empty : await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             body = string.Empty;
         }
@@ -31,14 +40,41 @@ internal static class VendorErrorMapper
         return Create(vendor, response.StatusCode, body, response.Headers, apiKey);
     }
 
+    /// <summary>
+    /// Reads at most <see cref="MaxBodyChars"/> characters: an error body is only quoted, so a vendor (or a
+    /// proxy) answering with megabytes must not be buffered whole.
+    /// </summary>
+    private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var charset = content.Headers.ContentType?.CharSet;
+        Encoding encoding;
+        try
+        {
+            encoding = string.IsNullOrEmpty(charset) ? Encoding.UTF8 : Encoding.GetEncoding(charset.Trim('"'));
+        }
+        catch (ArgumentException)
+        {
+            encoding = Encoding.UTF8;
+        }
+
+        using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
+        var buffer = new char[MaxBodyChars];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+        return new string(buffer, 0, read);
+    }
+
     /// <summary>Builds the exception from a status, body and headers.</summary>
     public static VideoGenException Create(string vendor, HttpStatusCode status, string? body, HttpResponseHeaders? headers, string? apiKey)
     {
         var (vendorMessage, code, bodyRequestId) = Read(body);
-        var requestId = bodyRequestId ?? FirstHeader(headers, RequestIdHeaders);
+        var requestId = Bounded(bodyRequestId ?? FirstHeader(headers, RequestIdHeaders), apiKey, 100);
+        code = Bounded(code, apiKey, 100);
         var retryAfter = RetryAfter(headers);
-        var words = vendorMessage is null ? string.Empty : $": {Excerpt.Redact(vendorMessage, apiKey)}";
-        var codePart = code is null ? string.Empty : $" [{Excerpt.Redact(code, apiKey)}]";
+
+        // Redact before cutting, so a key that straddles the cut cannot leak in part.
+        var words = vendorMessage is null ? string.Empty : $": {Bounded(vendorMessage, apiKey, MessageWordsLimit)}";
+        var codePart = code is null ? string.Empty : $" [{code}]";
         var idPart = requestId is null ? string.Empty : $" (request id {requestId})";
         var prefix = $"{vendor} answered HTTP {(int)status} {ReasonPhrase(status)}{codePart}{words}{idPart}";
 
@@ -49,13 +85,13 @@ internal static class VendorErrorMapper
             HttpStatusCode.PaymentRequired => new InsufficientCreditsException(
                 $"{prefix}. The account has too few credits for this request; nothing was generated.", vendor),
             HttpStatusCode.TooManyRequests => new RateLimitedException(
-                $"{prefix}.{(retryAfter is { } r ? $" Retry after {r.TotalSeconds:0.###} s." : string.Empty)}", vendor, retryAfter),
+                $"{prefix}.{RetryAfterText(retryAfter)}", vendor, retryAfter),
             HttpStatusCode.ServiceUnavailable => new ServiceUnavailableException(
-                $"{prefix}.{(retryAfter is { } r ? $" Retry after {r.TotalSeconds:0.###} s." : string.Empty)}", vendor, retryAfter),
+                $"{prefix}.{RetryAfterText(retryAfter)}", vendor, retryAfter),
             _ => new VideoGenException($"{prefix}.", vendor, status),
         };
 
-        exception.ErrorCode = code is null ? null : Excerpt.Redact(code, apiKey);
+        exception.ErrorCode = code;
         exception.RequestId = requestId;
         exception.ResponseExcerpt = Excerpt.Of(body, apiKey);
         return exception;
@@ -76,8 +112,7 @@ internal static class VendorErrorMapper
         catch (JsonException)
         {
             // Not JSON (an HTML error page, plain text): the first line is the vendor's words.
-            var firstLine = body.Trim().Split('\n')[0].Trim();
-            return (firstLine.Length > 200 ? firstLine[..200] + "…" : firstLine, null, null);
+            return (body.Trim().Split('\n')[0].Trim(), null, null);
         }
 
         if (token is not JObject obj)
@@ -90,7 +125,8 @@ internal static class VendorErrorMapper
         var error = obj["error"];
         if (error is JObject errorObject)
         {
-            message = Text(errorObject["message"]) ?? Text(errorObject["detail"]);
+            // Oxen.ai: {"error": {"type": "resource_not_found", "title": "..."}}.
+            message = Text(errorObject["message"]) ?? Text(errorObject["detail"]) ?? Text(errorObject["title"]);
             code = Text(errorObject["code"]) ?? Text(errorObject["type"]);
         }
         else if (error is JValue)
@@ -102,7 +138,7 @@ internal static class VendorErrorMapper
         }
 
         message ??= Text(obj["message"]) ?? Text(obj["detail"]) ?? Text(obj["error_message"]);
-        code ??= Text(obj["code"]) ?? Text(obj["error_code"]);
+        code ??= Text(obj["code"]) ?? Text(obj["error_code"]) ?? Text(obj["status_message"]);
         var requestId = Text(obj["request_id"]) ?? Text(obj["requestId"]);
         return (message, code, requestId);
     }
@@ -110,10 +146,31 @@ internal static class VendorErrorMapper
     private static string? Text(JToken? token) => token switch
     {
         null => null,
-        JValue { Type: JTokenType.String or JTokenType.Integer } value => value.ToString(),
-        JArray array when array.Count > 0 => Text(array[0]["msg"]) ?? Text(array[0]),
+        JValue { Type: JTokenType.String or JTokenType.Integer } value => value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+        // NestJS validation errors are a list of strings; FastAPI's are a list of {"msg": ...} objects.
+        JArray array when array.Count > 0 => array
+            .Select(item => item is JObject o ? Text(o["msg"]) ?? Text(o["message"]) : Text(item))
+            .OfType<string>()
+            .DefaultIfEmpty()
+            .Aggregate((a, b) => a + "; " + b),
         _ => null,
     };
+
+    // Invariant, so a message reads "1.5 s" whatever the machine's culture.
+    private static string RetryAfterText(TimeSpan? retryAfter) =>
+        retryAfter is { } r ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" Retry after {r.TotalSeconds:0.###} s.") : string.Empty;
+
+    private static string? Bounded(string? text, string? apiKey, int limit)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var redacted = Excerpt.Redact(text, apiKey);
+        return redacted.Length > limit ? redacted[..limit] + "…" : redacted;
+    }
 
     private static string? FirstHeader(HttpResponseHeaders? headers, IEnumerable<string> names)
     {

@@ -23,10 +23,15 @@ public class ApiException : VideoGenException
     {
         Headers = headers;
         ResponseExcerpt = Excerpt.Of(response);
+        Response = response;
     }
 
     /// <summary>The response headers.</summary>
     public IReadOnlyDictionary<string, IEnumerable<string>> Headers { get; }
+
+    // CUSTOM: generated code does not know the API key, so the vendor adapters redact the whole body
+    // with it before cutting an excerpt (cutting first could leave part of a key behind).
+    internal string? Response { get; }
 }
 
 /// <summary>

@@ -26,6 +26,10 @@ public abstract class VendorClientBase
     /// <summary>The vendor, key and base URL this client was created with.</summary>
     protected VendorClientConfiguration Configuration { get; }
 
+    // CUSTOM: the vendor adapters (Vendors/) read the configuration to redact the key from errors they
+    // wrap and to tell Elumenta from NeuralBox; it stays protected for everyone else.
+    internal VendorClientConfiguration ClientConfiguration => Configuration;
+
     /// <summary>Called by generated code before the URL is final. Does nothing.</summary>
     /// <param name="client">The HTTP client.</param>
     /// <param name="request">The request.</param>

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using VideoGen.Catalog;
+
+namespace VideoGen.DependencyInjection;
+
+/// <summary>
+/// Options of <c>AddVideoGeneration</c>: the default vendor and, per vendor, the API key and base URL.
+/// Bound from the <see cref="SectionName"/> configuration section, for example
+/// <c>VideoGen:DefaultVendor</c>, <c>VideoGen:Elumenta:ApiKey</c>, <c>VideoGen:Gateway:BaseUrl</c>.
+/// </summary>
+/// <remarks>Validated once, when first read: an unknown default vendor or a base URL that is not an absolute http(s) URL fails with every problem listed.</remarks>
+public sealed class VideoGenOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    /// <value><c>VideoGen</c>.</value>
+    public const string SectionName = "VideoGen";
+
+    /// <summary>
+    /// The vendor id (<see cref="VendorIds"/>, case-insensitive) of the unkeyed <see cref="IVideoGenerator"/>.
+    /// Every vendor is also registered as a keyed <see cref="IVideoGenerator"/> under its id.
+    /// </summary>
+    /// <value>None: resolving the unkeyed <see cref="IVideoGenerator"/> fails with a message saying what to set.</value>
+    public string? DefaultVendor { get; set; }
+
+    /// <summary>Elumenta (section <c>VideoGen:Elumenta</c>; key fallback <c>ELUMENTA_API_KEY</c>).</summary>
+    public VideoGenVendorOptions Elumenta { get; set; } = new();
+
+    /// <summary>NeuralBox (section <c>VideoGen:NeuralBox</c>; key fallback <c>NEURALBOX_API_KEY</c>).</summary>
+    public VideoGenVendorOptions NeuralBox { get; set; } = new();
+
+    /// <summary>
+    /// The jobs gateway (section <c>VideoGen:Gateway</c>; key fallback <c>GATEWAY_API_KEY</c>). Its host is
+    /// not documented, so <see cref="VideoGenVendorOptions.BaseUrl"/> must be set to use it.
+    /// </summary>
+    public VideoGenVendorOptions Gateway { get; set; } = new();
+
+    /// <summary>AIML API (section <c>VideoGen:AimlApi</c>; key fallback <c>AIMLAPI_API_KEY</c>).</summary>
+    public VideoGenVendorOptions AimlApi { get; set; } = new();
+
+    /// <summary>Oxen.ai (section <c>VideoGen:Oxen</c>; key fallback <c>OXEN_API_KEY</c>).</summary>
+    public VideoGenVendorOptions Oxen { get; set; } = new();
+
+    /// <summary>The options of one vendor.</summary>
+    /// <param name="vendorId">A vendor id (<see cref="VendorIds"/>, case-insensitive).</param>
+    /// <returns>That vendor's options.</returns>
+    /// <exception cref="ArgumentException">No vendor has that id; the message lists the known ones.</exception>
+    public VideoGenVendorOptions GetVendor(string vendorId) => vendorId?.ToLowerInvariant() switch
+    {
+        VendorIds.Elumenta => Elumenta,
+        VendorIds.NeuralBox => NeuralBox,
+        VendorIds.Gateway => Gateway,
+        VendorIds.AimlApi => AimlApi,
+        VendorIds.Oxen => Oxen,
+        _ => throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", VendorIds.All)}.", nameof(vendorId)),
+    };
+
+    /// <summary>The options as text; API keys show only as set or not set.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        $"DefaultVendor={DefaultVendor ?? "(none)"}; " +
+        string.Join("; ", VendorIds.All.Select(id => $"{VideoModelCatalog.Default.GetVendor(id).DisplayName}: {GetVendor(id)}"));
+}
+
+/// <summary>The connection options of one vendor.</summary>
+[DebuggerDisplay("{ToString(),nq}")]
+public sealed class VideoGenVendorOptions
+{
+    /// <summary>The API key, sent as <c>Authorization: Bearer</c>. Never logged and never shown by <see cref="ToString"/>.</summary>
+    /// <value>None: the key is read from the vendor's environment variable (<see cref="VendorInfo.ApiKeyEnvironmentVariable"/>); without one, requests go out unauthenticated.</value>
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public string? ApiKey { get; set; }
+
+    /// <summary>A base URL that replaces the vendor's (a sandbox, a proxy); absolute http or https.</summary>
+    /// <value>None: the vendor's base URL from the catalog (<see cref="VendorInfo.BaseUrl"/>).</value>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>The base URL and whether a key is set; never the key.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        $"BaseUrl={BaseUrl?.ToString() ?? "(catalog)"}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}";
+}

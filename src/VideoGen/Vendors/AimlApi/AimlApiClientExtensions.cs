@@ -1,0 +1,20 @@
+using VideoGen.Catalog;
+
+namespace VideoGen.AimlApi;
+
+/// <summary>Turns an <see cref="IAimlApiClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
+public static class AimlApiClientExtensions
+{
+    /// <summary>
+    /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> for AIML API's Luma Dream Machine.
+    /// Requests are validated against AIML API's catalog entry before anything is sent.
+    /// </summary>
+    /// <param name="client">The typed client. The generator does not dispose it.</param>
+    /// <returns>The generator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
+    public static IVideoGenerator AsVideoGenerator(this IAimlApiClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return new AimlApiVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.AimlApi));
+    }
+}

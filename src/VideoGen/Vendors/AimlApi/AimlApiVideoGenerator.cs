@@ -1,0 +1,141 @@
+using System.Globalization;
+using VideoGen.Catalog;
+using VideoGen.Vendors;
+
+namespace VideoGen.AimlApi;
+
+/// <summary><see cref="IVideoGenerator"/> over AIML API's Luma Dream Machine (<c>specs/aimlapi.yaml</c>).</summary>
+internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClient, CreateGenerationRequest>
+{
+    private const MappedFields Supported =
+        MappedFields.StartImage | MappedFields.EndImage | MappedFields.Loop | MappedFields.Extend | MappedFields.Resolution | MappedFields.Webhook;
+
+    public AimlApiVideoGenerator(IAimlApiClient client, VendorInfo vendor)
+        : base(client, vendor)
+    {
+    }
+
+    /// <summary>Luma's words: <c>queued</c>, <c>dreaming</c>, <c>completed</c>, <c>failed</c>; anything else is <see cref="VideoJobStatus.Unknown"/>.</summary>
+    public static VideoJobStatus ToJobStatus(string? state) => state?.ToLowerInvariant() switch
+    {
+        "queued" => VideoJobStatus.Queued,
+        "dreaming" => VideoJobStatus.Running,
+        "completed" => VideoJobStatus.Succeeded,
+        "failed" => VideoJobStatus.Failed,
+        _ => VideoJobStatus.Unknown,
+    };
+
+    /// <inheritdoc />
+    protected override CreateGenerationRequest CreateVendorRequest(VideoGenerationRequest request, VideoGenerationOptions? options, string model, List<ValidationFailure> failures)
+    {
+        RefuseUnsupported(request, options, Supported, failures);
+        return new CreateGenerationRequest
+        {
+            Prompt = request.Prompt,
+            Model = ParseWire<LumaModel>(model, nameof(request.Model), failures),
+            AspectRatio = ParseWire<AspectRatio>(request.AspectRatio, nameof(request.AspectRatio), failures),
+            Resolution = ParseWire<VideoResolution>(request.Resolution, nameof(request.Resolution), failures),
+
+            Duration = ToDuration(request.DurationSeconds, failures),
+
+            // CUSTOM: the generated default of loop is false, which would send "loop": false on every request;
+            // only a loop the caller asked for is sent.
+            Loop = request.Loop,
+            Keyframes = ToKeyframes(request, failures),
+            CallbackUrl = options?.WebhookUrl,
+        };
+    }
+
+    /// <summary>Seconds to the wire values <c>5s</c> and <c>9s</c>.</summary>
+    private VideoDuration? ToDuration(int? seconds, List<ValidationFailure> failures)
+    {
+        if (seconds is null)
+        {
+            return null;
+        }
+
+        var text = seconds.Value.ToString(CultureInfo.InvariantCulture);
+        if (WireNames.TryParse<VideoDuration>(text + "s", out var duration))
+        {
+            return duration;
+        }
+
+        failures.Add(new ValidationFailure(
+            "DurationSeconds",
+            text,
+            $"{VendorName} accepts {string.Join(" or ", WireNames.Values<VideoDuration>().Select(v => v.TrimEnd('s')))} seconds"));
+        return null;
+    }
+
+    /// <summary>
+    /// StartImage → frame0 image, EndImage → frame1 image; Extend forward → frame0 generation (the video
+    /// continues after it), Extend backward → frame1 generation (the video leads into it).
+    /// </summary>
+    private Keyframes? ToKeyframes(VideoGenerationRequest request, List<ValidationFailure> failures)
+    {
+        Keyframe? frame0 = request.StartImage is { } start ? new Keyframe { Type = KeyframeType.Image, Url = start } : null;
+        Keyframe? frame1 = request.EndImage is { } end ? new Keyframe { Type = KeyframeType.Image, Url = end } : null;
+        if (request.Extend is { } extend)
+        {
+            if (!Guid.TryParse(extend.GenerationId, out var id))
+            {
+                failures.Add(new ValidationFailure(
+                    "Extend.GenerationId", extend.GenerationId, $"{VendorName} generation ids are UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)"));
+            }
+            else if (extend.Backward ? frame1 is not null : frame0 is not null)
+            {
+                failures.Add(new ValidationFailure(
+                    nameof(request.Extend),
+                    extend.GenerationId,
+                    extend.Backward
+                        ? "extending backward puts the generation in the last frame (frame1), which EndImage already fills; give one of them"
+                        : "extending forward puts the generation in the first frame (frame0), which StartImage already fills; give one of them"));
+            }
+            else if (extend.Backward)
+            {
+                frame1 = new Keyframe { Type = KeyframeType.Generation, Id = id };
+            }
+            else
+            {
+                frame0 = new Keyframe { Type = KeyframeType.Generation, Id = id };
+            }
+        }
+
+        return frame0 is null && frame1 is null ? null : new Keyframes { Frame0 = frame0, Frame1 = frame1 };
+    }
+
+    /// <inheritdoc />
+    protected override async Task<VideoJob> SendAsync(CreateGenerationRequest vendorRequest, string model, CancellationToken cancellationToken) =>
+        ToJob(await Client.CreateGenerationAsync(vendorRequest, cancellationToken).ConfigureAwait(false), model);
+
+    /// <inheritdoc />
+    protected override Func<CancellationToken, Task<VideoJob>> ReadJob(string jobId)
+    {
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            throw InvalidJobId(jobId, "UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)");
+        }
+
+        return async cancellationToken => ToJob(await Client.GetGenerationAsync(id, state: null, cancellationToken).ConfigureAwait(false), model: null);
+    }
+
+    /// <summary>Maps a Luma generation onto the neutral job.</summary>
+    public VideoJob ToJob(Generation generation, string? model)
+    {
+        ArgumentNullException.ThrowIfNull(generation);
+        var video = generation.Assets?.Video;
+        return new VideoJob
+        {
+            Id = generation.Id.ToString("D"),
+            Vendor = VendorName,
+            Model = generation.Model ?? model,
+            Status = ToJobStatus(generation.State),
+            VendorStatus = generation.State,
+            ResultUri = video,
+            ResultUris = video is null ? [] : [video],
+            Error = generation.FailureReason,
+            CreatedAt = generation.CreatedAt,
+            RawRepresentation = generation,
+        };
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using VideoGen.Catalog;
+using VideoGen.Http;
+using VideoGen.Vendors;
+
+namespace VideoGen.Elumenta;
+
+/// <summary>
+/// <see cref="IVideoGenerator"/> over the Elumenta contract (<c>specs/elumenta.yaml</c>), for Elumenta
+/// and NeuralBox alike: the two differ only in host, key and price unit, which the <see cref="VendorInfo"/> carries.
+/// </summary>
+internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaClient, GenerateRequest>
+{
+    // Resolution is checked against the model below rather than refused outright.
+    private const MappedFields Supported = MappedFields.StartImage | MappedFields.NegativePrompt | MappedFields.Resolution | MappedFields.AdditionalProperties;
+
+    public ElumentaVideoGenerator(IElumentaClient client, VendorInfo vendor)
+        : base(client, vendor)
+    {
+    }
+
+    /// <summary>The vendors whose contract is Elumenta's.</summary>
+    public static IReadOnlyList<string> VendorsOfThisContract { get; } = [VendorIds.Elumenta, VendorIds.NeuralBox];
+
+    /// <summary>Elumenta's words: <c>pending</c>, <c>completed</c>, <c>failed</c>; anything else is <see cref="VideoJobStatus.Unknown"/>.</summary>
+    public static VideoJobStatus ToJobStatus(string? status) => status?.ToLowerInvariant() switch
+    {
+        // Elumenta has a single unfinished state; "pending" covers waiting and running alike.
+        "pending" => VideoJobStatus.Queued,
+        "completed" => VideoJobStatus.Succeeded,
+        "failed" => VideoJobStatus.Failed,
+        _ => VideoJobStatus.Unknown,
+    };
+
+    /// <summary>Picks the vendor: the one named, else the one the client was configured for, else Elumenta.</summary>
+    public static VendorInfo ResolveVendor(IElumentaClient client, string? vendorId)
+    {
+        if (vendorId is not null)
+        {
+            if (!VendorsOfThisContract.Contains(vendorId, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException(
+                    $"Vendor '{vendorId}' does not use the Elumenta contract; use {string.Join(" or ", VendorsOfThisContract)}.", nameof(vendorId));
+            }
+
+            return VideoModelCatalog.Default.GetVendor(vendorId);
+        }
+
+        var configured = (client as VendorClientBase)?.ClientConfiguration.Vendor;
+        var neuralBox = VideoModelCatalog.Default.GetVendor(VendorIds.NeuralBox);
+        return string.Equals(configured, neuralBox.Id, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(configured, neuralBox.DisplayName, StringComparison.OrdinalIgnoreCase)
+            ? neuralBox
+            : VideoModelCatalog.Default.GetVendor(VendorIds.Elumenta);
+    }
+
+    /// <inheritdoc />
+    protected override GenerateRequest CreateVendorRequest(VideoGenerationRequest request, VideoGenerationOptions? options, string model, List<ValidationFailure> failures)
+    {
+        RefuseUnsupported(request, options, Supported, failures);
+
+        // CUSTOM: Elumenta has no resolution field: the model fixes it (mj-video-480p, mj-video-720p).
+        // A resolution the model produces anyway is accepted; any other cannot be honoured.
+        if (request.Resolution is { } resolution
+            && Vendor.FindModel(model)?.Resolutions.Contains(resolution, StringComparer.OrdinalIgnoreCase) != true)
+        {
+            failures.Add(new ValidationFailure(
+                nameof(request.Resolution),
+                resolution,
+                $"{VendorName} has no resolution field; the resolution follows the model ({string.Join(", ", Vendor.Models.Where(m => m.Resolutions.Count > 0).Select(m => $"{m.Id}: {string.Join("/", m.Resolutions)}"))})"));
+        }
+
+        var vendorRequest = new GenerateRequest
+        {
+            Model = ParseWire<VideoModel>(model, nameof(request.Model), failures) ?? default,
+            Prompt = request.Prompt,
+            ImageUrl = request.StartImage,
+            NegativePrompt = request.NegativePrompt,
+        };
+
+        // Left unset, duration and aspect_ratio keep the contract's defaults (5 s, 16:9).
+        if (request.DurationSeconds is { } seconds)
+        {
+            if (Enum.IsDefined((VideoDuration)seconds))
+            {
+                vendorRequest.Duration = (VideoDuration)seconds;
+            }
+            else
+            {
+                failures.Add(new ValidationFailure(
+                    nameof(request.DurationSeconds),
+                    seconds.ToString(CultureInfo.InvariantCulture),
+                    $"{VendorName} accepts {string.Join(" or ", Enum.GetValues<VideoDuration>().Select(d => ((int)d).ToString(CultureInfo.InvariantCulture)))} seconds"));
+            }
+        }
+
+        if (ParseWire<AspectRatio>(request.AspectRatio, nameof(request.AspectRatio), failures) is { } aspectRatio)
+        {
+            vendorRequest.AspectRatio = aspectRatio;
+        }
+
+        PassThrough(options?.AdditionalProperties, vendorRequest.AdditionalProperties, WireNames.Properties<GenerateRequest>(), "Options.AdditionalProperties", failures);
+        return vendorRequest;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<VideoJob> SendAsync(GenerateRequest vendorRequest, string model, CancellationToken cancellationToken)
+    {
+        var generation = await Client.CreateGenerationAsync(vendorRequest, cancellationToken).ConfigureAwait(false);
+        return ToJob(generation);
+    }
+
+    /// <inheritdoc />
+    protected override Func<CancellationToken, Task<VideoJob>> ReadJob(string jobId)
+    {
+        if (!long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw InvalidJobId(jobId, "positive integers (for example 18500)");
+        }
+
+        return async cancellationToken => ToJob(await Client.GetGenerationAsync(id, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Maps a generation onto the neutral job.</summary>
+    public VideoJob ToJob(Generation generation)
+    {
+        ArgumentNullException.ThrowIfNull(generation);
+        return new VideoJob
+        {
+            Id = generation.Id.ToString(CultureInfo.InvariantCulture),
+            Vendor = VendorName,
+            Model = generation.ModelSlug,
+            Status = ToJobStatus(generation.Status),
+            VendorStatus = generation.Status,
+            ResultUri = generation.ResultUrl,
+            ResultUris = generation.ResultUrl is { } url ? [url] : [],
+            Cost = generation.TokensSpent is { } tokens ? new VideoCost(tokens, Vendor.PriceUnit) : null,
+            Error = generation.Error,
+            CreatedAt = generation.CreatedAt,
+            CompletedAt = generation.CompletedAt,
+            RawRepresentation = generation,
+        };
+    }
+}

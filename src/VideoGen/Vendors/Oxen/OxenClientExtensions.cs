@@ -1,0 +1,21 @@
+using VideoGen.Catalog;
+
+namespace VideoGen.Oxen;
+
+/// <summary>Turns an <see cref="IOxenClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
+public static class OxenClientExtensions
+{
+    /// <summary>
+    /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> over Oxen.ai's asynchronous queue
+    /// (<c>POST /api/ai/queue</c>, <c>GET /api/ai/queue/{id}</c>), not the synchronous endpoint, which holds a
+    /// connection open for minutes. Requests are validated against Oxen.ai's catalog entry before anything is sent.
+    /// </summary>
+    /// <param name="client">The typed client. The generator does not dispose it.</param>
+    /// <returns>The generator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
+    public static IVideoGenerator AsVideoGenerator(this IOxenClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return new OxenVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Oxen));
+    }
+}

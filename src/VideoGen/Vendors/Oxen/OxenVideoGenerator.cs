@@ -1,0 +1,105 @@
+using VideoGen.Catalog;
+using VideoGen.Vendors;
+
+namespace VideoGen.Oxen;
+
+/// <summary>
+/// <see cref="IVideoGenerator"/> over Oxen.ai's asynchronous queue (<c>specs/oxen.yaml</c>): EnqueueGeneration
+/// to submit, GetQueuedGeneration to read. The synchronous GenerateVideo endpoint is not used: it holds the
+/// connection for the whole generation (minutes), which does not fit a submit-then-poll interface.
+/// </summary>
+internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, EnqueueGenerationRequest>
+{
+    private const MappedFields Supported = MappedFields.StartImage | MappedFields.AdditionalProperties;
+
+    public OxenVideoGenerator(IOxenClient client, VendorInfo vendor)
+        : base(client, vendor)
+    {
+    }
+
+    /// <summary>Oxen.ai's words: <c>queued</c>, <c>processing</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>; anything else is <see cref="VideoJobStatus.Unknown"/>.</summary>
+    public static VideoJobStatus ToJobStatus(string? status) => status?.ToLowerInvariant() switch
+    {
+        "queued" => VideoJobStatus.Queued,
+        "processing" => VideoJobStatus.Running,
+        "succeeded" => VideoJobStatus.Succeeded,
+        "failed" => VideoJobStatus.Failed,
+        "cancelled" => VideoJobStatus.Cancelled,
+        _ => VideoJobStatus.Unknown,
+    };
+
+    /// <summary>A Unix time in seconds, or <see langword="null"/> when absent or out of range.</summary>
+    public static DateTimeOffset? FromUnixSeconds(long? seconds) =>
+        seconds is { } s && s >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && s <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(s)
+            : null;
+
+    /// <inheritdoc />
+    protected override EnqueueGenerationRequest CreateVendorRequest(VideoGenerationRequest request, VideoGenerationOptions? options, string model, List<ValidationFailure> failures)
+    {
+        RefuseUnsupported(request, options, Supported, failures);
+        var vendorRequest = new EnqueueGenerationRequest
+        {
+            Model = model,
+            Prompt = request.Prompt,
+            Duration = request.DurationSeconds,
+            AspectRatio = request.AspectRatio,
+
+            // input_image takes a URL string or an array of them; one start image is the string form.
+            InputImage = request.StartImage?.OriginalString,
+        };
+        PassThrough(options?.AdditionalProperties, vendorRequest.AdditionalProperties, WireNames.Properties<EnqueueGenerationRequest>(), "Options.AdditionalProperties", failures);
+        return vendorRequest;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<VideoJob> SendAsync(EnqueueGenerationRequest vendorRequest, string model, CancellationToken cancellationToken)
+    {
+        var response = await Client.EnqueueGenerationAsync(vendorRequest, cancellationToken).ConfigureAwait(false);
+        var generation = response.Generations?.FirstOrDefault()
+            ?? throw new VideoGenException($"{VendorName} accepted the request but returned no generation id; nothing can be polled.", VendorName);
+        return new VideoJob
+        {
+            Id = generation.GenerationId.ToString("D"),
+            Vendor = VendorName,
+            Model = model,
+
+            // CUSTOM: status is optional in the enqueue response; the reference says every new generation
+            // starts queued, so a missing status is read as queued (an unknown word still maps to Unknown).
+            Status = generation.Status is null ? VideoJobStatus.Queued : ToJobStatus(generation.Status),
+            VendorStatus = generation.Status,
+            RawRepresentation = response,
+        };
+    }
+
+    /// <inheritdoc />
+    protected override Func<CancellationToken, Task<VideoJob>> ReadJob(string jobId)
+    {
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            throw InvalidJobId(jobId, "UUIDs (for example 7cf9b23a-1234-5678-9abc-def012345678)");
+        }
+
+        return async cancellationToken => ToJob(await Client.GetQueuedGenerationAsync(id, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Maps a queued generation onto the neutral job.</summary>
+    public VideoJob ToJob(QueuedGeneration generation)
+    {
+        ArgumentNullException.ThrowIfNull(generation);
+        return new VideoJob
+        {
+            Id = generation.GenerationId.ToString("D"),
+            Vendor = VendorName,
+            Model = generation.ModelName,
+            Status = ToJobStatus(generation.Status),
+            VendorStatus = generation.Status,
+            ResultUri = generation.ResultUrl,
+            ResultUris = generation.ResultUrl is { } url ? [url] : [],
+            Error = generation.ErrorMessage,
+            CreatedAt = FromUnixSeconds(generation.EnqueuedAt),
+            CompletedAt = FromUnixSeconds(generation.CompletedAt),
+            RawRepresentation = generation,
+        };
+    }
+}

@@ -1,0 +1,270 @@
+using System.Net;
+using VideoGen.Catalog;
+using VideoGen.Http;
+using VideoGen.Validation;
+
+namespace VideoGen.Vendors;
+
+/// <summary>
+/// What every vendor adapter shares: validation before anything is sent, the mapping failures of
+/// fields a vendor's contract has no place for, error wrapping, and <see cref="GetService"/>.
+/// A vendor adapter says how a neutral request becomes its vendor's request and how the vendor's
+/// job becomes a <see cref="VideoJob"/>.
+/// </summary>
+/// <typeparam name="TClient">The generated client interface.</typeparam>
+/// <typeparam name="TVendorRequest">The generated request type.</typeparam>
+internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGenerator
+    where TClient : class
+    where TVendorRequest : class
+{
+    private readonly string? _apiKey;
+
+    protected VendorVideoGenerator(TClient client, VendorInfo vendor)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(vendor);
+        Client = client;
+        Vendor = vendor;
+        _apiKey = (client as VendorClientBase)?.ClientConfiguration.ApiKey;
+    }
+
+    /// <summary>The catalog entry of the vendor this adapter speaks to.</summary>
+    public VendorInfo Vendor { get; }
+
+    protected TClient Client { get; }
+
+    protected string VendorName => Vendor.DisplayName;
+
+    /// <inheritdoc />
+    public async Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<ValidationFailure> failures = [];
+        try
+        {
+            VideoRequestValidation.EnsureValid(Vendor, request, options);
+        }
+        catch (VideoGenValidationException e)
+        {
+            failures = e.Failures;
+        }
+
+        // The validator checks the catalog's default model when none is named, so that is the one sent.
+        var requested = request.Model ?? Vendor.DefaultModel;
+        var model = Vendor.FindModel(requested)?.Id ?? requested;
+
+        // Mapping finds what the validator may not know (a field this contract has no place for, a value
+        // its enums lack); both lists are reported together, once per field, so every problem shows at once.
+        var mappingFailures = new List<ValidationFailure>();
+        var vendorRequest = CreateVendorRequest(request, options, model, mappingFailures);
+        if (failures.Count > 0 || mappingFailures.Count > 0)
+        {
+            var reported = failures.Select(f => f.Field).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            throw new VideoGenValidationException(VendorName, [.. failures, .. mappingFailures.Where(f => reported.Add(f.Field))]);
+        }
+
+        return await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<VideoJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var read = ReadJob(jobId);
+        return await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(VendorInfo))
+        {
+            return Vendor;
+        }
+
+        if (serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        return serviceType.IsInstanceOfType(Client) ? Client : null;
+    }
+
+    /// <summary>Does nothing: the typed client belongs to whoever created it (the caller or the DI container).</summary>
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Maps the neutral request onto the vendor's; adds a failure for every field that cannot be mapped.</summary>
+    /// <returns>The vendor request; not sent when <paramref name="failures"/> is not empty.</returns>
+    protected abstract TVendorRequest CreateVendorRequest(VideoGenerationRequest request, VideoGenerationOptions? options, string model, List<ValidationFailure> failures);
+
+    /// <summary>Sends the vendor request and maps the vendor's answer.</summary>
+    protected abstract Task<VideoJob> SendAsync(TVendorRequest vendorRequest, string model, CancellationToken cancellationToken);
+
+    /// <summary>Parses the job id (throwing <see cref="ArgumentException"/> for a malformed one) and returns the read.</summary>
+    protected abstract Func<CancellationToken, Task<VideoJob>> ReadJob(string jobId);
+
+    /// <summary>A job id that is not of the vendor's form.</summary>
+    protected ArgumentException InvalidJobId(string jobId, string expected) =>
+        new($"'{jobId}' is not a {VendorName} job id: {VendorName} job ids are {expected}.", nameof(jobId));
+
+    /// <summary>Adds a failure for each field of <paramref name="request"/> and <paramref name="options"/> the vendor's contract has no place for.</summary>
+    protected void RefuseUnsupported(VideoGenerationRequest request, VideoGenerationOptions? options, MappedFields supported, List<ValidationFailure> failures)
+    {
+        Refuse(MappedFields.StartImage, nameof(request.StartImage), request.StartImage, "a start image");
+        Refuse(MappedFields.EndImage, nameof(request.EndImage), request.EndImage, "an end image (last frame)");
+        Refuse(MappedFields.NegativePrompt, nameof(request.NegativePrompt), request.NegativePrompt, "a negative prompt");
+        Refuse(MappedFields.Loop, nameof(request.Loop), request.Loop, "looping");
+        Refuse(MappedFields.Extend, nameof(request.Extend), request.Extend?.GenerationId, "extending an earlier generation");
+        Refuse(MappedFields.Resolution, nameof(request.Resolution), request.Resolution, "choosing a resolution");
+        Refuse(MappedFields.Webhook, "Options.WebhookUrl", options?.WebhookUrl, "webhooks");
+        if (!supported.HasFlag(MappedFields.AdditionalProperties) && options?.AdditionalProperties is { Count: > 0 } extra)
+        {
+            failures.Add(new ValidationFailure(
+                "Options.AdditionalProperties",
+                string.Join(", ", extra.Keys),
+                $"{VendorName}'s request body is closed: it takes no fields beyond its contract"));
+        }
+
+        void Refuse(MappedFields field, string name, object? value, string what)
+        {
+            if (!supported.HasFlag(field) && value is not null)
+            {
+                failures.Add(new ValidationFailure(name, Text(value), $"{VendorName}'s contract does not support {what}"));
+            }
+        }
+    }
+
+    /// <summary>Parses an enum by its wire value, adding a failure that lists the allowed values when it is not one.</summary>
+    protected TEnum? ParseWire<TEnum>(string? value, string field, List<ValidationFailure> failures)
+        where TEnum : struct, Enum
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (WireNames.TryParse<TEnum>(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        failures.Add(new ValidationFailure(field, value, $"{VendorName} accepts {string.Join(", ", WireNames.Values<TEnum>())}"));
+        return null;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="extra"/> into <paramref name="target"/>; a key the request already writes
+    /// (in <paramref name="taken"/>) is a failure rather than a silent overwrite or a duplicate JSON field.
+    /// </summary>
+    protected void PassThrough(IDictionary<string, object?>? extra, IDictionary<string, object> target, IEnumerable<string> taken, string field, List<ValidationFailure> failures)
+    {
+        if (extra is null)
+        {
+            return;
+        }
+
+        var reserved = taken.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in extra)
+        {
+            if (reserved.Contains(key))
+            {
+                failures.Add(new ValidationFailure(
+                    $"{field}[{key}]",
+                    Text(value),
+                    $"'{key}' is already set from the request; set it there, not as an additional property"));
+            }
+            else
+            {
+                target[key] = value!;
+            }
+        }
+    }
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private async Task<VideoJob> InvokeAsync(Func<Task<VideoJob>> call, string operation, string? jobId)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (ApiException e)
+        {
+            // Generated code throws ApiException for a 1xx-3xx status the spec does not list, or a body it
+            // cannot read; it knows neither the vendor nor the key, so both are added here.
+            throw new VideoGenException(
+                $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
+                VendorName,
+                e.StatusCode,
+                e)
+            {
+                ErrorCode = e.ErrorCode,
+                RequestId = RequestId(e),
+                ResponseExcerpt = Excerpt.Of(e.Response, _apiKey),
+                JobId = jobId,
+            };
+        }
+        catch (HttpRequestException e)
+        {
+            throw new VideoGenException(
+                $"{VendorName} could not be reached while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
+                VendorName,
+                e.StatusCode,
+                e)
+            {
+                JobId = jobId,
+            };
+        }
+        catch (VideoGenException e) when (jobId is not null && e.JobId is null && e.StatusCode != HttpStatusCode.NotFound)
+        {
+            // The job exists (the vendor only refused this read): keep its id for a later retry.
+            e.JobId = jobId;
+            throw;
+        }
+    }
+
+    private static string? RequestId(ApiException e)
+    {
+        foreach (var name in new[] { "x-request-id", "request-id" })
+        {
+            var header = e.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+            if (header.Value?.FirstOrDefault() is { } value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>The optional neutral fields an adapter can map onto its vendor's contract.</summary>
+[Flags]
+internal enum MappedFields
+{
+    None = 0,
+    StartImage = 1,
+    EndImage = 2,
+    NegativePrompt = 4,
+    Loop = 8,
+    Extend = 16,
+    Resolution = 32,
+    Webhook = 64,
+    AdditionalProperties = 128,
+}

@@ -1,0 +1,161 @@
+using Newtonsoft.Json.Linq;
+using VideoGen.Catalog;
+using VideoGen.ContractTests.Infrastructure;
+using VideoGen.Http;
+
+namespace VideoGen.ContractTests.Conformance;
+
+/// <summary>
+/// What every <see cref="IVideoGenerator"/> adapter must do, run against a Prism mock of its vendor's spec
+/// (Prism answers with the spec's examples and, with <c>--errors</c>, refuses any request that breaks the
+/// contract). A vendor adapter subclasses this in three lines: its vendor id, its client type, and how to
+/// create it over a configuration and an <see cref="HttpClient"/>.
+/// </summary>
+public abstract class VideoGeneratorConformanceTests(PrismFixture prism) : IClassFixture<PrismFixture>
+{
+    private const string UnknownStatus = "teleporting";
+
+    /// <summary>The catalog vendor id (<see cref="VendorIds"/>).</summary>
+    protected abstract string VendorId { get; }
+
+    /// <summary>The generated client interface <see cref="IVideoGenerator.GetService"/> must return.</summary>
+    protected abstract Type ClientType { get; }
+
+    /// <summary>Creates the adapter over a generated client built from these.</summary>
+    protected abstract IVideoGenerator CreateGenerator(VendorClientConfiguration configuration, HttpClient httpClient);
+
+    /// <summary>A request the vendor accepts.</summary>
+    protected virtual VideoGenerationRequest CreateValidRequest() => new("A red balloon floating upward through a clear blue sky");
+
+    private VendorInfo Vendor => VideoModelCatalog.Default.GetVendor(VendorId);
+
+    [Fact]
+    public async Task SubmitAsync_ValidRequest_ReturnsJobWithIdVendorAndKnownStatus()
+    {
+        await using var run = await StartAsync();
+
+        var job = await run.Generator.SubmitAsync(CreateValidRequest());
+
+        job.Id.ShouldNotBeNullOrWhiteSpace();
+        job.Vendor.ShouldBe(Vendor.DisplayName);
+        ShouldHaveTheStatusOfTheVendorsWord(job);
+        job.RawRepresentation.ShouldNotBeNull();
+        run.Handler.Requests.ShouldBe(1);
+        run.ShouldHaveNoViolations();
+    }
+
+    [Fact]
+    public async Task GetJobAsync_IdOfASubmittedJob_ReadsTheJob()
+    {
+        await using var run = await StartAsync();
+        var submitted = await run.Generator.SubmitAsync(CreateValidRequest());
+
+        var job = await run.Generator.GetJobAsync(submitted.Id);
+
+        job.Id.ShouldNotBeNullOrWhiteSpace();
+        job.Vendor.ShouldBe(Vendor.DisplayName);
+        job.VendorStatus.ShouldNotBeNullOrWhiteSpace();
+        ShouldHaveTheStatusOfTheVendorsWord(job);
+        run.Handler.Requests.ShouldBe(2);
+        run.ShouldHaveNoViolations();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_InvalidRequest_ThrowsValidationAndSendsNothing()
+    {
+        await using var run = await StartAsync();
+
+        var e = await Should.ThrowAsync<VideoGenValidationException>(() =>
+            run.Generator.SubmitAsync(new VideoGenerationRequest(string.Empty) { Model = "no-such-model" }));
+
+        e.Vendor.ShouldBe(Vendor.DisplayName);
+        e.Failures.Select(f => f.Field).ShouldContain("Prompt");
+        e.Failures.Select(f => f.Field).ShouldContain("Model");
+        run.Handler.Requests.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task GetJobAsync_StatusNoVendorUses_IsUnknownWithTheVendorsWord()
+    {
+        string id;
+        await using (var submit = await StartAsync())
+        {
+            id = (await submit.Generator.SubmitAsync(CreateValidRequest())).Id;
+        }
+
+        await using var run = await StartAsync(rewriteStatusTo: UnknownStatus);
+
+        var job = await run.Generator.GetJobAsync(id);
+
+        job.Status.ShouldBe(VideoJobStatus.Unknown);
+        job.VendorStatus.ShouldBe(UnknownStatus);
+        job.HasCompleted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task GetService_TypedClientAndVendor_AreReturned()
+    {
+        await using var run = await StartAsync();
+
+        var client = run.Generator.GetService(ClientType);
+
+        client.ShouldNotBeNull();
+        client.ShouldBeAssignableTo(ClientType);
+        run.Generator.GetService(typeof(VendorInfo)).ShouldBeSameAs(Vendor);
+        run.Generator.GetService(typeof(IVideoGenerator)).ShouldBeSameAs(run.Generator);
+        run.Generator.GetService(ClientType, serviceKey: "other").ShouldBeNull();
+    }
+
+    /// <summary>
+    /// A word the spec lists (x-known-values of a status or state field) maps to a known status; any other
+    /// word maps to Unknown. Prism answers with the spec's example where the response has one, and with the
+    /// schema's placeholder ("string") where it has none, which must then read as Unknown, not throw.
+    /// </summary>
+    private void ShouldHaveTheStatusOfTheVendorsWord(VideoJob job)
+    {
+        var known = KnownStatusWords(Vendor.Spec);
+        known.ShouldNotBeEmpty($"{Vendor.Spec} lists no x-known-values for a status field");
+        if (job.VendorStatus is { } word && known.Contains(word))
+        {
+            job.Status.ShouldNotBe(VideoJobStatus.Unknown, $"'{word}' is a {Vendor.DisplayName} status word listed in {Vendor.Spec}");
+        }
+        else
+        {
+            job.Status.ShouldBe(VideoJobStatus.Unknown, $"'{job.VendorStatus}' is not a status word of {Vendor.Spec}");
+        }
+    }
+
+    private static HashSet<string> KnownStatusWords(string spec) =>
+        SpecDocument.Load(spec).Json.Descendants().OfType<JProperty>()
+            .Where(p => p.Name is "status" or "state" && p.Value is JObject)
+            .SelectMany(p => p.Value["x-known-values"] as JArray ?? [])
+            .Select(v => (string)v!)
+            .ToHashSet(StringComparer.Ordinal);
+
+    private async Task<Run> StartAsync(string? rewriteStatusTo = null)
+    {
+        var session = await prism.SessionAsync(Vendor.Spec);
+        var handler = new ConformanceHandler(rewriteStatusTo) { InnerHandler = session.Recorder };
+        var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+        return new Run(session, handler, http, CreateGenerator(session.Configuration(Vendor.DisplayName), http));
+    }
+
+    private sealed class Run(PrismSession session, ConformanceHandler handler, HttpClient http, IVideoGenerator generator) : IAsyncDisposable
+    {
+        private readonly int _violationsBefore = session.Recorder.Violations.Count;
+
+        public ConformanceHandler Handler => handler;
+
+        public IVideoGenerator Generator => generator;
+
+        public void ShouldHaveNoViolations() =>
+            session.Recorder.Violations.Skip(_violationsBefore).ShouldBeEmpty($"Prism reported violations for {session.Spec}");
+
+        public ValueTask DisposeAsync()
+        {
+            generator.Dispose();
+            http.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VideoGen.AimlApi;
+using VideoGen.Catalog;
+using VideoGen.DependencyInjection;
+using VideoGen.Elumenta;
+using VideoGen.Gateway;
+using VideoGen.Oxen;
+using VideoGen.Tests.Vendors;
+
+namespace VideoGen.Tests.DependencyInjection;
+
+// Some tests set a vendor's API key environment variable; they restore it, and this collection keeps
+// them from running beside the other classes' tests.
+[CollectionDefinition(nameof(EnvironmentVariables), DisableParallelization = true)]
+public sealed class EnvironmentVariables;
+
+[Collection(nameof(EnvironmentVariables))]
+public sealed class VideoGenServiceCollectionExtensionsTests
+{
+    private const string Key = TestClients.ApiKey;
+
+    private const string ElumentaPending = """{"id": 18500, "status": "pending"}""";
+
+    private static void AllKeys(VideoGenOptions o)
+    {
+        foreach (var id in VendorIds.All)
+        {
+            o.GetVendor(id).ApiKey = Key + "-" + id;
+        }
+
+        o.Gateway.BaseUrl = new Uri("https://gateway.test/");
+    }
+
+    private static StubHttpHandler ElumentaStub() => new StubHttpHandler()
+        .OnJson(HttpMethod.Post, ".*/v2/generate", ElumentaPending)
+        .OnJson(HttpMethod.Get, ".*/v2/generate/18500", ElumentaPending);
+
+    [Fact]
+    public void AddVideoGeneration_EveryVendor_HasAKeyedGeneratorOfThatVendor()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
+
+        foreach (var id in VendorIds.All)
+        {
+            var generator = provider.GetRequiredKeyedService<IVideoGenerator>(id);
+            generator.GetService<VendorInfo>()!.Id.ShouldBe(id);
+        }
+    }
+
+    [Fact]
+    public void AddVideoGeneration_TypedClients_AreResolvableUnkeyedAndKeyed()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
+
+        provider.GetRequiredService<IElumentaClient>().ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://elumenta.ru/api/");
+        provider.GetRequiredKeyedService<IElumentaClient>(VendorIds.Elumenta).ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://elumenta.ru/api/");
+        provider.GetRequiredKeyedService<IElumentaClient>(VendorIds.NeuralBox).ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://neuralbox.top/api/");
+        provider.GetRequiredService<IGatewayClient>().ShouldBeOfType<GatewayClient>().BaseUrl.ShouldBe("https://gateway.test/");
+        provider.GetRequiredService<IAimlApiClient>().ShouldBeOfType<AimlApiClient>().BaseUrl.ShouldBe("https://api.aimlapi.com/");
+        provider.GetRequiredService<IOxenClient>().ShouldBeOfType<OxenClient>().BaseUrl.ShouldBe("https://hub.oxen.ai/");
+        provider.GetRequiredKeyedService<IOxenClient>(VendorIds.Oxen).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void AddVideoGeneration_NeuralBoxGenerator_ReachesItsOwnElumentaClient()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
+
+        var neuralBox = provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.NeuralBox);
+
+        neuralBox.GetService<VendorInfo>()!.DisplayName.ShouldBe("NeuralBox");
+        neuralBox.GetService<ElumentaClient>()!.BaseUrl.ShouldBe("https://neuralbox.top/api/");
+        neuralBox.ShouldNotBeSameAs(provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta));
+    }
+
+    [Fact]
+    public void AddVideoGeneration_DefaultVendor_IsTheUnkeyedGenerator()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(o =>
+        {
+            AllKeys(o);
+            o.DefaultVendor = "Oxen";
+        }).BuildServiceProvider();
+
+        var generator = provider.GetRequiredService<IVideoGenerator>();
+
+        generator.ShouldBeSameAs(provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Oxen));
+        generator.ShouldBeSameAs(provider.GetRequiredService<IVideoGenerator>());
+    }
+
+    [Fact]
+    public void AddVideoGeneration_NoDefaultVendor_UnkeyedGeneratorFailsSayingWhatToSet()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
+
+        var e = Should.Throw<InvalidOperationException>(() => provider.GetRequiredService<IVideoGenerator>());
+
+        e.Message.ShouldContain("VideoGen:DefaultVendor");
+        e.Message.ShouldContain("elumenta, neuralbox, gateway, aimlapi, oxen");
+    }
+
+    [Fact]
+    public void AddVideoGeneration_InvalidOptions_FailWithEveryProblemListed()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(o =>
+        {
+            o.DefaultVendor = "sora";
+            o.Elumenta.BaseUrl = new Uri("/relative", UriKind.Relative);
+            o.Oxen.BaseUrl = new Uri("ftp://oxen.test/");
+        }).BuildServiceProvider();
+
+        var e = Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VideoGenOptions>>().Value);
+
+        e.Failures.Count().ShouldBe(3);
+        e.Message.ShouldContain("VideoGen:DefaultVendor: 'sora' is not a vendor");
+        e.Message.ShouldContain("VideoGen:Elumenta:BaseUrl: '/relative' is not allowed");
+        e.Message.ShouldContain("VideoGen:Oxen:BaseUrl: 'ftp://oxen.test/' is not allowed");
+    }
+
+    [Fact]
+    public void AddVideoGeneration_GatewayWithoutBaseUrl_FailsSayingTheHostIsUndocumented()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration().BuildServiceProvider();
+
+        var e = Should.Throw<InvalidOperationException>(() => provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Gateway));
+
+        e.Message.ShouldContain("VideoGen:Gateway:BaseUrl");
+        e.Message.ShouldContain("placeholder");
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_ApplicationConfiguration_BindsTheVideoGenSection()
+    {
+        var stub = ElumentaStub();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["VideoGen:DefaultVendor"] = "elumenta",
+            ["VideoGen:Elumenta:ApiKey"] = Key,
+            ["VideoGen:Elumenta:BaseUrl"] = "https://sandbox.test/elumenta/",
+        }).Build());
+        services.AddVideoGeneration();
+        services.AddElumentaClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+
+        var job = await provider.GetRequiredService<IVideoGenerator>().SubmitAsync("A red balloon");
+
+        job.Vendor.ShouldBe("Elumenta");
+        var sent = stub.Requests.ShouldHaveSingleItem();
+        sent.Uri.ShouldBe(new Uri("https://sandbox.test/elumenta/v2/generate"));
+        sent.Authorization.ShouldBe("Bearer " + Key);
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_ExplicitSection_BindsItAndCodeRunsAfter()
+    {
+        var stub = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/ai/queue",
+            """{"generations": [{"generation_id": "bb8f5eb7-361e-4e13-ab73-67457bc8057e", "status": "queued"}]}""");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Media:Video:DefaultVendor"] = "elumenta",
+            ["Media:Video:Oxen:ApiKey"] = Key,
+            ["Media:Video:Oxen:BaseUrl"] = "https://wrong.test/",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddVideoGeneration(configuration.GetSection("Media:Video"), o =>
+        {
+            o.DefaultVendor = VendorIds.Oxen;
+            o.Oxen.BaseUrl = new Uri("https://oxen.test/");
+        });
+        services.AddOxenClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IVideoGenerator>().SubmitAsync("A red balloon");
+
+        var sent = stub.Requests.ShouldHaveSingleItem();
+        sent.Uri.ShouldBe(new Uri("https://oxen.test/api/ai/queue"));
+        sent.Authorization.ShouldBe("Bearer " + Key);
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_KeyOnlyInEnvironment_IsReadFromTheCatalogsVariable()
+    {
+        var variable = VideoModelCatalog.Default.GetVendor(VendorIds.NeuralBox).ApiKeyEnvironmentVariable;
+        variable.ShouldBe("NEURALBOX_API_KEY");
+        var saved = Environment.GetEnvironmentVariable(variable);
+        Environment.SetEnvironmentVariable(variable, "env-key-" + Key);
+        try
+        {
+            var stub = ElumentaStub();
+            var services = new ServiceCollection().AddVideoGeneration();
+            services.AddNeuralBoxClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+            using var provider = services.BuildServiceProvider();
+
+            await provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.NeuralBox).SubmitAsync("A red balloon");
+
+            var sent = stub.Requests.ShouldHaveSingleItem();
+            sent.Authorization.ShouldBe("Bearer env-key-" + Key);
+            sent.Uri.Host.ShouldBe("neuralbox.top");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, saved);
+        }
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_KeyInOptionsAndEnvironment_OptionsWin()
+    {
+        var variable = VideoModelCatalog.Default.GetVendor(VendorIds.Elumenta).ApiKeyEnvironmentVariable;
+        var saved = Environment.GetEnvironmentVariable(variable);
+        Environment.SetEnvironmentVariable(variable, "env-key");
+        try
+        {
+            var stub = ElumentaStub();
+            var services = new ServiceCollection().AddVideoGeneration(o => o.Elumenta.ApiKey = Key);
+            services.AddElumentaClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+            using var provider = services.BuildServiceProvider();
+
+            await provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta).SubmitAsync("A red balloon");
+
+            stub.Requests.ShouldHaveSingleItem().Authorization.ShouldBe("Bearer " + Key);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, saved);
+        }
+    }
+
+    [Fact]
+    public async Task AddElumentaClient_Builder_AddsTheCallersHandlerToThePipeline()
+    {
+        var stub = ElumentaStub();
+        var marker = new MarkerHandler();
+        var services = new ServiceCollection().AddVideoGeneration(AllKeys);
+        services.AddElumentaClient()
+            .AddHttpMessageHandler(() => marker)
+            .ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta).GetJobAsync("18500");
+
+        marker.Seen.ShouldBe(1);
+        stub.Requests.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void AddOxenClient_Alone_RegistersOnlyOxenWithItsOptions()
+    {
+        var services = new ServiceCollection();
+        services.AddOxenClient(o => o.ApiKey = Key);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Oxen).GetService<VendorInfo>()!.Id.ShouldBe(VendorIds.Oxen);
+        provider.GetRequiredService<IOptions<VideoGenOptions>>().Value.Oxen.ApiKey.ShouldBe(Key);
+        provider.GetKeyedService<IVideoGenerator>(VendorIds.Elumenta).ShouldBeNull();
+        provider.GetService<IVideoGenerator>().ShouldBeNull();
+    }
+
+    [Fact]
+    public void AddVideoGeneration_CalledTwice_RegistersEachVendorOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddVideoGeneration(AllKeys);
+        services.AddVideoGeneration();
+        services.AddElumentaClient();
+
+        foreach (var id in VendorIds.All)
+        {
+            services.Count(d => d.ServiceType == typeof(IVideoGenerator) && Equals(d.ServiceKey, id)).ShouldBe(1, id);
+        }
+
+        services.Count(d => d.ServiceType == typeof(IVideoGenerator) && d.ServiceKey is null).ShouldBe(1);
+        services.Count(d => d.ServiceType == typeof(IElumentaClient) && d.ServiceKey is null).ShouldBe(1);
+    }
+
+    [Fact]
+    public void AddVideoGeneration_KeyedGenerator_IsASingleton()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
+
+        provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.AimlApi)
+            .ShouldBeSameAs(provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.AimlApi));
+    }
+
+    [Fact]
+    public void ToString_OptionsWithKeys_NeverShowsAKey()
+    {
+        var options = new VideoGenOptions { DefaultVendor = "gateway" };
+        AllKeys(options);
+
+        var text = options.ToString();
+
+        text.ShouldNotContain(Key);
+        text.ShouldContain("DefaultVendor=gateway");
+        text.ShouldContain("Gateway: BaseUrl=https://gateway.test/, ApiKey=(set)");
+        new VideoGenVendorOptions().ToString().ShouldBe("BaseUrl=(catalog), ApiKey=(not set)");
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_TraceLoggingOfAFailedCall_NeverContainsTheKey()
+    {
+        var stub = new StubHttpHandler().On(HttpMethod.Post, ".*", _ =>
+            StubHttpHandler.Json($$"""{"error": "not_authenticated", "message": "bad token {{Key}}"}""", HttpStatusCode.Unauthorized));
+        var logs = new CapturingLoggerProvider();
+        var services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs))
+            .AddVideoGeneration(o => o.Elumenta.ApiKey = Key);
+        services.AddElumentaClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+        var generator = provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta);
+
+        var e = await Should.ThrowAsync<VideoGenAuthenticationException>(() => generator.SubmitAsync("A red balloon"));
+
+        stub.Requests.ShouldHaveSingleItem().Authorization.ShouldBe("Bearer " + Key);
+        logs.Messages.ShouldNotBeEmpty();
+        logs.Messages.ShouldContain(m => m.Contains("Authorization", StringComparison.Ordinal));
+        logs.Messages.ShouldAllBe(m => !m.Contains(Key));
+        e.Message.ShouldNotContain(Key);
+    }
+
+    private sealed class MarkerHandler : DelegatingHandler
+    {
+        public int Seen { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen++;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner.Messages.Enqueue(formatter(state, exception) + exception);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using VideoGen.AimlApi;
+using VideoGen.Elumenta;
+using VideoGen.Gateway;
+using VideoGen.Http;
+using VideoGen.Oxen;
+
+namespace VideoGen.Tests.Vendors;
+
+/// <summary>Generated clients over a <see cref="StubHttpHandler"/>, with a recognizable key so tests can look for leaks.</summary>
+internal static class TestClients
+{
+    public const string ApiKey = "sk-test-0123456789abcdef-SECRET";
+
+    public static ElumentaClient Elumenta(StubHttpHandler handler, string vendor = "Elumenta") =>
+        new(Configuration(vendor, "https://elumenta.test/api/"), new HttpClient(handler));
+
+    public static GatewayClient Gateway(StubHttpHandler handler) =>
+        new(Configuration("Gateway", "https://gateway.test/"), new HttpClient(handler));
+
+    public static AimlApiClient AimlApi(StubHttpHandler handler) =>
+        new(Configuration("AIML API", "https://aiml.test/"), new HttpClient(handler));
+
+    public static OxenClient Oxen(StubHttpHandler handler) =>
+        new(Configuration("Oxen.ai", "https://oxen.test/"), new HttpClient(handler));
+
+    private static VendorClientConfiguration Configuration(string vendor, string baseUrl) =>
+        new(vendor) { ApiKey = ApiKey, BaseUrl = new Uri(baseUrl) };
+}
