@@ -126,11 +126,11 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         Refuse(MappedFields.Loop, nameof(request.Loop), request.Loop, "looping");
         Refuse(MappedFields.Extend, nameof(request.Extend), request.Extend?.GenerationId, "extending an earlier generation");
         Refuse(MappedFields.Resolution, nameof(request.Resolution), request.Resolution, "choosing a resolution");
-        Refuse(MappedFields.Webhook, "Options.WebhookUrl", options?.WebhookUrl, "webhooks");
+        Refuse(MappedFields.Webhook, "WebhookUrl", options?.WebhookUrl, "webhooks");
         if (!supported.HasFlag(MappedFields.AdditionalProperties) && options?.AdditionalProperties is { Count: > 0 } extra)
         {
             failures.Add(new ValidationFailure(
-                "Options.AdditionalProperties",
+                "AdditionalProperties",
                 string.Join(", ", extra.Keys),
                 $"{VendorName}'s request body is closed: it takes no fields beyond its contract"));
         }

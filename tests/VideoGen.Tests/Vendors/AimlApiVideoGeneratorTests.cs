@@ -130,7 +130,7 @@ public sealed class AimlApiVideoGeneratorTests
             new VideoGenerationOptions { AdditionalProperties = new Dictionary<string, object?> { ["concepts"] = "dolly_zoom" } }));
 
         e.Failures.Select(f => f.Field).ShouldBeUnique();
-        new[] { "DurationSeconds", "AspectRatio", "Resolution", "NegativePrompt", "Options.AdditionalProperties" }.ShouldBeSubsetOf(e.Failures.Select(f => f.Field));
+        new[] { "DurationSeconds", "AspectRatio", "Resolution", "NegativePrompt", "AdditionalProperties" }.ShouldBeSubsetOf(e.Failures.Select(f => f.Field));
         e.Failures.Single(f => f.Field == "DurationSeconds").Allowed.ShouldContain("5 or 9");
         e.Failures.Single(f => f.Field == "AspectRatio").Allowed.ShouldContain("21:9");
         handler.Requests.ShouldBeEmpty();

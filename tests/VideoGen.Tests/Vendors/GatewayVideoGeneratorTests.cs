@@ -189,7 +189,7 @@ public sealed class GatewayVideoGeneratorTests
             new VideoGenerationOptions { AdditionalProperties = new Dictionary<string, object?> { ["duration"] = 10 } }));
 
         var failure = e.Failures.ShouldHaveSingleItem();
-        failure.Field.ShouldBe("Options.AdditionalProperties[duration]");
+        failure.Field.ShouldBe("AdditionalProperties[duration]");
         failure.Value.ShouldBe("10");
         handler.Requests.ShouldBeEmpty();
     }

@@ -29,9 +29,7 @@ public sealed class OxenVideoGeneratorTests
                 Model = "kling-video-v2-6-pro-text-to-video",
                 DurationSeconds = 5,
                 AspectRatio = "9:16",
-                StartImage = new Uri("https://example.com/start.png"),
-            },
-            new VideoGenerationOptions { AdditionalProperties = new Dictionary<string, object?> { ["generate_audio_track"] = true } });
+            });
 
         var sent = handler.Requests.ShouldHaveSingleItem();
         sent.Method.ShouldBe(HttpMethod.Post);
@@ -39,7 +37,7 @@ public sealed class OxenVideoGeneratorTests
         sent.Authorization.ShouldBe("Bearer " + TestClients.ApiKey);
         JToken.DeepEquals(sent.Json, JObject.Parse("""
             {"model": "kling-video-v2-6-pro-text-to-video", "prompt": "A sunset timelapse over the ocean", "duration": 5,
-             "aspect_ratio": "9:16", "input_image": "https://example.com/start.png", "generate_audio_track": true}
+             "aspect_ratio": "9:16"}
             """)).ShouldBeTrue(sent.Body);
     }
 
@@ -164,7 +162,7 @@ public sealed class OxenVideoGeneratorTests
             new VideoGenerationRequest("A red balloon") { EndImage = new Uri("https://example.com/end.png"), Resolution = "720p", Loop = false },
             new VideoGenerationOptions { WebhookUrl = new Uri("https://hooks.example.com/x") }));
 
-        new[] { "EndImage", "Resolution", "Loop", "Options.WebhookUrl" }.ShouldBeSubsetOf(e.Failures.Select(f => f.Field));
+        new[] { "EndImage", "Resolution", "Loop", "WebhookUrl" }.ShouldBeSubsetOf(e.Failures.Select(f => f.Field));
         handler.Requests.ShouldBeEmpty();
     }
 

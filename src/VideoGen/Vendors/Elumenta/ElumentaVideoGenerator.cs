@@ -12,7 +12,7 @@ namespace VideoGen.Elumenta;
 internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaClient, GenerateRequest>
 {
     // Resolution is checked against the model below rather than refused outright.
-    private const MappedFields Supported = MappedFields.StartImage | MappedFields.NegativePrompt | MappedFields.Resolution | MappedFields.AdditionalProperties;
+    private const MappedFields Supported = MappedFields.StartImage | MappedFields.NegativePrompt | MappedFields.Resolution;
 
     public ElumentaVideoGenerator(IElumentaClient client, VendorInfo vendor)
         : base(client, vendor)
@@ -99,7 +99,6 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
             vendorRequest.AspectRatio = aspectRatio;
         }
 
-        PassThrough(options?.AdditionalProperties, vendorRequest.AdditionalProperties, WireNames.Properties<GenerateRequest>(), "Options.AdditionalProperties", failures);
         return vendorRequest;
     }
 

@@ -48,7 +48,7 @@ internal sealed class GatewayVideoGenerator : VendorVideoGenerator<IGatewayClien
         Add(ResolutionParameter, request.Resolution);
         Add(StartImageParameter, request.StartImage);
         Add(EndImageParameter, request.EndImage);
-        PassThrough(options?.AdditionalProperties, parameters, parameters.Keys.ToList(), "Options.AdditionalProperties", failures);
+        PassThrough(options?.AdditionalProperties, parameters, parameters.Keys.ToList(), "AdditionalProperties", failures);
 
         return new CreateVideoRequest
         {

@@ -10,7 +10,7 @@ namespace VideoGen.Oxen;
 /// </summary>
 internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, EnqueueGenerationRequest>
 {
-    private const MappedFields Supported = MappedFields.StartImage | MappedFields.AdditionalProperties;
+    private const MappedFields Supported = MappedFields.StartImage;
 
     public OxenVideoGenerator(IOxenClient client, VendorInfo vendor)
         : base(client, vendor)
@@ -48,7 +48,6 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
             // input_image takes a URL string or an array of them; one start image is the string form.
             InputImage = request.StartImage?.OriginalString,
         };
-        PassThrough(options?.AdditionalProperties, vendorRequest.AdditionalProperties, WireNames.Properties<EnqueueGenerationRequest>(), "Options.AdditionalProperties", failures);
         return vendorRequest;
     }
 
