@@ -119,6 +119,7 @@ public sealed class JournalingVideoGenerator : DelegatingVideoGenerator
         VideoGenValidationException or ArgumentException => true,
         SubmissionOutcomeUnknownException => false,
         VideoGenException { StatusCode: { } status } when e is not Http.ApiException => (int)status is >= 400 and < 500 || status == HttpStatusCode.ServiceUnavailable,
+        VideoGenException { StatusCode: null, InnerException: HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } } => true,
         VideoGenException { StatusCode: null } when e is not Http.ApiException && e.InnerException is null => true,
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } => true,
         _ => false,

@@ -64,6 +64,8 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             throw new VideoGenValidationException(VendorName, [.. failures, .. mappingFailures.Where(f => reported.Add(f.Field))]);
         }
 
+        // A per-call budget (VideoGenerationOptions.MaxCost) is checked here too, so it holds without the budget middleware.
+        BudgetGuard.EnsureWithinCallBudget(Vendor, request, options);
         return await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
     }
 
@@ -198,7 +200,8 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         _ => value.ToString(),
     };
 
-    private async Task<VideoJob> InvokeAsync(Func<Task<VideoJob>> call, string operation, string? jobId)
+    /// <summary>Runs a vendor call, turning generated-code and transport exceptions into <see cref="VideoGenException"/>s that name the vendor.</summary>
+    protected async Task<T> InvokeAsync<T>(Func<Task<T>> call, string operation, string? jobId)
     {
         try
         {

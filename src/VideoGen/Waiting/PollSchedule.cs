@@ -14,6 +14,7 @@ internal sealed class PollSchedule
 
     private readonly WaitOptions _options;
     private int _backoffSteps;
+    private bool _first = true;
 
     /// <summary>A point estimate ("about 60 s") is read as a likely window up to 50% longer.</summary>
     internal const double PointEstimateSpread = 0.5;
@@ -41,6 +42,16 @@ internal sealed class PollSchedule
     /// <summary>The delay before the next poll, given the time since the job was submitted.</summary>
     public TimeSpan NextDelay(TimeSpan elapsed)
     {
+        if (_first)
+        {
+            // A job first looked at after its earliest finish (resumed, or tracked late) is read at once.
+            _first = false;
+            if (elapsed >= Window.Min)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+
         if (elapsed < Window.Min)
         {
             return Window.Min - elapsed;

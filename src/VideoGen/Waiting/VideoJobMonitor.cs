@@ -16,6 +16,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
     private readonly SemaphoreSlim _requests;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _work = new(0);
+    private readonly SemaphoreSlim _adding = new(1, 1);
     private readonly Task _loop;
     private long _requestsSent;
 
@@ -69,6 +70,30 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         return tracked.Completion.Task;
     }
 
+    /// <summary>Tracks several jobs, added together so the first tick already reads them as one set.</summary>
+    /// <param name="jobs">The jobs.</param>
+    /// <param name="cancellationToken">A token to stop tracking them.</param>
+    /// <returns>The jobs in their final states, in the order given.</returns>
+    public Task<VideoJob[]> TrackAllAsync(IEnumerable<VideoJob> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var tasks = new List<Task<VideoJob>>();
+        _adding.Wait(cancellationToken);
+        try
+        {
+            foreach (var job in jobs)
+            {
+                tasks.Add(TrackAsync(job, cancellationToken));
+            }
+        }
+        finally
+        {
+            _adding.Release();
+        }
+
+        return Task.WhenAll(tasks);
+    }
+
     /// <summary>Stops the loop; jobs still tracked are cancelled (they go on at the vendor).</summary>
     /// <returns>A task that completes when the loop has stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -90,6 +115,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         _stop.Dispose();
         _requests.Dispose();
         _work.Dispose();
+        _adding.Dispose();
     }
 
     private async Task RunAsync()
@@ -106,8 +132,11 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             }
 
             // Distinct by construction: one entry per job id, so a job is read at most once per tick.
+            // A tick never starts while TrackAllAsync is adding a set of jobs.
+            await _adding.WaitAsync(_stop.Token).ConfigureAwait(false);
             var now = clock.GetTimestamp();
             var due = _jobs.Values.Where(j => now >= j.NextPollAt).ToList();
+            _adding.Release();
             foreach (var job in due.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList())
             {
                 Finish(job, new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last));
@@ -209,13 +238,19 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         private readonly TimeProvider _clock;
         private readonly PollSchedule _schedule;
 
+        private readonly TimeSpan _alreadyRunning;
+
         public Tracked(VideoJob job, TimeProvider clock, PollSchedule schedule)
         {
             _clock = clock;
             _schedule = schedule;
             Last = job;
             Started = clock.GetTimestamp();
-            NextPollAt = At(schedule.NextDelay(TimeSpan.Zero));
+
+            // A job tracked a while after it was created is further into its processing window.
+            var sinceCreated = job.CreatedAt is { } created ? clock.GetUtcNow() - created : TimeSpan.Zero;
+            _alreadyRunning = sinceCreated > TimeSpan.Zero ? sinceCreated : TimeSpan.Zero;
+            NextPollAt = At(schedule.NextDelay(_alreadyRunning));
         }
 
         public VideoJob Last { get; set; }
@@ -231,7 +266,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         public void Polled()
         {
             Polls++;
-            NextPollAt = At(_schedule.NextDelay(_clock.GetElapsedTime(Started)));
+            NextPollAt = At(_schedule.NextDelay(_clock.GetElapsedTime(Started) + _alreadyRunning));
         }
 
         public void Defer(TimeSpan hint) => NextPollAt = At(hint);

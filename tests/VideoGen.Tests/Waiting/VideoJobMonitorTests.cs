@@ -17,7 +17,7 @@ public sealed class VideoJobMonitorTests
         options.MaxBatchSize = 500;
         await using var monitor = new VideoJobMonitor(generator, options);
 
-        var finished = await Task.WhenAll(jobs.Select(j => monitor.TrackAsync(j)));
+        var finished = await monitor.TrackAllAsync(jobs);
 
         finished.ShouldAllBe(j => j.Status == VideoJobStatus.Succeeded);
         generator.Requests.GroupBy(r => r.At).Select(tick => tick.Count()).Distinct().ShouldBe([1], "one batch request per tick");
@@ -35,7 +35,7 @@ public sealed class VideoJobMonitorTests
         var jobs = Enumerable.Range(0, 250).Select(i => generator.Add($"gen-{i}", TimeSpan.FromSeconds(30))).ToList();
         await using var monitor = new VideoJobMonitor(generator, Options());
 
-        await Task.WhenAll(jobs.Select(j => monitor.TrackAsync(j)));
+        await monitor.TrackAllAsync(jobs);
 
         generator.Requests.ShouldAllBe(r => r.Ids.Count <= JobMonitorOptions.DefaultMaxBatchSize);
         generator.Requests.GroupBy(r => r.At).ShouldAllBe(tick => tick.SelectMany(r => r.Ids).Distinct().Count() == tick.SelectMany(r => r.Ids).Count());
@@ -50,7 +50,7 @@ public sealed class VideoJobMonitorTests
         options.MaxConcurrentRequests = 4;
         await using var monitor = new VideoJobMonitor(generator, options);
 
-        await Task.WhenAll(jobs.Select(j => monitor.TrackAsync(j)));
+        await monitor.TrackAllAsync(jobs);
 
         generator.MaxInFlight.ShouldBeLessThanOrEqualTo(4);
         generator.MaxInFlight.ShouldBeGreaterThan(1, "the cap, not a single lane, should bound the requests");

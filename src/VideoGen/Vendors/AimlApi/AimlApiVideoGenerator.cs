@@ -1,12 +1,16 @@
 using System.Globalization;
 using VideoGen.Catalog;
 using VideoGen.Vendors;
+using VideoGen.Waiting;
 
 namespace VideoGen.AimlApi;
 
 /// <summary><see cref="IVideoGenerator"/> over AIML API's Luma Dream Machine (<c>specs/aimlapi.yaml</c>).</summary>
-internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClient, CreateGenerationRequest>
+internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClient, CreateGenerationRequest>, ILongPollingJobReader, IBatchJobReader
 {
+    /// <summary>How long AIML's wait-for-state GET holds a request: "a timeout of 30 seconds" (seed 003 § Fetch generation).</summary>
+    private static readonly TimeSpan AimlServerWait = TimeSpan.FromSeconds(30);
+
     private const MappedFields Supported =
         MappedFields.StartImage | MappedFields.EndImage | MappedFields.Loop | MappedFields.Extend | MappedFields.Resolution | MappedFields.Webhook;
 
@@ -118,6 +122,37 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
 
         return async cancellationToken => ToJob(await Client.GetGenerationAsync(id, state: null, cancellationToken).ConfigureAwait(false), model: null);
     }
+
+    /// <inheritdoc />
+    public TimeSpan ServerWait => AimlServerWait;
+
+    /// <summary>The most ids per batch read. Inferred: seed 003 gives no limit; 100 keeps the query string short.</summary>
+    public int MaxBatchSize => 100;
+
+    /// <inheritdoc />
+    public Task<VideoJob> WaitForCompletionOnServerAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var id = ParseId(jobId);
+
+        // Waiting for `completed` also returns on `failed` (the higher-priority state), or after the server's 30 s.
+        return InvokeAsync(
+            async () => ToJob(await Client.GetGenerationAsync(id, GenerationWaitState.Completed, cancellationToken).ConfigureAwait(false), model: null),
+            "waiting for job " + jobId,
+            jobId);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<VideoJob>> GetJobsAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        var ids = jobIds.Select(ParseId).ToList();
+        return InvokeAsync<IReadOnlyList<VideoJob>>(
+            async () => (await Client.GetGenerationsAsync(ids, status: null, cancellationToken).ConfigureAwait(false)).Generations.Select(g => ToJob(g, model: null)).ToList(),
+            $"reading {ids.Count} jobs",
+            jobId: null);
+    }
+
+    private Guid ParseId(string jobId) =>
+        Guid.TryParse(jobId, out var id) ? id : throw InvalidJobId(jobId, "UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)");
 
     /// <summary>Maps a Luma generation onto the neutral job.</summary>
     public VideoJob ToJob(Generation generation, string? model)

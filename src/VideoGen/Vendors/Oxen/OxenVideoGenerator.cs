@@ -1,4 +1,5 @@
 using VideoGen.Catalog;
+using VideoGen.Journal;
 using VideoGen.Vendors;
 
 namespace VideoGen.Oxen;
@@ -8,8 +9,11 @@ namespace VideoGen.Oxen;
 /// to submit, GetQueuedGeneration to read. The synchronous GenerateVideo endpoint is not used: it holds the
 /// connection for the whole generation (minutes), which does not fit a submit-then-poll interface.
 /// </summary>
-internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, EnqueueGenerationRequest>
+internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, EnqueueGenerationRequest>, ISubmissionReconciler
 {
+    /// <summary>How far before the journal's intent a matching generation may have been enqueued (clock skew between us and Oxen).</summary>
+    private static readonly TimeSpan ReconcileSkew = TimeSpan.FromMinutes(2);
+
     private const MappedFields Supported = MappedFields.StartImage;
 
     public OxenVideoGenerator(IOxenClient client, VendorInfo vendor)
@@ -27,6 +31,26 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
         "cancelled" => VideoJobStatus.Cancelled,
         _ => VideoJobStatus.Unknown,
     };
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Oxen lists its queue by model (seed 004's cURL: <c>GET /api/ai/queue?model=</c>): the submission's
+    /// generation is the one with the same model and prompt, enqueued after the intent was recorded,
+    /// that no other journal entry already owns. Two identical prompts in flight are told apart by time;
+    /// when more than one candidate remains, nothing is claimed (a wrong claim could double-charge later).
+    /// </remarks>
+    public async Task<VideoJob?> FindSubmissionAsync(Journal.JournalEntry entry, IReadOnlySet<string> knownJobIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var model = entry.Model ?? Vendor.DefaultModel;
+        var list = await InvokeAsync(() => Client.ListQueuedGenerationsAsync(model: model, cancellationToken: cancellationToken), "listing the queue", jobId: null).ConfigureAwait(false);
+        var candidates = (list.Generations ?? [])
+            .Where(g => string.Equals(g.Prompt, entry.Prompt, StringComparison.Ordinal))
+            .Where(g => !knownJobIds.Contains(g.GenerationId.ToString("D")))
+            .Where(g => FromUnixSeconds(g.EnqueuedAt) is not { } at || at >= entry.CreatedAt - ReconcileSkew)
+            .ToList();
+        return candidates.Count == 1 ? ToJob(candidates[0]) : null;
+    }
 
     /// <summary>A Unix time in seconds, or <see langword="null"/> when absent or out of range.</summary>
     public static DateTimeOffset? FromUnixSeconds(long? seconds) =>
