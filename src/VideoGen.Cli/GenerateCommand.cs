@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Spectre.Console;
+using VideoGen.Catalog;
+using VideoGen.Pricing;
+using VideoGen.Validation;
+using VideoGen.Waiting;
+
+namespace VideoGen.Cli;
+
+/// <summary>videogen generate "&lt;prompt&gt;" and videogen extend &lt;generation-id&gt; "&lt;prompt&gt;": validate, price, submit, wait with progress, download.</summary>
+internal static class GenerateCommand
+{
+    public static Command Generate(Func<bool, Output> output)
+    {
+        var options = new RequestOptions();
+        var run = new RunOptions();
+        var command = new Command("generate", "Generate a video from a prompt: validate, estimate the price, submit, show progress, download the MP4.");
+        options.AddTo(command);
+        run.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var o = output(result.GetValue(options.Json));
+            return RunAsync(o, result, options, run, () => options.ToRequest(result), cancellationToken);
+        });
+        return command;
+    }
+
+    public static Command Extend(Func<bool, Output> output)
+    {
+        var options = new RequestOptions();
+        var run = new RunOptions();
+        var generation = new Argument<string>("generation-id") { Description = "The AIML API (Luma) generation to extend." };
+        var backward = new Option<bool>("--backward") { Description = "Lead into the generation (it becomes the last frame) instead of continuing after it." };
+        var command = new Command("extend", "Extend an earlier AIML API (Luma) generation forward, or backward with --backward.");
+        command.Arguments.Add(generation);
+        options.AddTo(command);
+        command.Options.Add(backward);
+        run.AddTo(command);
+        options.Vendor.DefaultValueFactory = _ => VendorIds.AimlApi;
+        command.SetAction((result, cancellationToken) =>
+        {
+            var o = output(result.GetValue(options.Json));
+            return RunAsync(o, result, options, run, () =>
+            {
+                var request = options.ToRequest(result);
+                request.Extend = new VideoExtension(result.GetValue(generation)!, result.GetValue(backward));
+                return request;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Output o, ParseResult result, RequestOptions options, RunOptions run, Func<VideoGenerationRequest> build, CancellationToken cancellationToken)
+    {
+        string? jobId = null;
+        try
+        {
+            var vendor = options.ResolveVendor(result);
+            var request = build();
+            request.Model ??= vendor.DefaultModel;
+
+            // Nothing leaves the machine before the request is known to be valid.
+            VideoRequestValidation.EnsureValid(vendor, request);
+            var estimate = PriceCalculator.Estimate(vendor, request);
+            o.Info($"{Markup.Escape(vendor.DisplayName)} [bold]{Markup.Escape(request.Model)}[/]: estimated cost [bold]{Markup.Escape(estimate.ToString())}[/]");
+
+            await using var session = await VendorSession.OpenAsync(vendor, result.GetValue(options.BaseUrl), o, allowEmbeddedSandbox: true, cancellationToken).ConfigureAwait(false);
+            var job = await session.Generator.SubmitAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            jobId = job.Id;
+            o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
+
+            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
+            var file = await JobFlow.DownloadAsync(o, session, finished, result.GetValue(run.Out)!, cancellationToken).ConfigureAwait(false);
+            var reconciliation = PriceCalculator.Reconcile(estimate, finished);
+            o.Info($"Job [bold]{Markup.Escape(finished.Id)}[/] {finished.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
+            o.Info($"Cost: {Markup.Escape(finished.Cost?.ToString() ?? $"not reported by {vendor.DisplayName}; estimated {estimate}")}");
+            o.Document(new
+            {
+                ok = true,
+                vendor = vendor.Id,
+                model = request.Model,
+                jobId = finished.Id,
+                status = finished.Status,
+                vendorStatus = finished.VendorStatus,
+                file = file.Path,
+                bytes = file.Bytes,
+                sandbox = session.Sandbox is not null,
+                cost = finished.Cost is { } c ? new { amount = c.Amount, unit = c.Unit } : null,
+                estimate = OfflineCommands.PriceDocument(estimate),
+                reconciliation = reconciliation.Summary,
+            });
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)
+        {
+            return o.Fail(e, jobId);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return o.Fail(new VideoGenException($"Cancelled.{(jobId is null ? string.Empty : $" Job {jobId} goes on at the vendor.")}"), jobId);
+        }
+    }
+}
+
+/// <summary>Options of the commands that wait for and download a job.</summary>
+internal sealed class RunOptions
+{
+    public Option<string> Out { get; } = new("--out") { Description = "Where to write the MP4.", DefaultValueFactory = _ => "videos" };
+
+    public Option<int> TimeoutSeconds { get; } = new("--timeout") { Description = "Seconds to wait for the job before giving up (exit code 5; the job id is printed to resume).", DefaultValueFactory = _ => (int)WaitOptions.DefaultTimeout.TotalSeconds };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Out);
+        command.Options.Add(TimeoutSeconds);
+    }
+
+    public TimeSpan Timeout(ParseResult result) => TimeSpan.FromSeconds(Math.Max(1, result.GetValue(TimeoutSeconds)));
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using Spectre.Console;
+using VideoGen.AimlApi;
+using VideoGen.Catalog;
+using VideoGen.Downloads;
+using VideoGen.Elumenta;
+using VideoGen.Gateway;
+using VideoGen.Http;
+using VideoGen.Journal;
+using VideoGen.Oxen;
+using VideoGen.Resilience;
+using VideoGen.Sandbox;
+
+namespace VideoGen.Cli;
+
+/// <summary>
+/// One command's connection to a vendor: the real API when its key is set, a given --base-url, or
+/// the embedded local sandbox when neither is (the sandbox lives as long as the command).
+/// </summary>
+internal sealed class VendorSession : IAsyncDisposable
+{
+    /// <summary>The sandbox's time scale when the CLI starts it: fast enough for a demo, slow enough to show progress.</summary>
+    public const double EmbeddedTimeScale = 0.05;
+
+    /// <summary>The bearer sent to a sandbox or proxy when no key is set (the sandbox accepts any key; a real vendor refuses it).</summary>
+    private const string PlaceholderKey = "videogen-local-sandbox";
+
+    private readonly HttpClient _http;
+
+    private VendorSession(VendorInfo vendor, IVideoGenerator generator, HttpClient http, Uri apiBaseUrl, string apiKey, SandboxServer? sandbox, bool local)
+    {
+        Vendor = vendor;
+        Generator = generator;
+        _http = http;
+        ApiBaseUrl = apiBaseUrl;
+        Sandbox = sandbox;
+        IsLocal = local;
+        Credential = new VendorCredential(apiBaseUrl, apiKey);
+    }
+
+    public VendorInfo Vendor { get; }
+
+    public IVideoGenerator Generator { get; }
+
+    public Uri ApiBaseUrl { get; }
+
+    public SandboxServer? Sandbox { get; }
+
+    /// <summary>Whether the API is on this machine (sandbox or loopback base URL): result URLs on loopback are then allowed.</summary>
+    public bool IsLocal { get; }
+
+    public VendorCredential Credential { get; }
+
+    public static async Task<VendorSession> OpenAsync(VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken)
+    {
+        var key = Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable);
+        SandboxServer? sandbox = null;
+        Uri apiBase;
+        if (baseUrl is not null)
+        {
+            apiBase = RequestOptions.ParseUrl("--base-url", baseUrl)!;
+            if (apiBase.Scheme is not ("http" or "https"))
+            {
+                throw new CliUsageException($"--base-url: '{baseUrl}' is not an http(s) URL.");
+            }
+        }
+        else if (string.IsNullOrEmpty(key))
+        {
+            if (!allowEmbeddedSandbox)
+            {
+                throw new CliUsageException(
+                    $"No {vendor.ApiKeyEnvironmentVariable} is set and no --base-url given. This command reads an existing job, which the embedded sandbox (started per command) cannot have: " +
+                    "set the key, or point --base-url at a standalone sandbox (dotnet run --project src/VideoGen.Sandbox -- --urls http://127.0.0.1:5080).");
+            }
+
+            var options = new SandboxOptions { TimeScale = EmbeddedTimeScale };
+            if (Environment.GetEnvironmentVariable(SandboxOptions.TimeScaleEnvironmentVariable) is { } scale
+                && double.TryParse(scale, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                options.TimeScale = parsed;
+            }
+
+            sandbox = await SandboxServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            apiBase = sandbox.GetVendorBaseUrl(vendor.Id);
+            output.Info($"[yellow]No {vendor.ApiKeyEnvironmentVariable} set:[/] using the embedded local sandbox at {Markup.Escape(sandbox.BaseUrl.ToString())} (time scale {options.TimeScale}; nothing is charged).");
+        }
+        else
+        {
+            if (vendor.BaseUrlInferred)
+            {
+                throw new CliUsageException($"{vendor.DisplayName}'s documents name no host: give --base-url.");
+            }
+
+            apiBase = vendor.BaseUrl;
+        }
+
+        key = string.IsNullOrEmpty(key) ? PlaceholderKey : key;
+        var http = new HttpClient(new ResilienceHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } }) { Timeout = TimeSpan.FromSeconds(100) };
+        var configuration = new VendorClientConfiguration(vendor.DisplayName) { ApiKey = key, BaseUrl = apiBase };
+        IVideoGenerator generator = vendor.Id switch
+        {
+            VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
+            VendorIds.Gateway => new GatewayClient(configuration, http).AsVideoGenerator(),
+            VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
+            VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
+            _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),
+        };
+
+        // Paid submissions outside the embedded sandbox are journaled, so a crash loses no job (videogen resume).
+        if (sandbox is null)
+        {
+            generator = new JournalingVideoGenerator(generator, new SqliteJobJournal(JournalPath), vendor.Id);
+        }
+
+        var local = sandbox is not null || IsLoopback(apiBase);
+        return new VendorSession(vendor, generator, http, apiBase, key, sandbox, local);
+    }
+
+    /// <summary>The journal file: <c>$VIDEOGEN_HOME/journal.db</c>, or <c>~/.videogen/journal.db</c>.</summary>
+    public static string JournalPath =>
+        Environment.GetEnvironmentVariable("VIDEOGEN_HOME") is { Length: > 0 } home ? Path.Combine(home, "journal.db") : SqliteJobJournal.DefaultPath;
+
+    public VideoDownloader CreateDownloader() => new(new DownloadOptions { BlockPrivateNetworks = !IsLocal });
+
+    public async ValueTask DisposeAsync()
+    {
+        Generator.Dispose();
+        _http.Dispose();
+        if (Sandbox is not null)
+        {
+            await Sandbox.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));
+}
