@@ -70,6 +70,11 @@ internal static class GenerateCommand
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
 
             var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
+            if (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
+            {
+                await journaling.RecordFinishedAsync(finished, cancellationToken).ConfigureAwait(false);
+            }
+
             var file = await JobFlow.DownloadAsync(o, session, finished, result.GetValue(run.Out)!, cancellationToken).ConfigureAwait(false);
             var reconciliation = PriceCalculator.Reconcile(estimate, finished);
             o.Info($"Job [bold]{Markup.Escape(finished.Id)}[/] {finished.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");

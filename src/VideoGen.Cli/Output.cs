@@ -15,6 +15,9 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
         Converters = { new Newtonsoft.Json.Converters.StringEnumConverter(new CamelCaseNamingStrategy()) },
     };
 
+    /// <summary>An output that prints nothing (for work whose result is reported elsewhere).</summary>
+    public static Output Silent { get; } = new(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), TextWriter.Null, json: true);
+
     public bool IsJson => json;
 
     public IAnsiConsole Console => console;

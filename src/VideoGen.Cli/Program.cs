@@ -12,4 +12,6 @@ root.Subcommands.Add(JobCommands.Status(output));
 root.Subcommands.Add(JobCommands.Wait(output));
 root.Subcommands.Add(JobCommands.Download(output));
 root.Subcommands.Add(GenerateCommand.Extend(output));
+root.Subcommands.Add(BatchCommand.Create(output));
+root.Subcommands.Add(ResumeCommand.Create(output));
 return await root.Parse(args).InvokeAsync();

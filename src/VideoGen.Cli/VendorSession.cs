@@ -27,8 +27,11 @@ internal sealed class VendorSession : IAsyncDisposable
 
     private readonly HttpClient _http;
 
-    private VendorSession(VendorInfo vendor, IVideoGenerator generator, HttpClient http, Uri apiBaseUrl, string apiKey, SandboxServer? sandbox, bool local)
+    private readonly bool _ownsSandbox;
+
+    private VendorSession(VendorInfo vendor, IVideoGenerator generator, HttpClient http, Uri apiBaseUrl, string apiKey, SandboxServer? sandbox, bool ownsSandbox, bool local)
     {
+        _ownsSandbox = ownsSandbox;
         Vendor = vendor;
         Generator = generator;
         _http = http;
@@ -51,7 +54,7 @@ internal sealed class VendorSession : IAsyncDisposable
 
     public VendorCredential Credential { get; }
 
-    public static async Task<VendorSession> OpenAsync(VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken)
+    public static async Task<VendorSession> OpenAsync(VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null)
     {
         var key = Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable);
         SandboxServer? sandbox = null;
@@ -73,16 +76,9 @@ internal sealed class VendorSession : IAsyncDisposable
                     "set the key, or point --base-url at a standalone sandbox (dotnet run --project src/VideoGen.Sandbox -- --urls http://127.0.0.1:5080).");
             }
 
-            var options = new SandboxOptions { TimeScale = EmbeddedTimeScale };
-            if (Environment.GetEnvironmentVariable(SandboxOptions.TimeScaleEnvironmentVariable) is { } scale
-                && double.TryParse(scale, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-            {
-                options.TimeScale = parsed;
-            }
-
-            sandbox = await SandboxServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            sandbox = sharedSandbox ?? await StartSandboxAsync(cancellationToken).ConfigureAwait(false);
             apiBase = sandbox.GetVendorBaseUrl(vendor.Id);
-            output.Info($"[yellow]No {vendor.ApiKeyEnvironmentVariable} set:[/] using the embedded local sandbox at {Markup.Escape(sandbox.BaseUrl.ToString())} (time scale {options.TimeScale}; nothing is charged).");
+            output.Info($"[yellow]No {vendor.ApiKeyEnvironmentVariable} set:[/] using the embedded local sandbox at {Markup.Escape(sandbox.BaseUrl.ToString())} (time scale {sandbox.Options.TimeScale}; nothing is charged).");
         }
         else
         {
@@ -113,7 +109,20 @@ internal sealed class VendorSession : IAsyncDisposable
         }
 
         var local = sandbox is not null || IsLoopback(apiBase);
-        return new VendorSession(vendor, generator, http, apiBase, key, sandbox, local);
+        return new VendorSession(vendor, generator, http, apiBase, key, sandbox, ownsSandbox: sharedSandbox is null, local);
+    }
+
+    /// <summary>Starts the embedded sandbox (time scale from VIDEOGEN_SANDBOX_TIME_SCALE, else <see cref="EmbeddedTimeScale"/>).</summary>
+    public static Task<SandboxServer> StartSandboxAsync(CancellationToken cancellationToken)
+    {
+        var options = new SandboxOptions { TimeScale = EmbeddedTimeScale };
+        if (Environment.GetEnvironmentVariable(SandboxOptions.TimeScaleEnvironmentVariable) is { } scale
+            && double.TryParse(scale, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            options.TimeScale = parsed;
+        }
+
+        return SandboxServer.StartAsync(options, cancellationToken);
     }
 
     /// <summary>The journal file: <c>$VIDEOGEN_HOME/journal.db</c>, or <c>~/.videogen/journal.db</c>.</summary>
@@ -126,7 +135,7 @@ internal sealed class VendorSession : IAsyncDisposable
     {
         Generator.Dispose();
         _http.Dispose();
-        if (Sandbox is not null)
+        if (Sandbox is not null && _ownsSandbox)
         {
             await Sandbox.DisposeAsync().ConfigureAwait(false);
         }

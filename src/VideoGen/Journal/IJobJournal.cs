@@ -36,6 +36,13 @@ public interface IJobJournal
     /// <returns>The entry, or <see langword="null"/>.</returns>
     Task<JournalEntry?> FindByClientKeyAsync(string clientKey, CancellationToken cancellationToken = default);
 
+    /// <summary>Finds an entry by the vendor's job id.</summary>
+    /// <param name="vendor">The vendor id.</param>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    Task<JournalEntry?> FindByJobIdAsync(string vendor, string jobId, CancellationToken cancellationToken = default);
+
     /// <summary>Every entry not yet finished: intents whose outcome is unknown, and submitted jobs not yet completed.</summary>
     /// <param name="cancellationToken">A token to cancel the read.</param>
     /// <returns>The entries, oldest first.</returns>

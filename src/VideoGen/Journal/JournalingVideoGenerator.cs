@@ -85,6 +85,23 @@ public sealed class JournalingVideoGenerator : DelegatingVideoGenerator
         return job;
     }
 
+    /// <summary>Records that a journaled job reached its final state, so <c>videogen resume</c> no longer waits for it.</summary>
+    /// <param name="job">The job in its final state.</param>
+    /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <returns>Whether the job was in the journal.</returns>
+    public async Task<bool> RecordFinishedAsync(VideoJob job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (!job.HasCompleted || await _journal.FindByJobIdAsync(_vendor, job.Id, cancellationToken).ConfigureAwait(false) is not { } entry)
+        {
+            return false;
+        }
+
+        var state = job.Status == VideoJobStatus.Succeeded ? JournalState.Completed : JournalState.Failed;
+        await _journal.UpdateAsync(entry.CorrelationId, state, detail: job.VendorStatus ?? job.Status.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>
     /// Tries to settle an unknown-outcome entry: asks the vendor (where it can list jobs) whether the
     /// submission created one, and records the job id if so.

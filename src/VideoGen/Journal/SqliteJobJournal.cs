@@ -79,6 +79,17 @@ public sealed class SqliteJobJournal : IJobJournal
         SingleAsync("client_key = $value", clientKey, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<JournalEntry?> FindByJobIdAsync(string vendor, string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM submissions WHERE vendor = $vendor AND job_id = $job ORDER BY rowid DESC LIMIT 1";
+        command.Parameters.AddWithValue("$vendor", vendor);
+        command.Parameters.AddWithValue("$job", jobId);
+        return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -173,6 +184,7 @@ public sealed class SqliteJobJournal : IJobJournal
                             created_at TEXT NOT NULL,
                             updated_at TEXT NOT NULL);
                         CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state);
+                        CREATE INDEX IF NOT EXISTS submissions_job ON submissions (vendor, job_id);
                         """;
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     _created = true;
