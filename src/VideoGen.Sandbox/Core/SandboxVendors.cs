@@ -1,0 +1,44 @@
+namespace VideoGen.Sandbox;
+
+/// <summary>
+/// The vendor contracts the sandbox serves, by the vendor ids of <see cref="VideoGen.Catalog.VideoModelCatalog"/>.
+/// Elumenta and NeuralBox publish one contract, so the sandbox serves it once, as <see cref="Elumenta"/>.
+/// </summary>
+public static class SandboxVendors
+{
+    /// <summary>Elumenta / NeuralBox (<c>specs/elumenta.yaml</c>), served under <c>/api/v2/generate</c>.</summary>
+    public const string Elumenta = "elumenta";
+
+    /// <summary>The unified jobs gateway (<c>specs/gateway.yaml</c>), served under <c>/v2/videos/generate</c> and <c>/v2/jobs</c>.</summary>
+    public const string Gateway = "gateway";
+
+    /// <summary>AIML API's Luma Dream Machine (<c>specs/aimlapi.yaml</c>), served under <c>/v2/generate/video/luma-ai</c>.</summary>
+    public const string AimlApi = "aimlapi";
+
+    /// <summary>Oxen.ai (<c>specs/oxen.yaml</c>), served under <c>/api/ai</c>.</summary>
+    public const string Oxen = "oxen";
+
+    /// <summary>Every vendor id the sandbox serves.</summary>
+    public static IReadOnlyList<string> All { get; } = [Elumenta, Gateway, AimlApi, Oxen];
+
+    /// <summary>
+    /// Normalizes a vendor id: trims, lower-cases, and maps <c>neuralbox</c> to <see cref="Elumenta"/>
+    /// (one contract, two hosts).
+    /// </summary>
+    /// <param name="vendor">The vendor id.</param>
+    /// <returns>One of <see cref="All"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="vendor"/> is not a vendor the sandbox serves; the message lists them.</exception>
+    public static string Normalize(string vendor)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        var id = vendor.Trim().ToLowerInvariant();
+        if (id == "neuralbox")
+        {
+            return Elumenta;
+        }
+
+        return All.Contains(id)
+            ? id
+            : throw new ArgumentException($"Unknown sandbox vendor '{vendor}'; the sandbox serves: {string.Join(", ", All)} (and neuralbox, as elumenta).", nameof(vendor));
+    }
+}
