@@ -5,7 +5,6 @@ using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Spectre.Console;
-using VideoGen.Budget;
 using VideoGen.Catalog;
 using VideoGen.Journal;
 using VideoGen.Sandbox;

@@ -10,6 +10,13 @@ internal static class JobFlow
     public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var wait = new WaitOptions { Timeout = timeout };
+        if (session.Sandbox is { } sandbox)
+        {
+            // The sandbox runs the catalog's processing times scaled: so does the schedule.
+            wait.ProcessingTimeScale = sandbox.Options.TimeScale > 0 ? sandbox.Options.TimeScale : 1;
+            wait.PollInterval = TimeSpan.FromMilliseconds(500);
+        }
+
         if (o.IsJson || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             var lastStatus = string.Empty;
@@ -34,6 +41,12 @@ internal static class JobFlow
         using var downloader = session.CreateDownloader();
         var safeId = string.Concat(job.Id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
         var path = Path.Combine(outDirectory, $"{session.Vendor.Id}-{safeId}.mp4");
+        for (var n = 2; File.Exists(path); n++)
+        {
+            // Sandbox ids restart with every sandbox: never overwrite an earlier video.
+            path = Path.Combine(outDirectory, $"{session.Vendor.Id}-{safeId}-{n}.mp4");
+        }
+
         return await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

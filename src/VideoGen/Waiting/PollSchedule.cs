@@ -22,8 +22,10 @@ internal sealed class PollSchedule
     public PollSchedule(ProcessingTime window, WaitOptions options)
     {
         _options = options;
-        var likelyEnd = TimeSpan.FromTicks(Math.Max(window.Max.Ticks, (long)(window.Min.Ticks * (1 + PointEstimateSpread))));
-        Window = window with { Max = likelyEnd };
+        var min = window.Min * options.ProcessingTimeScale;
+        var max = window.Max * options.ProcessingTimeScale;
+        var likelyEnd = TimeSpan.FromTicks(Math.Max(max.Ticks, (long)(min.Ticks * (1 + PointEstimateSpread))));
+        Window = window with { Min = min, Max = likelyEnd };
     }
 
     /// <summary>The window of tight polling: the catalog's range, widened where it is a point estimate.</summary>

@@ -45,6 +45,13 @@ public sealed class WaitOptions
     /// <value><see cref="DefaultJitter"/>.</value>
     public double Jitter { get; set; } = DefaultJitter;
 
+    /// <summary>
+    /// Scales the model's expected processing time from the catalog, for a vendor that runs faster or
+    /// slower than documented: the local sandbox with a time scale, or a vendor under load.
+    /// </summary>
+    /// <value>1: the catalog's figures.</value>
+    public double ProcessingTimeScale { get; set; } = 1;
+
     /// <summary>Whether to use the vendor's server-side wait (long poll) where it has one.</summary>
     /// <value><see langword="true"/>.</value>
     public bool UseLongPoll { get; set; } = true;
@@ -96,6 +103,11 @@ public sealed class WaitOptions
         if (Webhooks is not null && WebhookGracePeriod <= TimeSpan.Zero)
         {
             problems.Add($"WebhookGracePeriod must be positive (was {WebhookGracePeriod})");
+        }
+
+        if (ProcessingTimeScale <= 0)
+        {
+            problems.Add($"ProcessingTimeScale must be positive (was {ProcessingTimeScale})");
         }
 
         if (Jitter is < 0 or > 1)
