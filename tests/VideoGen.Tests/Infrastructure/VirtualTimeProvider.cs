@@ -10,6 +10,9 @@ internal sealed class VirtualTimeProvider : TimeProvider
     private readonly object _gate = new();
     private DateTimeOffset _now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Every delay (timer due time) requested, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Delays { get; } = new();
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
@@ -34,6 +37,7 @@ internal sealed class VirtualTimeProvider : TimeProvider
     {
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
+            Delays.Enqueue(dueTime);
             Advance(dueTime);
             ThreadPool.QueueUserWorkItem(_ => callback(state));
         }

@@ -1,3 +1,4 @@
+using VideoGen.Tests.Infrastructure;
 using Newtonsoft.Json.Linq;
 using VideoGen.AimlApi;
 using VideoGen.Http;
@@ -14,7 +15,7 @@ public sealed class LumaExtensionChainTests : IDisposable
     private readonly FakeAimlApi _api = new(First, Second, Third);
     private readonly HttpClient _http;
     private readonly AimlApiClient _client;
-    private readonly ImmediateTimeProvider _time = new();
+    private readonly VirtualTimeProvider _time = new();
 
     public LumaExtensionChainTests()
     {
