@@ -40,6 +40,10 @@ public sealed class VideoGenOptions
     /// <summary>Oxen.ai (section <c>VideoGen:Oxen</c>; key fallback <c>OXEN_API_KEY</c>).</summary>
     public VideoGenVendorOptions Oxen { get; set; } = new();
 
+    /// <summary>How every vendor client retries (section <c>VideoGen:Resilience</c>): reads on 408, 429, 5xx and transport errors; a create request never twice.</summary>
+    /// <value>The <see cref="Resilience.ResilienceOptions"/> defaults: 3 retries, 0.8 s base, exponential with jitter, 1 minute cap.</value>
+    public VideoGen.Resilience.ResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>The options of one vendor.</summary>
     /// <param name="vendorId">A vendor id (<see cref="VendorIds"/>, case-insensitive).</param>
     /// <returns>That vendor's options.</returns>

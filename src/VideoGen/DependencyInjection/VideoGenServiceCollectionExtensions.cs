@@ -220,7 +220,10 @@ public static class VideoGenServiceCollectionExtensions
         // The generators are singletons holding their typed client: connections are recycled by the
         // handler (DNS changes are seen) instead of by the factory rotating handlers under a captured client.
         .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+
+        // The retry handler is outermost: handlers the user adds to the returned builder run on every try.
+        .AddHttpMessageHandler(static sp => new VideoGen.Resilience.ResilienceHandler(sp.GetRequiredService<IOptions<VideoGenOptions>>().Value.Resilience));
 
     private static void AddCore(IServiceCollection services)
     {

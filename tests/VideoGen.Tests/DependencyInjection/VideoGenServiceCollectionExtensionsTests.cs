@@ -41,6 +41,29 @@ public sealed class VideoGenServiceCollectionExtensionsTests
         .OnJson(HttpMethod.Get, ".*/v2/generate/18500", ElumentaPending);
 
     [Fact]
+    public async Task AddVideoGeneration_TransientReadFailure_IsRetriedButACreateIsNot()
+    {
+        var reads = 0;
+        var stub = new StubHttpHandler()
+            .On(HttpMethod.Post, ".*/v2/generate", _ => new HttpResponseMessage(HttpStatusCode.InternalServerError))
+            .On(HttpMethod.Get, ".*/v2/generate/18500", _ => ++reads == 1 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : StubHttpHandler.Json(ElumentaPending));
+        var services = new ServiceCollection().AddVideoGeneration(o =>
+        {
+            o.Elumenta.ApiKey = Key;
+            o.Resilience.BaseDelay = TimeSpan.Zero;
+        });
+        services.AddElumentaClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+        var generator = provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta);
+
+        (await generator.GetJobAsync("18500")).Id.ShouldBe("18500");
+        await Should.ThrowAsync<VideoGenException>(() => generator.SubmitAsync("A red balloon"));
+
+        reads.ShouldBe(2);
+        stub.Requests.Count(r => r.Method == HttpMethod.Post).ShouldBe(1);
+    }
+
+    [Fact]
     public void AddVideoGeneration_EveryVendor_HasAKeyedGeneratorOfThatVendor()
     {
         using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
