@@ -22,10 +22,10 @@ internal static class BatchCommand
 {
     public const int DefaultConcurrency = 4;
 
-    public static Command Create(Func<bool, Output> output)
+    public static Command Create(CliContext context)
     {
         var file = new Argument<string>("file") { Description = "A JSON Lines file: one object per line with prompt and optionally vendor, model, duration, aspectRatio, resolution, image, endImage, negativePrompt." };
-        var concurrency = new Option<int>("--concurrency") { Description = "Jobs in flight at once.", DefaultValueFactory = _ => DefaultConcurrency };
+        var concurrency = CliOptions.AtLeastOne(new Option<int>("--concurrency") { Description = "Jobs in flight at once.", DefaultValueFactory = _ => DefaultConcurrency }, "a whole number of jobs >= 1");
         var budget = new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." };
         var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this base URL (a standalone sandbox, a proxy)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
@@ -34,11 +34,11 @@ internal static class BatchCommand
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var o = output(result.GetValue(json));
+            var o = context.CreateOutput(result.GetValue(json));
             try
             {
                 var lines = Parse(result.GetValue(file)!);
-                return await RunAsync(o, lines, Math.Max(1, result.GetValue(concurrency)), result.GetValue(budget), result.GetValue(baseUrl), result.GetValue(run.Out)!, run.Timeout(result), ct).ConfigureAwait(false);
+                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), run.Timeout(result), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or IOException)
             {
@@ -48,7 +48,7 @@ internal static class BatchCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // Every line is checked before anything is sent: one bad line stops the batch with all problems listed.
         var problems = new List<ValidationFailure>();
@@ -68,12 +68,12 @@ internal static class BatchCommand
         {
             foreach (var vendor in lines.Select(l => l.Vendor).DistinctBy(v => v.Id))
             {
-                if (baseUrl is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable)))
+                if (baseUrl is null && context.ApiKey(vendor) is null)
                 {
-                    sandbox ??= await VendorSession.StartSandboxAsync(cancellationToken).ConfigureAwait(false);
+                    sandbox ??= await context.StartSandboxAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                var session = await VendorSession.OpenAsync(vendor, baseUrl, o, allowEmbeddedSandbox: true, cancellationToken, sandbox).ConfigureAwait(false);
+                var session = await VendorSession.OpenAsync(context, vendor, baseUrl, o, allowEmbeddedSandbox: true, cancellationToken, sandbox).ConfigureAwait(false);
                 var generator = budget is { } cap
                     ? new BudgetVideoGenerator(session.Generator, vendor, new VideoBudgetOptions { MaxTotalCost = cap })
                     : session.Generator;
@@ -126,7 +126,7 @@ internal static class BatchCommand
         {
             var job = await target.Generator.SubmitAsync(line.Request, new VideoGenerationOptions { ClientKey = line.Key }, cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
-            var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(new WaitOptions { Timeout = timeout }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(JobFlow.WaitOptionsFor(target.Session, timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
             await MarkFinishedAsync(target.Generator, finished, cancellationToken).ConfigureAwait(false);
             var file = await JobFlow.DownloadAsync(Output.Silent, target.Session, finished, outDirectory, cancellationToken).ConfigureAwait(false);
             return new LineOutcome(line.Number, "Succeeded", finished.Id, file.Path, null, ExitCodes.Success);

@@ -10,7 +10,7 @@ namespace VideoGen.Cli;
 /// <summary>videogen generate "&lt;prompt&gt;" and videogen extend &lt;generation-id&gt; "&lt;prompt&gt;": validate, price, submit, wait with progress, download.</summary>
 internal static class GenerateCommand
 {
-    public static Command Generate(Func<bool, Output> output)
+    public static Command Generate(CliContext context)
     {
         var options = new RequestOptions();
         var run = new RunOptions();
@@ -19,13 +19,13 @@ internal static class GenerateCommand
         run.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
-            var o = output(result.GetValue(options.Json));
-            return RunAsync(o, result, options, run, () => options.ToRequest(result), cancellationToken);
+            var o = context.CreateOutput(result.GetValue(options.Json));
+            return RunAsync(context, o, result, options, run, () => options.ToRequest(result), cancellationToken);
         });
         return command;
     }
 
-    public static Command Extend(Func<bool, Output> output)
+    public static Command Extend(CliContext context)
     {
         var options = new RequestOptions();
         var run = new RunOptions();
@@ -39,8 +39,8 @@ internal static class GenerateCommand
         options.Vendor.DefaultValueFactory = _ => VendorIds.AimlApi;
         command.SetAction((result, cancellationToken) =>
         {
-            var o = output(result.GetValue(options.Json));
-            return RunAsync(o, result, options, run, () =>
+            var o = context.CreateOutput(result.GetValue(options.Json));
+            return RunAsync(context, o, result, options, run, () =>
             {
                 var request = options.ToRequest(result);
                 request.Extend = new VideoExtension(result.GetValue(generation)!, result.GetValue(backward));
@@ -50,9 +50,10 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(Output o, ParseResult result, RequestOptions options, RunOptions run, Func<VideoGenerationRequest> build, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, Output o, ParseResult result, RequestOptions options, RunOptions run, Func<VideoGenerationRequest> build, CancellationToken cancellationToken)
     {
         string? jobId = null;
+        var embedded = false;
         try
         {
             var vendor = options.ResolveVendor(result);
@@ -63,8 +64,10 @@ internal static class GenerateCommand
             VideoRequestValidation.EnsureValid(vendor, request);
             var estimate = PriceCalculator.Estimate(vendor, request);
             o.Info($"{Markup.Escape(vendor.DisplayName)} [bold]{Markup.Escape(request.Model)}[/]: estimated cost [bold]{Markup.Escape(estimate.ToString())}[/]");
+            var outDirectory = run.OutDirectory(result);
 
-            await using var session = await VendorSession.OpenAsync(vendor, result.GetValue(options.BaseUrl), o, allowEmbeddedSandbox: true, cancellationToken).ConfigureAwait(false);
+            await using var session = await VendorSession.OpenAsync(context, vendor, result.GetValue(options.BaseUrl), o, allowEmbeddedSandbox: true, cancellationToken).ConfigureAwait(false);
+            embedded = session.Sandbox is not null;
             var job = await session.Generator.SubmitAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
@@ -75,7 +78,7 @@ internal static class GenerateCommand
                 await journaling.RecordFinishedAsync(finished, cancellationToken).ConfigureAwait(false);
             }
 
-            var file = await JobFlow.DownloadAsync(o, session, finished, result.GetValue(run.Out)!, cancellationToken).ConfigureAwait(false);
+            var file = await JobFlow.DownloadAsync(o, session, finished, outDirectory, cancellationToken).ConfigureAwait(false);
             var reconciliation = PriceCalculator.Reconcile(estimate, finished);
             o.Info($"Job [bold]{Markup.Escape(finished.Id)}[/] {finished.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
             o.Info($"Cost: {Markup.Escape(finished.Cost?.ToString() ?? $"not reported by {vendor.DisplayName}; estimated {estimate}")}");
@@ -98,11 +101,11 @@ internal static class GenerateCommand
         }
         catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)
         {
-            return o.Fail(e, jobId);
+            return o.Fail(e, jobId, embedded);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return o.Fail(new VideoGenException($"Cancelled.{(jobId is null ? string.Empty : $" Job {jobId} goes on at the vendor.")}"), jobId);
+            return o.Fail(new VideoGenException($"Cancelled.{(jobId is null || embedded ? string.Empty : $" Job {jobId} goes on at the vendor.")}"), jobId, embedded);
         }
     }
 }
@@ -112,7 +115,11 @@ internal sealed class RunOptions
 {
     public Option<string> Out { get; } = new("--out") { Description = "Where to write the MP4.", DefaultValueFactory = _ => "videos" };
 
-    public Option<int> TimeoutSeconds { get; } = new("--timeout") { Description = "Seconds to wait for the job before giving up (exit code 5; the job id is printed to resume).", DefaultValueFactory = _ => (int)WaitOptions.DefaultTimeout.TotalSeconds };
+    public Option<int> TimeoutSeconds { get; } = CliOptions.AtLeastOne(new Option<int>("--timeout")
+    {
+        Description = "Seconds to wait for the job before giving up (exit code 5; the job id is printed to resume).",
+        DefaultValueFactory = _ => (int)WaitOptions.DefaultTimeout.TotalSeconds,
+    }, "a whole number of seconds >= 1");
 
     public void AddTo(Command command)
     {
@@ -120,5 +127,23 @@ internal sealed class RunOptions
         command.Options.Add(TimeoutSeconds);
     }
 
-    public TimeSpan Timeout(ParseResult result) => TimeSpan.FromSeconds(Math.Max(1, result.GetValue(TimeoutSeconds)));
+    public TimeSpan Timeout(ParseResult result) => TimeSpan.FromSeconds(result.GetValue(TimeoutSeconds));
+
+    /// <summary>
+    /// The --out directory, created now: a directory that cannot be written is refused before anything is
+    /// sent or paid for, not after the video is made.
+    /// </summary>
+    /// <exception cref="CliUsageException">The directory cannot be created.</exception>
+    public string OutDirectory(ParseResult result)
+    {
+        var value = result.GetValue(Out)!;
+        try
+        {
+            return Directory.CreateDirectory(value).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliUsageException($"--out: '{value}' cannot be used as the output directory ({e.Message}); give a directory you can write to.");
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace VideoGen.Cli;
 /// <summary>videogen status|wait|download &lt;id&gt;: an existing job, by id (a real vendor, or --base-url).</summary>
 internal static class JobCommands
 {
-    public static Command Status(Func<bool, Output> output) => Create("status", "Read a job's status once.", output, async (o, session, id, _, _, ct) =>
+    public static Command Status(CliContext context) => Create("status", "Read a job's status once.", context, async (o, session, id, _, _, ct) =>
     {
         var job = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
         o.Info($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status}){(job.ResultUri is { } u ? $" → {Markup.Escape(u.ToString())}" : string.Empty)}");
@@ -15,7 +15,7 @@ internal static class JobCommands
         return job.Status == VideoJobStatus.Failed ? ExitCodes.JobFailed : ExitCodes.Success;
     });
 
-    public static Command Wait(Func<bool, Output> output) => Create("wait", "Wait until a job finishes (resumes a job after a timeout or a restart).", output, async (o, session, id, run, result, ct) =>
+    public static Command Wait(CliContext context) => Create("wait", "Wait until a job finishes (resumes a job after a timeout or a restart).", context, async (o, session, id, run, result, ct) =>
     {
         var job = await JobFlow.WaitAsync(o, session, session.Generator.GetOperation(id), run.Timeout(result), ct).ConfigureAwait(false);
         o.Info($"Job [bold]{Markup.Escape(job.Id)}[/] {job.Status.ToString().ToLowerInvariant()}{(job.ResultUri is { } u ? $": {Markup.Escape(u.ToString())}" : string.Empty)}");
@@ -23,21 +23,22 @@ internal static class JobCommands
         return ExitCodes.Success;
     });
 
-    public static Command Download(Func<bool, Output> output) => Create("download", "Download a finished job's video.", output, async (o, session, id, run, result, ct) =>
+    public static Command Download(CliContext context) => Create("download", "Download a finished job's video.", context, async (o, session, id, run, result, ct) =>
     {
+        var outDirectory = run.OutDirectory(result);
         var job = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
         if (job.Status != VideoJobStatus.Succeeded)
         {
             throw job.HasCompleted ? new JobFailedException(job) : new VideoGenException($"Job {job.Id} is {job.VendorStatus ?? job.Status.ToString()}, not finished: use videogen wait {job.Id}.", session.Vendor.DisplayName);
         }
 
-        var file = await JobFlow.DownloadAsync(o, session, job, result.GetValue(run.Out)!, ct).ConfigureAwait(false);
+        var file = await JobFlow.DownloadAsync(o, session, job, outDirectory, ct).ConfigureAwait(false);
         o.Info($"[green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, file = file.Path, bytes = file.Bytes });
         return ExitCodes.Success;
     });
 
-    private static Command Create(string name, string description, Func<bool, Output> output, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action)
+    private static Command Create(string name, string description, CliContext context, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action)
     {
         var id = new Argument<string>("id") { Description = "The vendor's job id." };
         var vendor = new Option<string>("--vendor") { Description = "The job's vendor.", DefaultValueFactory = _ => RequestOptions.DefaultVendor };
@@ -48,11 +49,11 @@ internal static class JobCommands
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var o = output(result.GetValue(json));
+            var o = context.CreateOutput(result.GetValue(json));
             var jobId = result.GetValue(id)!;
             try
             {
-                await using var session = await VendorSession.OpenAsync(RequestOptions.ResolveVendor(result.GetValue(vendor)), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, ct).ConfigureAwait(false);
+                await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(result.GetValue(vendor)), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, ct).ConfigureAwait(false);
                 return await action(o, session, jobId, run, result, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)

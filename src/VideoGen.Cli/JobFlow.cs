@@ -7,7 +7,8 @@ namespace VideoGen.Cli;
 /// <summary>Waiting with live progress, and downloading, shared by generate, extend, wait and download.</summary>
 internal static class JobFlow
 {
-    public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>How to wait for a job of <paramref name="session"/>: on the embedded sandbox, on the sandbox's clock.</summary>
+    public static WaitOptions WaitOptionsFor(VendorSession session, TimeSpan timeout)
     {
         var wait = new WaitOptions { Timeout = timeout };
         if (session.Sandbox is { } sandbox)
@@ -17,7 +18,14 @@ internal static class JobFlow
             wait.PollInterval = TimeSpan.FromMilliseconds(500);
         }
 
-        if (o.IsJson || !AnsiConsole.Profile.Capabilities.Interactive)
+        return wait;
+    }
+
+    public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var wait = WaitOptionsFor(session, timeout);
+
+        if (o.IsJson || !o.Console.Profile.Capabilities.Interactive)
         {
             var lastStatus = string.Empty;
             return await operation.WaitForCompletionAsync(wait, new InlineProgress(update =>
@@ -31,7 +39,7 @@ internal static class JobFlow
             }), cancellationToken).ConfigureAwait(false);
         }
 
-        return await AnsiConsole.Status().Spinner(Spinner.Known.Dots).StartAsync($"Waiting for job {Markup.Escape(operation.Id)}", async context =>
+        return await o.Console.Status().Spinner(Spinner.Known.Dots).StartAsync($"Waiting for job {Markup.Escape(operation.Id)}", async context =>
             await operation.WaitForCompletionAsync(wait, new InlineProgress(update =>
                 context.Status($"Job {Markup.Escape(operation.Id)}: {Markup.Escape(update.Job.VendorStatus ?? update.Status.ToString())}{Percent(update)} — {update.Elapsed.TotalSeconds:0} s, {update.Polls} polls")), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }

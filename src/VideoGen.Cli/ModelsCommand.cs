@@ -7,14 +7,14 @@ namespace VideoGen.Cli;
 /// <summary>videogen models [--vendor V]: the catalog as a table.</summary>
 internal static class ModelsCommand
 {
-    public static Command Create(Func<bool, Output> output)
+    public static Command Create(CliContext context)
     {
         var vendor = new Option<string?>("--vendor") { Description = "Only this vendor's models." };
         var json = new Option<bool>("--json") { Description = "Print the catalog entries as JSON." };
         var command = new Command("models", "List every model VideoGen knows: modes, durations, aspect ratios, processing time and price.") { vendor, json };
         command.SetAction(result =>
         {
-            var o = output(result.GetValue(json));
+            var o = context.CreateOutput(result.GetValue(json));
             try
             {
                 var vendors = result.GetValue(vendor) is { } id ? [RequestOptions.ResolveVendor(id)] : VideoModelCatalog.Default.Vendors;

@@ -7,14 +7,14 @@ namespace VideoGen.Cli;
 /// <summary>videogen validate ... and videogen price ...: the generate options, and nothing is sent.</summary>
 internal static class OfflineCommands
 {
-    public static Command Validate(Func<bool, Output> output)
+    public static Command Validate(CliContext context)
     {
         var options = new RequestOptions();
         var command = new Command("validate", "Check a request against the vendor's and model's rules. Nothing is sent.");
         options.AddTo(command);
         command.SetAction(result =>
         {
-            var o = output(result.GetValue(options.Json));
+            var o = context.CreateOutput(result.GetValue(options.Json));
             try
             {
                 var vendor = options.ResolveVendor(result);
@@ -32,14 +32,14 @@ internal static class OfflineCommands
         return command;
     }
 
-    public static Command Price(Func<bool, Output> output)
+    public static Command Price(CliContext context)
     {
         var options = new RequestOptions();
         var command = new Command("price", "Estimate what a request would cost, in the vendor's unit. Nothing is sent.");
         options.AddTo(command);
         command.SetAction(result =>
         {
-            var o = output(result.GetValue(options.Json));
+            var o = context.CreateOutput(result.GetValue(options.Json));
             try
             {
                 var vendor = options.ResolveVendor(result);

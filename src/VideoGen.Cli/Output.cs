@@ -40,10 +40,16 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     }
 
     /// <summary>Reports a failure and returns its exit code.</summary>
-    public int Fail(Exception exception, string? jobId = null)
+    /// <param name="exception">The failure.</param>
+    /// <param name="jobId">The job it concerns, when one was created.</param>
+    /// <param name="onEmbeddedSandbox">Whether the job ran on the embedded sandbox, which stops with the command (a timed-out job cannot be resumed).</param>
+    public int Fail(Exception exception, string? jobId = null, bool onEmbeddedSandbox = false)
     {
         var code = ExitCodes.For(exception);
         jobId ??= (exception as VideoGenException)?.JobId;
+        var hint = jobId is null || code is not ExitCodes.TimedOut ? null
+            : onEmbeddedSandbox ? $"Job {jobId} ran on the embedded sandbox, which stopped with this command, so it cannot be resumed: run again with a larger --timeout, or start a standalone sandbox and use --base-url."
+            : $"The job is still known as {jobId}: resume with videogen wait {jobId} (same --vendor/--base-url).";
         if (json)
         {
             Document(new
@@ -59,15 +65,16 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
                     code = (exception as VideoGenException)?.ErrorCode,
                     jobId,
                     failures = (exception as VideoGenValidationException)?.Failures,
+                    hint,
                 },
             });
         }
         else
         {
             console.MarkupLine($"[red]error:[/] {Markup.Escape(exception.Message)}");
-            if (jobId is not null && code is ExitCodes.TimedOut)
+            if (hint is not null)
             {
-                console.MarkupLine($"The job is still known as [bold]{Markup.Escape(jobId)}[/]: resume with [bold]videogen wait {Markup.Escape(jobId)}[/] (same --vendor/--base-url).");
+                console.MarkupLine(Markup.Escape(hint));
             }
         }
 

@@ -11,7 +11,7 @@ namespace VideoGen.Cli;
 /// </summary>
 internal static class ResumeCommand
 {
-    public static Command Create(Func<bool, Output> output)
+    public static Command Create(CliContext context)
     {
         var baseUrl = new Option<string?>("--base-url") { Description = "The base URL the journaled jobs were sent to (a standalone sandbox, a proxy)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
@@ -20,21 +20,22 @@ internal static class ResumeCommand
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var o = output(result.GetValue(json));
+            var o = context.CreateOutput(result.GetValue(json));
             try
             {
-                var journal = new SqliteJobJournal(VendorSession.JournalPath);
+                var outDirectory = run.OutDirectory(result);
+                var journal = new SqliteJobJournal(context.JournalPath);
                 var entries = await journal.GetUnfinishedAsync(ct).ConfigureAwait(false);
-                o.Info($"{entries.Count} unfinished submissions in {Markup.Escape(VendorSession.JournalPath)}");
+                o.Info($"{entries.Count} unfinished submissions in {Markup.Escape(context.JournalPath)}");
                 var report = new List<object>();
                 var exit = ExitCodes.Success;
                 foreach (var group in entries.GroupBy(e => e.Vendor))
                 {
-                    await using var session = await VendorSession.OpenAsync(RequestOptions.ResolveVendor(group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, ct).ConfigureAwait(false);
+                    await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, ct).ConfigureAwait(false);
                     var journaling = session.Generator.GetService<JournalingVideoGenerator>()!;
                     foreach (var entry in group)
                     {
-                        var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, ct).ConfigureAwait(false);
+                        var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, outDirectory, ct).ConfigureAwait(false);
                         exit = Math.Max(exit, code);
                         report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, state, jobId, detail });
                         o.Info($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: {Markup.Escape(state)}{(jobId is null ? string.Empty : $" (job {Markup.Escape(jobId)})")} {Markup.Escape(detail ?? string.Empty)}");
@@ -52,7 +53,7 @@ internal static class ResumeCommand
         return command;
     }
 
-    private static async Task<(string State, string? JobId, string? Detail, int ExitCode)> SettleAsync(Output o, VendorSession session, JournalingVideoGenerator journaling, JournalEntry entry, RunOptions run, ParseResult result, CancellationToken ct)
+    private static async Task<(string State, string? JobId, string? Detail, int ExitCode)> SettleAsync(Output o, VendorSession session, JournalingVideoGenerator journaling, JournalEntry entry, RunOptions run, ParseResult result, string outDirectory, CancellationToken ct)
     {
         var jobId = entry.JobId;
         if (entry.State is JournalState.Intent or JournalState.OutcomeUnknown)
@@ -70,7 +71,7 @@ internal static class ResumeCommand
         {
             var job = await JobFlow.WaitAsync(o, session, session.Generator.GetOperation(jobId!), run.Timeout(result), ct).ConfigureAwait(false);
             await journaling.RecordFinishedAsync(job, ct).ConfigureAwait(false);
-            var file = await JobFlow.DownloadAsync(Output.Silent, session, job, result.GetValue(run.Out)!, ct).ConfigureAwait(false);
+            var file = await JobFlow.DownloadAsync(Output.Silent, session, job, outDirectory, ct).ConfigureAwait(false);
             return ("Completed", job.Id, file.Path, ExitCodes.Success);
         }
         catch (JobFailedException e)

@@ -54,9 +54,9 @@ internal sealed class VendorSession : IAsyncDisposable
 
     public VendorCredential Credential { get; }
 
-    public static async Task<VendorSession> OpenAsync(VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null)
+    public static async Task<VendorSession> OpenAsync(CliContext context, VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null)
     {
-        var key = Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable);
+        var key = context.ApiKey(vendor);
         SandboxServer? sandbox = null;
         Uri apiBase;
         if (baseUrl is not null)
@@ -76,7 +76,7 @@ internal sealed class VendorSession : IAsyncDisposable
                     "set the key, or point --base-url at a standalone sandbox (dotnet run --project src/VideoGen.Sandbox -- --urls http://127.0.0.1:5080).");
             }
 
-            sandbox = sharedSandbox ?? await StartSandboxAsync(cancellationToken).ConfigureAwait(false);
+            sandbox = sharedSandbox ?? await context.StartSandboxAsync(cancellationToken).ConfigureAwait(false);
             apiBase = sandbox.GetVendorBaseUrl(vendor.Id);
             output.Info($"[yellow]No {vendor.ApiKeyEnvironmentVariable} set:[/] using the embedded local sandbox at {Markup.Escape(sandbox.BaseUrl.ToString())} (time scale {sandbox.Options.TimeScale}; nothing is charged).");
         }
@@ -105,29 +105,12 @@ internal sealed class VendorSession : IAsyncDisposable
         // Paid submissions outside the embedded sandbox are journaled, so a crash loses no job (videogen resume).
         if (sandbox is null)
         {
-            generator = new JournalingVideoGenerator(generator, new SqliteJobJournal(JournalPath), vendor.Id);
+            generator = new JournalingVideoGenerator(generator, new SqliteJobJournal(context.JournalPath), vendor.Id);
         }
 
         var local = sandbox is not null || IsLoopback(apiBase);
         return new VendorSession(vendor, generator, http, apiBase, key, sandbox, ownsSandbox: sharedSandbox is null, local);
     }
-
-    /// <summary>Starts the embedded sandbox (time scale from VIDEOGEN_SANDBOX_TIME_SCALE, else <see cref="EmbeddedTimeScale"/>).</summary>
-    public static Task<SandboxServer> StartSandboxAsync(CancellationToken cancellationToken)
-    {
-        var options = new SandboxOptions { TimeScale = EmbeddedTimeScale };
-        if (Environment.GetEnvironmentVariable(SandboxOptions.TimeScaleEnvironmentVariable) is { } scale
-            && double.TryParse(scale, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-        {
-            options.TimeScale = parsed;
-        }
-
-        return SandboxServer.StartAsync(options, cancellationToken);
-    }
-
-    /// <summary>The journal file: <c>$VIDEOGEN_HOME/journal.db</c>, or <c>~/.videogen/journal.db</c>.</summary>
-    public static string JournalPath =>
-        Environment.GetEnvironmentVariable("VIDEOGEN_HOME") is { Length: > 0 } home ? Path.Combine(home, "journal.db") : SqliteJobJournal.DefaultPath;
 
     public VideoDownloader CreateDownloader() => new(new DownloadOptions { BlockPrivateNetworks = !IsLocal });
 

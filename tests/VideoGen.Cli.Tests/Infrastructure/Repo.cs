@@ -1,0 +1,22 @@
+namespace VideoGen.Cli.Tests.Infrastructure;
+
+/// <summary>Paths inside the repository the tests run from.</summary>
+internal static class Repo
+{
+    private static readonly Lazy<string> LazyRoot = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Contracts.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Contracts.sln not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string Root => LazyRoot.Value;
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+}
