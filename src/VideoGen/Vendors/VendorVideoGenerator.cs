@@ -223,6 +223,14 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
                 JobId = jobId,
             };
         }
+        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+        {
+            // HttpClient.Timeout elapsed: not the caller's cancellation, so a typed error that names the vendor.
+            throw new VideoGenException($"{VendorName} did not answer in time while {operation}.", VendorName, statusCode: null, e)
+            {
+                JobId = jobId,
+            };
+        }
         catch (HttpRequestException e)
         {
             throw new VideoGenException(
