@@ -14,7 +14,7 @@ internal static class JobFlow
         if (session.Sandbox is { } sandbox)
         {
             // The sandbox runs the catalog's processing times scaled: so does the schedule.
-            wait.ProcessingTimeScale = sandbox.Options.TimeScale > 0 ? sandbox.Options.TimeScale : 1;
+            wait.ProcessingTimeScale = Math.Max(sandbox.Options.TimeScale, 0.0001);
             wait.PollInterval = TimeSpan.FromMilliseconds(500);
         }
 
