@@ -64,11 +64,34 @@ public abstract class VendorClientBase
     /// <exception cref="VideoGenException">The status is 4xx or 5xx; the subtype says which.</exception>
     protected virtual async Task ProcessResponseAsync(HttpClient client, HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(response);
+
+        // CUSTOM: a charset .NET does not know makes HttpContent.ReadAsStringAsync throw InvalidOperationException,
+        // which generated code does not expect (it reads the body of an undocumented status as text). Such a
+        // body is read as UTF-8, as the JSON reader reads every body anyway.
+        if (response.Content?.Headers.ContentType is { CharSet.Length: > 0 } contentType && !IsKnownCharset(contentType.CharSet))
+        {
+            contentType.CharSet = null;
+        }
+
         if ((int)response.StatusCode < 400)
         {
             return;
         }
 
         throw await VendorErrorMapper.CreateAsync(Configuration.Vendor, response, Configuration.ApiKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsKnownCharset(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset.Trim('"'));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -210,16 +210,20 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         catch (ApiException e)
         {
             // Generated code throws ApiException for a 1xx-3xx status the spec does not list, or a body it
-            // cannot read; it knows neither the vendor nor the key, so both are added here.
+            // cannot read; it knows neither the vendor nor the key, so both are added here. Its body excerpt
+            // and the JSON reader's words quote the response, which may echo the key: both are redacted, and
+            // a chain whose text still shows the key is left off rather than attached.
+            e.ResponseExcerpt = Excerpt.Of(e.Response, _apiKey);
+            var reader = e.InnerException is Newtonsoft.Json.JsonException json ? " " + Bounded(json.Message) : string.Empty;
             throw new VideoGenException(
-                $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
+                $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}{reader}",
                 VendorName,
                 e.StatusCode,
-                e)
+                Shows(e, _apiKey) ? null : e)
             {
                 ErrorCode = e.ErrorCode,
                 RequestId = RequestId(e),
-                ResponseExcerpt = Excerpt.Of(e.Response, _apiKey),
+                ResponseExcerpt = e.ResponseExcerpt,
                 JobId = jobId,
             };
         }
@@ -234,6 +238,19 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
                 JobId = jobId,
             };
         }
+        catch (IOException e)
+        {
+            // The connection broke while the body was read (HttpIOException): the vendor answered, so a
+            // submission may have been accepted; the inner exception says so to the journal.
+            throw new VideoGenException(
+                $"{VendorName}'s response was cut off while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
+                VendorName,
+                statusCode: null,
+                e)
+            {
+                JobId = jobId,
+            };
+        }
         catch (VideoGenException e) when (jobId is not null && e.JobId is null && e.StatusCode != HttpStatusCode.NotFound)
         {
             // The job exists (the vendor only refused this read): keep its id for a later retry.
@@ -242,14 +259,46 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         }
     }
 
-    private static string? RequestId(ApiException e)
+    /// <summary>Vendor text that lands in a job (a failure reason, a status word), with the key redacted: a vendor may echo it.</summary>
+    protected string? VendorText(string? text) => text is null ? null : Excerpt.Redact(text, _apiKey);
+
+    private string Bounded(string text)
+    {
+        var redacted = Excerpt.Redact(text, _apiKey);
+        return redacted.Length > VendorErrorMapper.MessageWordsLimit ? redacted[..VendorErrorMapper.MessageWordsLimit] + "…" : redacted;
+    }
+
+    /// <summary>Whether the key shows anywhere in an exception chain's messages, excerpts or data.</summary>
+    private static bool Shows(Exception? e, string? apiKey)
+    {
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return false;
+        }
+
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e.Message.Contains(apiKey, StringComparison.Ordinal)
+                || (e as VideoGenException)?.ResponseExcerpt?.Contains(apiKey, StringComparison.Ordinal) == true
+                || e.Data.Values.Cast<object?>().Any(v => v?.ToString()?.Contains(apiKey, StringComparison.Ordinal) == true))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The request id header, bounded and redacted as <see cref="VendorErrorMapper"/> does for error responses.</summary>
+    private string? RequestId(ApiException e)
     {
         foreach (var name in new[] { "x-request-id", "request-id" })
         {
             var header = e.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
             if (header.Value?.FirstOrDefault() is { } value)
             {
-                return value;
+                var redacted = Excerpt.Redact(value, _apiKey);
+                return redacted.Length > 100 ? redacted[..100] + "…" : redacted;
             }
         }
 

@@ -146,7 +146,12 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     {
         var ids = jobIds.Select(ParseId).ToList();
         return InvokeAsync<IReadOnlyList<VideoJob>>(
-            async () => (await Client.GetGenerationsAsync(ids, status: null, cancellationToken).ConfigureAwait(false)).Generations.Select(g => ToJob(g, model: null)).ToList(),
+            async () => (await Client.GetGenerationsAsync(ids, status: null, cancellationToken).ConfigureAwait(false)).Generations
+
+                // A null entry names no job: it is skipped, and the jobs it may stand for count as not returned.
+                .Where(g => g is not null)
+                .Select(g => ToJob(g, model: null))
+                .ToList(),
             $"reading {ids.Count} jobs",
             jobId: null);
     }
@@ -165,10 +170,10 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             Vendor = VendorName,
             Model = generation.Model ?? model,
             Status = ToJobStatus(generation.State),
-            VendorStatus = generation.State,
+            VendorStatus = VendorText(generation.State),
             ResultUri = video,
             ResultUris = video is null ? [] : [video],
-            Error = generation.FailureReason,
+            Error = VendorText(generation.FailureReason),
             CreatedAt = generation.CreatedAt,
             RawRepresentation = generation,
         };
