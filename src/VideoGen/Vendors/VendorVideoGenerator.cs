@@ -1,13 +1,17 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using VideoGen.Catalog;
 using VideoGen.Http;
+using VideoGen.Logging;
+using VideoGen.Telemetry;
 using VideoGen.Validation;
 
 namespace VideoGen.Vendors;
 
 /// <summary>
 /// What every vendor adapter shares: validation before anything is sent, the mapping failures of
-/// fields a vendor's contract has no place for, error wrapping, and <see cref="GetService"/>.
+/// fields a vendor's contract has no place for, error wrapping, logging, the submit span, and <see cref="GetService"/>.
 /// A vendor adapter says how a neutral request becomes its vendor's request and how the vendor's
 /// job becomes a <see cref="VideoJob"/>.
 /// </summary>
@@ -18,15 +22,21 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     where TVendorRequest : class
 {
     private readonly string? _apiKey;
+    private readonly ILoggerFactory? _loggerFactory;
 
-    protected VendorVideoGenerator(TClient client, VendorInfo vendor)
+    protected VendorVideoGenerator(TClient client, VendorInfo vendor, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(vendor);
         Client = client;
         Vendor = vendor;
         _apiKey = (client as VendorClientBase)?.ClientConfiguration.ApiKey;
+        _loggerFactory = loggerFactory;
+        Logger = loggerFactory?.CreateLogger(GetType()) ?? NullLogger.Instance;
     }
+
+    /// <summary>The adapter's logger (category: the adapter's type); a no-op one when none was given.</summary>
+    protected ILogger Logger { get; }
 
     /// <summary>The catalog entry of the vendor this adapter speaks to.</summary>
     public VendorInfo Vendor { get; }
@@ -66,7 +76,26 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
 
         // A per-call budget (VideoGenerationOptions.MaxCost) is checked here too, so it holds without the budget middleware.
         BudgetGuard.EnsureWithinCallBudget(Vendor, request, options);
-        return await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
+
+        // The span covers what is sent: a request refused by validation never left the machine.
+        using var span = VideoGenTelemetry.Start("submit", VendorName, model);
+        VideoGenLog.Submitting(Logger, VendorName, model, VideoGenLog.PromptPreview(request.Prompt), request.Prompt?.Length ?? 0);
+        VideoJob job;
+        try
+        {
+            job = await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            VideoGenTelemetry.Fail(span, e, VendorName);
+            throw;
+        }
+
+        span?.SetTag("videogen.job_id", job.Id);
+        span?.SetTag("videogen.status", job.Status.ToString());
+        VideoGenTelemetry.Submissions.Add(1, VideoGenTelemetry.VendorTag(VendorName), new KeyValuePair<string, object?>("videogen.model", model));
+        VideoGenLog.SubmitAccepted(Logger, VendorName, job.Model ?? model, job.Id, job.Status);
+        return job;
     }
 
     /// <inheritdoc />
@@ -75,7 +104,9 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         cancellationToken.ThrowIfCancellationRequested();
         var read = ReadJob(jobId);
-        return await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        var job = await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        VideoGenLog.JobRead(Logger, VendorName, job.Id, job.Status, job.VendorStatus, job.Progress);
+        return job;
     }
 
     /// <inheritdoc />
@@ -90,6 +121,12 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         if (serviceType == typeof(VendorInfo))
         {
             return Vendor;
+        }
+
+        // The waiters (VideoJobOperation, VideoJobMonitor) log through the factory the adapter was given.
+        if (serviceType == typeof(ILoggerFactory))
+        {
+            return _loggerFactory;
         }
 
         if (serviceType.IsInstanceOfType(this))
@@ -200,8 +237,24 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         _ => value.ToString(),
     };
 
-    /// <summary>Runs a vendor call, turning generated-code and transport exceptions into <see cref="VideoGenException"/>s that name the vendor.</summary>
+    /// <summary>
+    /// Runs a vendor call, turning generated-code and transport exceptions into <see cref="VideoGenException"/>s
+    /// that name the vendor, and logs the failure at the level its kind calls for.
+    /// </summary>
     protected async Task<T> InvokeAsync<T>(Func<Task<T>> call, string operation, string? jobId)
+    {
+        try
+        {
+            return await WrapAsync(call, operation, jobId).ConfigureAwait(false);
+        }
+        catch (VideoGenException e)
+        {
+            VideoGenLog.Failure(Logger, e, VendorName, operation);
+            throw;
+        }
+    }
+
+    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId)
     {
         try
         {

@@ -146,4 +146,51 @@ public sealed class HostileRegressionTests
         e.InnerException.ShouldBeOfType<HttpIOException>();
         e.JobId.ShouldBe("18500");
     }
+
+    [Fact]
+    public async Task JournaledSubmit_BodyCutOffAfterTheVendorAccepted_IsOutcomeUnknownNotNeverSent()
+    {
+        // The adapter's new wrapper for a dropped body must not read as "definitely not created" to the journal.
+        var handler = new HostileHandler
+        {
+            Next = new HostileResponse("dropped", 200, "application/json", Encoding.UTF8.GetBytes("""{"id": 18500, "status": "pending"}"""), [], DropAfterBytes: 5),
+        };
+        var generator = new ElumentaClient(new VendorClientConfiguration("Elumenta") { ApiKey = TestClients.ApiKey }, new HttpClient(handler)).AsVideoGenerator();
+
+        var state = await JournaledOutcome(generator);
+
+        state.ShouldBe(JournalState.OutcomeUnknown);
+    }
+
+    [Theory]
+    [InlineData(VendorIds.Gateway)]
+    [InlineData(VendorIds.Oxen)]
+    public async Task JournaledSubmit_AcceptedWithoutAJobId_IsOutcomeUnknownNotNeverSent(string vendorId)
+    {
+        // Was "never sent" for Oxen (an error with neither status nor cause), so a retry could pay twice.
+        var generator = vendorId == VendorIds.Gateway
+            ? TestClients.Gateway(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator()
+            : TestClients.Oxen(Answer(HttpStatusCode.OK, """{"generations": []}""")).AsVideoGenerator();
+
+        var state = await JournaledOutcome(generator);
+
+        state.ShouldBe(JournalState.OutcomeUnknown);
+    }
+
+    private static async Task<JournalState> JournaledOutcome(IVideoGenerator generator)
+    {
+        var directory = Directory.CreateTempSubdirectory("videogen-hostile-");
+        try
+        {
+            var journal = new SqliteJobJournal(Path.Combine(directory.FullName, "j.db"));
+            var journaled = new JournalingVideoGenerator(generator, journal);
+            await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => journaled.SubmitAsync(new VideoGenerationRequest("A red balloon")));
+            return (await journal.GetUnfinishedAsync()).ShouldHaveSingleItem().State;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Vendors;
 using VideoGen.Waiting;
@@ -14,8 +15,8 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     private const MappedFields Supported =
         MappedFields.StartImage | MappedFields.EndImage | MappedFields.Loop | MappedFields.Extend | MappedFields.Resolution | MappedFields.Webhook;
 
-    public AimlApiVideoGenerator(IAimlApiClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public AimlApiVideoGenerator(IAimlApiClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 

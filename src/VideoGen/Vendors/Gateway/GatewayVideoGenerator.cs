@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Vendors;
 
@@ -20,8 +21,8 @@ internal sealed class GatewayVideoGenerator : VendorVideoGenerator<IGatewayClien
     private const MappedFields Supported =
         MappedFields.StartImage | MappedFields.EndImage | MappedFields.Resolution | MappedFields.Webhook | MappedFields.AdditionalProperties;
 
-    public GatewayVideoGenerator(IGatewayClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public GatewayVideoGenerator(IGatewayClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 

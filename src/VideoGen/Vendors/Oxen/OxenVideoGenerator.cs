@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Journal;
 using VideoGen.Vendors;
@@ -17,8 +18,8 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
 
     private const MappedFields Supported = MappedFields.StartImage;
 
-    public OxenVideoGenerator(IOxenClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public OxenVideoGenerator(IOxenClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 
