@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoGen;
 using VideoGen.AimlApi;
@@ -15,7 +17,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers VideoGen's typed vendor clients (through <see cref="IHttpClientFactory"/>) and their
 /// <see cref="IVideoGenerator"/>s: one keyed by vendor id (<see cref="VendorIds"/>) per vendor, plus an
-/// unkeyed one for <see cref="VideoGenOptions.DefaultVendor"/>.
+/// unkeyed one for <see cref="VideoGenOptions.DefaultVendor"/>. The generators log through the container's
+/// <see cref="ILoggerFactory"/> when one is registered (a host registers one).
 /// </summary>
 /// <example>
 /// <code>
@@ -27,7 +30,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </example>
 public static class VideoGenServiceCollectionExtensions
 {
-    private const string HttpClientNamePrefix = "VideoGen.";
+    private const string HttpClientNamePrefix = TransportAuthorizationFilter.ClientNamePrefix;
 
     /// <summary>
     /// Registers every vendor: the typed clients, a keyed <see cref="IVideoGenerator"/> per vendor id, and the
@@ -84,7 +87,7 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of Elumenta's <see cref="HttpClient"/>, to add handlers (retries, logging, a test handler).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddElumentaClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IElumentaClient, ElumentaClient>(services, VendorIds.Elumenta, configure, (c, http) => new ElumentaClient(c, http), c => c.AsVideoGenerator(VendorIds.Elumenta));
+        AddTypedVendor<IElumentaClient, ElumentaClient>(services, VendorIds.Elumenta, configure, (c, http) => new ElumentaClient(c, http), (c, logs) => c.AsVideoGenerator(VendorIds.Elumenta, logs));
 
     /// <summary>
     /// Registers the NeuralBox client: an <see cref="IElumentaClient"/> (same contract) keyed <c>neuralbox</c>, on
@@ -107,7 +110,7 @@ public static class VideoGenServiceCollectionExtensions
         var builder = ConfigureHandler(services.AddHttpClient(name));
         services.AddKeyedTransient<IElumentaClient>(vendorId, (sp, _) =>
             new ElumentaClient(CreateClientConfiguration(sp, vendorId), sp.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
-        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => sp.GetRequiredKeyedService<IElumentaClient>(vendorId).AsVideoGenerator(vendorId));
+        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => sp.GetRequiredKeyedService<IElumentaClient>(vendorId).AsVideoGenerator(vendorId, sp.GetService<ILoggerFactory>()));
         return builder;
     }
 
@@ -117,7 +120,7 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of the gateway's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddGatewayClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IGatewayClient, GatewayClient>(services, VendorIds.Gateway, configure, (c, http) => new GatewayClient(c, http), c => c.AsVideoGenerator());
+        AddTypedVendor<IGatewayClient, GatewayClient>(services, VendorIds.Gateway, configure, (c, http) => new GatewayClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
 
     /// <summary>Registers the AIML API client (<see cref="IAimlApiClient"/>, also keyed <c>aimlapi</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
@@ -125,7 +128,7 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of AIML API's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddAimlApiClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IAimlApiClient, AimlApiClient>(services, VendorIds.AimlApi, configure, (c, http) => new AimlApiClient(c, http), c => c.AsVideoGenerator());
+        AddTypedVendor<IAimlApiClient, AimlApiClient>(services, VendorIds.AimlApi, configure, (c, http) => new AimlApiClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
 
     /// <summary>Registers the Oxen.ai client (<see cref="IOxenClient"/>, also keyed <c>oxen</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
@@ -133,7 +136,7 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of Oxen.ai's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddOxenClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IOxenClient, OxenClient>(services, VendorIds.Oxen, configure, (c, http) => new OxenClient(c, http), c => c.AsVideoGenerator());
+        AddTypedVendor<IOxenClient, OxenClient>(services, VendorIds.Oxen, configure, (c, http) => new OxenClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
 
     /// <summary>The configuration section name of a vendor under <c>VideoGen</c> (the <see cref="VideoGenOptions"/> property).</summary>
     internal static string SectionOf(string vendorId) => vendorId switch
@@ -172,6 +175,9 @@ public static class VideoGenServiceCollectionExtensions
         {
             ApiKey = string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim(),
             BaseUrl = options.BaseUrl ?? vendor.BaseUrl,
+
+            // The factory's pipeline of these clients ends in TransportAuthorizationHandler (see AddCore).
+            AuthorizeAtTransport = true,
         };
     }
 
@@ -180,7 +186,7 @@ public static class VideoGenServiceCollectionExtensions
         string vendorId,
         Action<VideoGenVendorOptions>? configure,
         Func<VendorClientConfiguration, HttpClient, TImplementation> create,
-        Func<TClient, IVideoGenerator> asGenerator)
+        Func<TClient, ILoggerFactory?, IVideoGenerator> asGenerator)
         where TClient : class
         where TImplementation : class, TClient
     {
@@ -191,7 +197,7 @@ public static class VideoGenServiceCollectionExtensions
 
         var builder = ConfigureHandler(services.AddHttpClient<TClient, TImplementation>(name, (http, sp) => create(CreateClientConfiguration(sp, vendorId), http)));
         services.AddKeyedTransient<TClient>(vendorId, (sp, _) => sp.GetRequiredService<TClient>());
-        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => asGenerator(sp.GetRequiredKeyedService<TClient>(vendorId)));
+        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => asGenerator(sp.GetRequiredKeyedService<TClient>(vendorId), sp.GetService<ILoggerFactory>()));
         return builder;
     }
 
@@ -233,6 +239,9 @@ public static class VideoGenServiceCollectionExtensions
         }
 
         services.AddSingleton(new VendorRegistration(null));
+
+        // The key is written at the transport, so HttpClientFactory's logging and the caller's handlers never hold it.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, TransportAuthorizationFilter>());
         services.AddOptions<VideoGenOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VideoGenOptions>, VideoGenOptionsValidator>());
 

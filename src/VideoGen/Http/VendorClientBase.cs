@@ -39,7 +39,10 @@ public abstract class VendorClientBase
     protected virtual Task PrepareRequestAsync(HttpClient client, HttpRequestMessage request, StringBuilder urlBuilder, CancellationToken cancellationToken)
         => Task.CompletedTask;
 
-    /// <summary>Called by generated code with the final URL: adds the User-Agent and the bearer key.</summary>
+    /// <summary>
+    /// Called by generated code with the final URL: adds the User-Agent and the bearer key (for clients made by
+    /// <c>AddVideoGeneration</c>, the key is written at the transport, below every logging and custom handler).
+    /// </summary>
     /// <param name="client">The HTTP client.</param>
     /// <param name="request">The request.</param>
     /// <param name="url">The final URL.</param>
@@ -47,8 +50,19 @@ public abstract class VendorClientBase
     /// <returns>A completed task.</returns>
     protected virtual Task PrepareRequestAsync(HttpClient client, HttpRequestMessage request, string url, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         request.Headers.UserAgent.ParseAdd(Configuration.UserAgent);
-        if (!string.IsNullOrEmpty(Configuration.ApiKey))
+        if (string.IsNullOrEmpty(Configuration.ApiKey))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (Configuration.AuthorizeAtTransport)
+        {
+            // CUSTOM: the handler at the bottom of the factory's pipeline writes the header (see TransportAuthorizationHandler).
+            request.Options.Set(TransportAuthorizationHandler.ApiKey, Configuration.ApiKey);
+        }
+        else
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Configuration.ApiKey);
         }
@@ -64,11 +78,34 @@ public abstract class VendorClientBase
     /// <exception cref="VideoGenException">The status is 4xx or 5xx; the subtype says which.</exception>
     protected virtual async Task ProcessResponseAsync(HttpClient client, HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(response);
+
+        // CUSTOM: a charset .NET does not know makes HttpContent.ReadAsStringAsync throw InvalidOperationException,
+        // which generated code does not expect (it reads the body of an undocumented status as text). Such a
+        // body is read as UTF-8, as the JSON reader reads every body anyway.
+        if (response.Content?.Headers.ContentType is { CharSet.Length: > 0 } contentType && !IsKnownCharset(contentType.CharSet))
+        {
+            contentType.CharSet = null;
+        }
+
         if ((int)response.StatusCode < 400)
         {
             return;
         }
 
         throw await VendorErrorMapper.CreateAsync(Configuration.Vendor, response, Configuration.ApiKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsKnownCharset(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset.Trim('"'));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -33,6 +33,13 @@ public sealed class VendorClientConfiguration
     /// <value>The spec's server.</value>
     public Uri? BaseUrl { get; init; }
 
+    /// <summary>
+    /// Whether the key goes in the request's options for <see cref="TransportAuthorizationHandler"/> to write at the
+    /// transport, rather than in the Authorization header at once. Set for clients made by <c>AddVideoGeneration</c>,
+    /// whose pipeline has that handler.
+    /// </summary>
+    internal bool AuthorizeAtTransport { get; init; }
+
     /// <summary>The User-Agent product token sent with every request.</summary>
     /// <value><c>VideoGen/&lt;version&gt;</c>.</value>
     public string UserAgent { get; init; } = DefaultUserAgent;

@@ -1,7 +1,10 @@
-using VideoGen.Telemetry;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
+using VideoGen.Logging;
+using VideoGen.Telemetry;
 
 namespace VideoGen.Resilience;
 
@@ -18,13 +21,17 @@ public sealed class ResilienceHandler : DelegatingHandler
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ResilienceOptions _options;
 
+    private readonly ILogger _logger;
+
     /// <summary>Creates the handler.</summary>
     /// <param name="options">The retry options; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">Where each retry is logged, at Warning (method, host, path, delay, cause; never a header). Default: no logging.</param>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
-    public ResilienceHandler(ResilienceOptions? options = null)
+    public ResilienceHandler(ResilienceOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new ResilienceOptions();
         _options.Validate();
+        _logger = loggerFactory?.CreateLogger<ResilienceHandler>() ?? (ILogger)NullLogger.Instance;
         _pipeline = Build(_options);
     }
 
@@ -88,7 +95,19 @@ public sealed class ResilienceHandler : DelegatingHandler
                 OnRetry = args =>
                 {
                     Interlocked.Increment(ref _retries);
-                    VideoGenTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("http.request.method", args.Context.Properties.GetValue(RequestKey, null!).Method.Method));
+                    var request = args.Context.Properties.GetValue(RequestKey, null!);
+                    VideoGenTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("http.request.method", request.Method.Method));
+
+                    // The path, not the query: a query string is the caller's data.
+                    VideoGenLog.Retrying(
+                        _logger,
+                        request.Method.Method,
+                        request.RequestUri?.IsAbsoluteUri == true ? request.RequestUri.Authority : null,
+                        request.RequestUri?.IsAbsoluteUri == true ? request.RequestUri.AbsolutePath : null,
+                        args.RetryDelay.TotalSeconds,
+                        args.AttemptNumber + 1,
+                        options.MaxRetries,
+                        args.Outcome.Result is { } response ? $"HTTP {(int)response.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "a failure");
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },

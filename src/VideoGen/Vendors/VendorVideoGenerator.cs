@@ -1,13 +1,17 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using VideoGen.Catalog;
 using VideoGen.Http;
+using VideoGen.Logging;
+using VideoGen.Telemetry;
 using VideoGen.Validation;
 
 namespace VideoGen.Vendors;
 
 /// <summary>
 /// What every vendor adapter shares: validation before anything is sent, the mapping failures of
-/// fields a vendor's contract has no place for, error wrapping, and <see cref="GetService"/>.
+/// fields a vendor's contract has no place for, error wrapping, logging, the submit span, and <see cref="GetService"/>.
 /// A vendor adapter says how a neutral request becomes its vendor's request and how the vendor's
 /// job becomes a <see cref="VideoJob"/>.
 /// </summary>
@@ -18,15 +22,21 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     where TVendorRequest : class
 {
     private readonly string? _apiKey;
+    private readonly ILoggerFactory? _loggerFactory;
 
-    protected VendorVideoGenerator(TClient client, VendorInfo vendor)
+    protected VendorVideoGenerator(TClient client, VendorInfo vendor, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(vendor);
         Client = client;
         Vendor = vendor;
         _apiKey = (client as VendorClientBase)?.ClientConfiguration.ApiKey;
+        _loggerFactory = loggerFactory;
+        Logger = loggerFactory?.CreateLogger(GetType()) ?? NullLogger.Instance;
     }
+
+    /// <summary>The adapter's logger (category: the adapter's type); a no-op one when none was given.</summary>
+    protected ILogger Logger { get; }
 
     /// <summary>The catalog entry of the vendor this adapter speaks to.</summary>
     public VendorInfo Vendor { get; }
@@ -66,7 +76,26 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
 
         // A per-call budget (VideoGenerationOptions.MaxCost) is checked here too, so it holds without the budget middleware.
         BudgetGuard.EnsureWithinCallBudget(Vendor, request, options);
-        return await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
+
+        // The span covers what is sent: a request refused by validation never left the machine.
+        using var span = VideoGenTelemetry.Start("submit", VendorName, model);
+        VideoGenLog.Submitting(Logger, VendorName, model, VideoGenLog.PromptPreview(request.Prompt), request.Prompt?.Length ?? 0);
+        VideoJob job;
+        try
+        {
+            job = await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            VideoGenTelemetry.Fail(span, e, VendorName);
+            throw;
+        }
+
+        span?.SetTag("videogen.job_id", job.Id);
+        span?.SetTag("videogen.status", job.Status.ToString());
+        VideoGenTelemetry.Submissions.Add(1, VideoGenTelemetry.VendorTag(VendorName), new KeyValuePair<string, object?>("videogen.model", model));
+        VideoGenLog.SubmitAccepted(Logger, VendorName, job.Model ?? model, job.Id, job.Status);
+        return job;
     }
 
     /// <inheritdoc />
@@ -75,7 +104,9 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         cancellationToken.ThrowIfCancellationRequested();
         var read = ReadJob(jobId);
-        return await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        var job = await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        VideoGenLog.JobRead(Logger, VendorName, job.Id, job.Status, job.VendorStatus, job.Progress);
+        return job;
     }
 
     /// <inheritdoc />
@@ -90,6 +121,12 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         if (serviceType == typeof(VendorInfo))
         {
             return Vendor;
+        }
+
+        // The waiters (VideoJobOperation, VideoJobMonitor) log through the factory the adapter was given.
+        if (serviceType == typeof(ILoggerFactory))
+        {
+            return _loggerFactory;
         }
 
         if (serviceType.IsInstanceOfType(this))
@@ -200,8 +237,24 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         _ => value.ToString(),
     };
 
-    /// <summary>Runs a vendor call, turning generated-code and transport exceptions into <see cref="VideoGenException"/>s that name the vendor.</summary>
+    /// <summary>
+    /// Runs a vendor call, turning generated-code and transport exceptions into <see cref="VideoGenException"/>s
+    /// that name the vendor, and logs the failure at the level its kind calls for.
+    /// </summary>
     protected async Task<T> InvokeAsync<T>(Func<Task<T>> call, string operation, string? jobId)
+    {
+        try
+        {
+            return await WrapAsync(call, operation, jobId).ConfigureAwait(false);
+        }
+        catch (VideoGenException e)
+        {
+            VideoGenLog.Failure(Logger, e, VendorName, operation);
+            throw;
+        }
+    }
+
+    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId)
     {
         try
         {
@@ -210,16 +263,20 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         catch (ApiException e)
         {
             // Generated code throws ApiException for a 1xx-3xx status the spec does not list, or a body it
-            // cannot read; it knows neither the vendor nor the key, so both are added here.
+            // cannot read; it knows neither the vendor nor the key, so both are added here. Its body excerpt
+            // and the JSON reader's words quote the response, which may echo the key: both are redacted, and
+            // a chain whose text still shows the key is left off rather than attached.
+            e.ResponseExcerpt = Excerpt.Of(e.Response, _apiKey);
+            var reader = e.InnerException is Newtonsoft.Json.JsonException json ? " " + Bounded(json.Message) : string.Empty;
             throw new VideoGenException(
-                $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
+                $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}{reader}",
                 VendorName,
                 e.StatusCode,
-                e)
+                Shows(e, _apiKey) ? null : e)
             {
                 ErrorCode = e.ErrorCode,
                 RequestId = RequestId(e),
-                ResponseExcerpt = Excerpt.Of(e.Response, _apiKey),
+                ResponseExcerpt = e.ResponseExcerpt,
                 JobId = jobId,
             };
         }
@@ -242,6 +299,19 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
                 JobId = jobId,
             };
         }
+        catch (IOException e)
+        {
+            // The connection broke while the body was read (HttpIOException): the vendor answered, so a
+            // submission may have been accepted; the inner exception says so to the journal.
+            throw new VideoGenException(
+                $"{VendorName}'s response was cut off while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
+                VendorName,
+                statusCode: null,
+                e)
+            {
+                JobId = jobId,
+            };
+        }
         catch (VideoGenException e) when (jobId is not null && e.JobId is null && e.StatusCode != HttpStatusCode.NotFound)
         {
             // The job exists (the vendor only refused this read): keep its id for a later retry.
@@ -250,14 +320,46 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         }
     }
 
-    private static string? RequestId(ApiException e)
+    /// <summary>Vendor text that lands in a job (a failure reason, a status word), with the key redacted: a vendor may echo it.</summary>
+    protected string? VendorText(string? text) => text is null ? null : Excerpt.Redact(text, _apiKey);
+
+    private string Bounded(string text)
+    {
+        var redacted = Excerpt.Redact(text, _apiKey);
+        return redacted.Length > VendorErrorMapper.MessageWordsLimit ? redacted[..VendorErrorMapper.MessageWordsLimit] + "…" : redacted;
+    }
+
+    /// <summary>Whether the key shows anywhere in an exception chain's messages, excerpts or data.</summary>
+    private static bool Shows(Exception? e, string? apiKey)
+    {
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return false;
+        }
+
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e.Message.Contains(apiKey, StringComparison.Ordinal)
+                || (e as VideoGenException)?.ResponseExcerpt?.Contains(apiKey, StringComparison.Ordinal) == true
+                || e.Data.Values.Cast<object?>().Any(v => v?.ToString()?.Contains(apiKey, StringComparison.Ordinal) == true))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The request id header, bounded and redacted as <see cref="VendorErrorMapper"/> does for error responses.</summary>
+    private string? RequestId(ApiException e)
     {
         foreach (var name in new[] { "x-request-id", "request-id" })
         {
             var header = e.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
             if (header.Value?.FirstOrDefault() is { } value)
             {
-                return value;
+                var redacted = Excerpt.Redact(value, _apiKey);
+                return redacted.Length > 100 ? redacted[..100] + "…" : redacted;
             }
         }
 

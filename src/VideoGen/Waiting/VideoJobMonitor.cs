@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VideoGen.Logging;
+using VideoGen.Telemetry;
 
 namespace VideoGen.Waiting;
 
@@ -8,6 +12,10 @@ namespace VideoGen.Waiting;
 /// <see cref="JobMonitorOptions.MaxConcurrentRequests"/> requests in flight, and never reads one
 /// job twice in the same tick. Use one monitor per vendor generator.
 /// </summary>
+/// <remarks>
+/// The monitor logs through the generator's <see cref="ILoggerFactory"/> (<c>GetService(typeof(ILoggerFactory))</c>),
+/// as <see cref="VideoJobOperation"/> does: each poll at Debug, each job's end at Information, a timeout at Warning.
+/// </remarks>
 public sealed class VideoJobMonitor : IAsyncDisposable
 {
     private readonly IVideoGenerator _generator;
@@ -18,6 +26,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
     private readonly SemaphoreSlim _work = new(0);
     private readonly SemaphoreSlim _adding = new(1, 1);
     private readonly Task _loop;
+    private readonly ILogger _logger;
     private long _requestsSent;
 
     /// <summary>Starts a monitor over <paramref name="generator"/>.</summary>
@@ -31,6 +40,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         _options = options ?? new JobMonitorOptions();
         _options.Validate();
         _requests = new SemaphoreSlim(_options.MaxConcurrentRequests);
+        _logger = (generator.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<VideoJobMonitor>() ?? (ILogger)NullLogger.Instance;
         _loop = Task.Run(RunAsync);
     }
 
@@ -139,7 +149,10 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             _adding.Release();
             foreach (var job in due.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList())
             {
-                Finish(job, new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last));
+                VideoGenLog.WaitTimedOut(_logger, job.Last.Vendor, job.Last.Id, _options.Wait.Timeout.TotalSeconds, job.Last.Status);
+                var timeout = new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last);
+                VideoGenTelemetry.Fail(activity: null, timeout, job.Last.Vendor);
+                Finish(job, timeout);
                 due.Remove(job);
             }
 
@@ -161,11 +174,12 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         try
         {
             Interlocked.Increment(ref _requestsSent);
+            VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(job.Last.Vendor));
             Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
         }
         catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
         {
-            job.Defer(Hint(e));
+            Defer(job, e);
         }
         catch (VideoGenException e)
         {
@@ -183,6 +197,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         try
         {
             Interlocked.Increment(ref _requestsSent);
+            VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(jobs[0].Last.Vendor));
             var read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
             var byId = read.ToDictionary(j => j.Id, StringComparer.Ordinal);
             foreach (var job in jobs)
@@ -201,7 +216,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         {
             foreach (var job in jobs)
             {
-                job.Defer(Hint(e));
+                Defer(job, e);
             }
         }
         finally
@@ -210,13 +225,24 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
     }
 
+    private void Defer(Tracked job, Exception e)
+    {
+        var hint = Hint(e);
+        VideoGenLog.PollDeferred(_logger, job.Last.Vendor, job.Last.Id, (int?)(e as VideoGenException)?.StatusCode, hint.TotalSeconds);
+        job.Defer(hint);
+    }
+
     private void Observe(Tracked job, VideoJob current)
     {
         job.Last = current;
         job.Polled();
-        _options.Updates?.Report(new JobUpdate(current, _options.Wait.TimeProvider.GetElapsedTime(job.Started), job.Polls));
+        var elapsed = _options.Wait.TimeProvider.GetElapsedTime(job.Started);
+        VideoGenLog.Polled(_logger, job.Polls, current.Vendor, current.Id, current.Status, current.Progress, elapsed.TotalSeconds);
+        _options.Updates?.Report(new JobUpdate(current, elapsed, job.Polls));
         if (current.HasCompleted)
         {
+            VideoGenLog.JobFinished(_logger, current.Vendor, current.Id, current.Status, elapsed.TotalSeconds, job.Polls);
+            JobTelemetry.Finished(current, _logger);
             _jobs.TryRemove(current.Id, out _);
             job.Completion.TrySetResult(current);
         }

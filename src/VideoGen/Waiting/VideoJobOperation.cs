@@ -1,5 +1,8 @@
-using VideoGen.Telemetry;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VideoGen.Logging;
+using VideoGen.Telemetry;
 
 namespace VideoGen.Waiting;
 
@@ -8,9 +11,15 @@ namespace VideoGen.Waiting;
 /// only the generator and the job id, so it can be re-created from the id after a restart
 /// (<see cref="VideoJobOperationExtensions.GetOperation"/>).
 /// </summary>
+/// <remarks>
+/// Waiting logs through the generator's <see cref="ILoggerFactory"/> (<c>GetService(typeof(ILoggerFactory))</c>:
+/// the one given to <c>AsVideoGenerator</c> or by dependency injection): each poll at Debug, the job's end at
+/// Information, a wait that timed out at Warning.
+/// </remarks>
 public sealed class VideoJobOperation
 {
     private readonly IVideoGenerator _generator;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a handle for the job with <paramref name="jobId"/>.</summary>
     /// <param name="generator">The generator of the job's vendor.</param>
@@ -22,6 +31,7 @@ public sealed class VideoJobOperation
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         _generator = generator;
         Id = jobId;
+        _logger = (generator.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<VideoJobOperation>() ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Creates a handle for a job just submitted (or read).</summary>
@@ -106,12 +116,23 @@ public sealed class VideoJobOperation
                 }
 
                 LastKnown = pushed;
+                VideoGenLog.WebhookUpdate(_logger, pushed.Vendor, Id, pushed.Status);
+                if (pushed.HasCompleted)
+                {
+                    Finished(pushed, Elapsed(), polls: 0);
+                }
+
                 yield return new JobUpdate(pushed, Elapsed(), 0);
                 if (pushed.HasCompleted)
                 {
                     webhooks.Forget(Id);
                     yield break;
                 }
+            }
+
+            if (Elapsed() < options.Timeout)
+            {
+                VideoGenLog.WebhookSilent(_logger, Id, options.WebhookGracePeriod.TotalSeconds);
             }
         }
 
@@ -127,7 +148,10 @@ public sealed class VideoJobOperation
             var elapsed = Elapsed();
             if (elapsed >= options.Timeout)
             {
-                throw new JobTimeoutException(LastKnown?.Vendor, Id, elapsed, LastKnown);
+                VideoGenLog.WaitTimedOut(_logger, LastKnown?.Vendor, Id, options.Timeout.TotalSeconds, LastKnown?.Status);
+                var timeout = new JobTimeoutException(LastKnown?.Vendor, Id, elapsed, LastKnown);
+                VideoGenTelemetry.Fail(activity: null, timeout, LastKnown?.Vendor);
+                throw timeout;
             }
 
             var delay = pollNow ? TimeSpan.Zero
@@ -151,24 +175,31 @@ public sealed class VideoJobOperation
                     ? await _generator.GetJobAsync(Id, cancellationToken).ConfigureAwait(false)
                     : await longPoller.WaitForCompletionOnServerAsync(Id, cancellationToken).ConfigureAwait(false);
             }
-            catch (RateLimitedException e)
+            catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
             {
-                VideoGenTelemetry.Fail(span, e, e.Vendor);
+                VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor);
 
                 // The vendor's hint wins over the schedule.
-                serverHint = e.RetryAfter ?? options.PollInterval;
+                serverHint = (e as RateLimitedException)?.RetryAfter ?? (e as ServiceUnavailableException)?.RetryAfter ?? options.PollInterval;
+                VideoGenLog.PollDeferred(_logger, LastKnown?.Vendor, Id, (int?)(e as VideoGenException)?.StatusCode, serverHint.Value.TotalSeconds);
                 continue;
             }
-            catch (ServiceUnavailableException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                VideoGenTelemetry.Fail(span, e, e.Vendor);
-                serverHint = e.RetryAfter ?? options.PollInterval;
-                continue;
+                // The adapter logged the failure; the span records it.
+                VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor ?? LastKnown?.Vendor);
+                throw;
             }
 
             polls++;
             span?.SetTag("videogen.status", job.Status.ToString());
             LastKnown = job;
+            VideoGenLog.Polled(_logger, polls, job.Vendor, Id, job.Status, job.Progress, Elapsed().TotalSeconds);
+            if (job.HasCompleted)
+            {
+                Finished(job, Elapsed(), polls);
+            }
+
             yield return new JobUpdate(job, Elapsed(), polls);
             if (job.HasCompleted)
             {
@@ -181,6 +212,13 @@ public sealed class VideoJobOperation
                 serverHint = options.PollInterval - (Elapsed() - requestStarted);
             }
         }
+    }
+
+    /// <summary>Logs and counts a job seen reaching its final state (once per wait).</summary>
+    private void Finished(VideoJob job, TimeSpan elapsed, int polls)
+    {
+        VideoGenLog.JobFinished(_logger, job.Vendor, Id, job.Status, elapsed.TotalSeconds, polls);
+        JobTelemetry.Finished(job, _logger);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

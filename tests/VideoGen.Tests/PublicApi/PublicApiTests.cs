@@ -48,7 +48,7 @@ public sealed class PublicApiTests
         lines.ShouldContain("VideoGen.VideoGenException | public const int ResponseExcerptLimit = 512");
         lines.ShouldContain("VideoGen.VideoGenerationRequest | public ctor(string prompt)");
         lines.ShouldContain("VideoGen.Http.VendorClientBase | protected ctor(VideoGen.Http.VendorClientConfiguration configuration)");
-        lines.ShouldContain("VideoGen.Elumenta.ElumentaClientExtensions | public static VideoGen.IVideoGenerator AsVideoGenerator(this VideoGen.Elumenta.IElumentaClient client, string? vendorId = null)");
+        lines.ShouldContain("VideoGen.Elumenta.ElumentaClientExtensions | public static VideoGen.IVideoGenerator AsVideoGenerator(this VideoGen.Elumenta.IElumentaClient client, string? vendorId = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)");
         lines.ShouldNotContain(l => l.Contains("ElumentaVideoGenerator", StringComparison.Ordinal), "adapters are internal");
     }
 

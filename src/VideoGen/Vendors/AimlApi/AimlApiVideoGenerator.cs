@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Vendors;
 using VideoGen.Waiting;
@@ -14,8 +15,8 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     private const MappedFields Supported =
         MappedFields.StartImage | MappedFields.EndImage | MappedFields.Loop | MappedFields.Extend | MappedFields.Resolution | MappedFields.Webhook;
 
-    public AimlApiVideoGenerator(IAimlApiClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public AimlApiVideoGenerator(IAimlApiClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 
@@ -146,7 +147,12 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     {
         var ids = jobIds.Select(ParseId).ToList();
         return InvokeAsync<IReadOnlyList<VideoJob>>(
-            async () => (await Client.GetGenerationsAsync(ids, status: null, cancellationToken).ConfigureAwait(false)).Generations.Select(g => ToJob(g, model: null)).ToList(),
+            async () => (await Client.GetGenerationsAsync(ids, status: null, cancellationToken).ConfigureAwait(false)).Generations
+
+                // A null entry names no job: it is skipped, and the jobs it may stand for count as not returned.
+                .Where(g => g is not null)
+                .Select(g => ToJob(g, model: null))
+                .ToList(),
             $"reading {ids.Count} jobs",
             jobId: null);
     }
@@ -165,10 +171,10 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             Vendor = VendorName,
             Model = generation.Model ?? model,
             Status = ToJobStatus(generation.State),
-            VendorStatus = generation.State,
+            VendorStatus = VendorText(generation.State),
             ResultUri = video,
             ResultUris = video is null ? [] : [video],
-            Error = generation.FailureReason,
+            Error = VendorText(generation.FailureReason),
             CreatedAt = generation.CreatedAt,
             RawRepresentation = generation,
         };

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace VideoGen.Elumenta;
 
 /// <summary>Turns an <see cref="IElumentaClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
@@ -14,12 +16,17 @@ public static class ElumentaClientExtensions
     /// configured for (<see cref="Http.VendorClientConfiguration.Vendor"/> <c>NeuralBox</c> or <c>neuralbox</c>
     /// means NeuralBox), else Elumenta.
     /// </param>
+    /// <param name="loggerFactory">
+    /// Where the generator logs (submissions, reads, failures; see <c>VideoGen.Logging</c> for the levels); the
+    /// <see cref="Waiting.VideoJobOperation"/>s and <see cref="Waiting.VideoJobMonitor"/>s waiting on its jobs log
+    /// through it too. API keys are never logged; prompts only at Debug, cut short. Default: no logging.
+    /// </param>
     /// <returns>The generator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="vendorId"/> is neither <c>elumenta</c> nor <c>neuralbox</c>.</exception>
-    public static IVideoGenerator AsVideoGenerator(this IElumentaClient client, string? vendorId = null)
+    public static IVideoGenerator AsVideoGenerator(this IElumentaClient client, string? vendorId = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new ElumentaVideoGenerator(client, ElumentaVideoGenerator.ResolveVendor(client, vendorId));
+        return new ElumentaVideoGenerator(client, ElumentaVideoGenerator.ResolveVendor(client, vendorId), loggerFactory);
     }
 }

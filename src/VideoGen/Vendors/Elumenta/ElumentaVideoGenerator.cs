@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Http;
 using VideoGen.Vendors;
@@ -14,8 +15,8 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
     // Resolution is checked against the model below rather than refused outright.
     private const MappedFields Supported = MappedFields.StartImage | MappedFields.NegativePrompt | MappedFields.Resolution;
 
-    public ElumentaVideoGenerator(IElumentaClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public ElumentaVideoGenerator(IElumentaClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 
@@ -130,11 +131,11 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
             Vendor = VendorName,
             Model = generation.ModelSlug,
             Status = ToJobStatus(generation.Status),
-            VendorStatus = generation.Status,
+            VendorStatus = VendorText(generation.Status),
             ResultUri = generation.ResultUrl,
             ResultUris = generation.ResultUrl is { } url ? [url] : [],
             Cost = generation.TokensSpent is { } tokens ? new VideoCost(tokens, Vendor.PriceUnit) : null,
-            Error = generation.Error,
+            Error = VendorText(generation.Error),
             CreatedAt = generation.CreatedAt,
             CompletedAt = generation.CompletedAt,
             RawRepresentation = generation,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 
 namespace VideoGen.Gateway;
@@ -10,11 +11,16 @@ public static class GatewayClientExtensions
     /// Requests are validated against the gateway's catalog entry before anything is sent.
     /// </summary>
     /// <param name="client">The typed client. The generator does not dispose it.</param>
+    /// <param name="loggerFactory">
+    /// Where the generator logs (submissions, reads, failures; see <c>VideoGen.Logging</c> for the levels); the
+    /// <see cref="Waiting.VideoJobOperation"/>s and <see cref="Waiting.VideoJobMonitor"/>s waiting on its jobs log
+    /// through it too. API keys are never logged; prompts only at Debug, cut short. Default: no logging.
+    /// </param>
     /// <returns>The generator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
-    public static IVideoGenerator AsVideoGenerator(this IGatewayClient client)
+    public static IVideoGenerator AsVideoGenerator(this IGatewayClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new GatewayVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Gateway));
+        return new GatewayVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Gateway), loggerFactory);
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Vendors;
 
@@ -19,8 +21,8 @@ internal sealed class GatewayVideoGenerator : VendorVideoGenerator<IGatewayClien
     private const MappedFields Supported =
         MappedFields.StartImage | MappedFields.EndImage | MappedFields.Resolution | MappedFields.Webhook | MappedFields.AdditionalProperties;
 
-    public GatewayVideoGenerator(IGatewayClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public GatewayVideoGenerator(IGatewayClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 
@@ -37,6 +39,9 @@ internal sealed class GatewayVideoGenerator : VendorVideoGenerator<IGatewayClien
     /// <summary>The gateway's progress (a percentage, 0–100) as a fraction from 0 to 1.</summary>
     public static double? ToProgress(double? percent) =>
         percent is { } p && double.IsFinite(p) ? Math.Clamp(p / 100d, 0d, 1d) : null;
+
+    /// <summary>The gateway's job id, or <see langword="null"/> when it sent an empty one (a required field, but a string).</summary>
+    private static string? JobIdOf(string? id) => string.IsNullOrWhiteSpace(id) ? null : id;
 
     /// <inheritdoc />
     protected override CreateVideoRequest CreateVendorRequest(VideoGenerationRequest request, VideoGenerationOptions? options, string model, List<ValidationFailure> failures)
@@ -75,13 +80,18 @@ internal sealed class GatewayVideoGenerator : VendorVideoGenerator<IGatewayClien
     protected override async Task<VideoJob> SendAsync(CreateVideoRequest vendorRequest, string model, CancellationToken cancellationToken)
     {
         var accepted = await Client.CreateVideoAsync(vendorRequest, cancellationToken).ConfigureAwait(false);
+
+        // The job may exist (the gateway said 202), so the status goes with the error: the journal then
+        // records the outcome as unknown instead of as never sent.
+        var id = JobIdOf(accepted.JobId)
+            ?? throw new VideoGenException($"{VendorName} accepted the request but returned no job id; nothing can be polled.", VendorName, HttpStatusCode.Accepted);
         return new VideoJob
         {
-            Id = accepted.JobId,
+            Id = id,
             Vendor = VendorName,
             Model = model,
             Status = ToJobStatus(accepted.Status),
-            VendorStatus = accepted.Status,
+            VendorStatus = VendorText(accepted.Status),
             RawRepresentation = accepted,
         };
     }
@@ -97,15 +107,15 @@ internal sealed class GatewayVideoGenerator : VendorVideoGenerator<IGatewayClien
         var urls = job.Result?.VideoUrls?.Where(u => u is not null).ToList() ?? [];
         return new VideoJob
         {
-            Id = job.JobId,
+            Id = JobIdOf(job.JobId) ?? throw new VideoGenException($"{VendorName} returned a job without an id.", VendorName, HttpStatusCode.OK),
             Vendor = VendorName,
             Model = job.Model,
             Status = ToJobStatus(job.Status),
-            VendorStatus = job.Status,
+            VendorStatus = VendorText(job.Status),
             Progress = ToProgress(job.Progress),
             ResultUri = urls.FirstOrDefault(),
             ResultUris = urls,
-            Error = job.Error,
+            Error = VendorText(job.Error),
             CreatedAt = job.CreatedAt,
             CompletedAt = job.CompletedAt,
             RawRepresentation = job,

@@ -11,4 +11,8 @@ public partial class OxenClient
             BaseUrl = baseUrl.ToString();
         }
     }
+
+    // CUSTOM: responses are read with VideoGen's settings, so a value the contract cannot hold (a date
+    // beyond the calendar) fails as an ApiException like any other unreadable body.
+    static partial void UpdateJsonSerializerSettings(Newtonsoft.Json.JsonSerializerSettings settings) => Http.VendorJson.Configure(settings);
 }

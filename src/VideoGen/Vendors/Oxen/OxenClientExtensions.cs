@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 
 namespace VideoGen.Oxen;
@@ -11,11 +12,16 @@ public static class OxenClientExtensions
     /// connection open for minutes. Requests are validated against Oxen.ai's catalog entry before anything is sent.
     /// </summary>
     /// <param name="client">The typed client. The generator does not dispose it.</param>
+    /// <param name="loggerFactory">
+    /// Where the generator logs (submissions, reads, failures; see <c>VideoGen.Logging</c> for the levels); the
+    /// <see cref="Waiting.VideoJobOperation"/>s and <see cref="Waiting.VideoJobMonitor"/>s waiting on its jobs log
+    /// through it too. API keys are never logged; prompts only at Debug, cut short. Default: no logging.
+    /// </param>
     /// <returns>The generator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
-    public static IVideoGenerator AsVideoGenerator(this IOxenClient client)
+    public static IVideoGenerator AsVideoGenerator(this IOxenClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new OxenVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Oxen));
+        return new OxenVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Oxen), loggerFactory);
     }
 }

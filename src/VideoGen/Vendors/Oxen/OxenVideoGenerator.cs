@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Journal;
 using VideoGen.Vendors;
@@ -16,8 +18,8 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
 
     private const MappedFields Supported = MappedFields.StartImage;
 
-    public OxenVideoGenerator(IOxenClient client, VendorInfo vendor)
-        : base(client, vendor)
+    public OxenVideoGenerator(IOxenClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
+        : base(client, vendor, loggerFactory)
     {
     }
 
@@ -45,6 +47,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
         var model = entry.Model ?? Vendor.DefaultModel;
         var list = await InvokeAsync(() => Client.ListQueuedGenerationsAsync(model: model, cancellationToken: cancellationToken), "listing the queue", jobId: null).ConfigureAwait(false);
         var candidates = (list.Generations ?? [])
+            .Where(g => g is not null)
             .Where(g => string.Equals(g.Prompt, entry.Prompt, StringComparison.Ordinal))
             .Where(g => !knownJobIds.Contains(g.GenerationId.ToString("D")))
             .Where(g => FromUnixSeconds(g.EnqueuedAt) is not { } at || at >= entry.CreatedAt - ReconcileSkew)
@@ -79,8 +82,10 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
     protected override async Task<VideoJob> SendAsync(EnqueueGenerationRequest vendorRequest, string model, CancellationToken cancellationToken)
     {
         var response = await Client.EnqueueGenerationAsync(vendorRequest, cancellationToken).ConfigureAwait(false);
-        var generation = response.Generations?.FirstOrDefault()
-            ?? throw new VideoGenException($"{VendorName} accepted the request but returned no generation id; nothing can be polled.", VendorName);
+        // The generation may exist (Oxen said 200), so the status goes with the error: the journal then
+        // records the outcome as unknown instead of as never sent.
+        var generation = response.Generations?.FirstOrDefault(g => g is not null)
+            ?? throw new VideoGenException($"{VendorName} accepted the request but returned no generation id; nothing can be polled.", VendorName, HttpStatusCode.OK);
         return new VideoJob
         {
             Id = generation.GenerationId.ToString("D"),
@@ -90,7 +95,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
             // CUSTOM: status is optional in the enqueue response; the reference says every new generation
             // starts queued, so a missing status is read as queued (an unknown word still maps to Unknown).
             Status = generation.Status is null ? VideoJobStatus.Queued : ToJobStatus(generation.Status),
-            VendorStatus = generation.Status,
+            VendorStatus = VendorText(generation.Status),
             RawRepresentation = response,
         };
     }
@@ -116,10 +121,10 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
             Vendor = VendorName,
             Model = generation.ModelName,
             Status = ToJobStatus(generation.Status),
-            VendorStatus = generation.Status,
+            VendorStatus = VendorText(generation.Status),
             ResultUri = generation.ResultUrl,
             ResultUris = generation.ResultUrl is { } url ? [url] : [],
-            Error = generation.ErrorMessage,
+            Error = VendorText(generation.ErrorMessage),
             CreatedAt = FromUnixSeconds(generation.EnqueuedAt),
             CompletedAt = FromUnixSeconds(generation.CompletedAt),
             RawRepresentation = generation,

@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Http;
+
+namespace VideoGen.Http;
+
+// CUSTOM: for clients made by IHttpClientFactory (AddVideoGeneration), VendorClientBase hands the key over in
+// HttpRequestMessage.Options and this handler, installed just above the primary handler, writes the
+// Authorization header. Every handler above it — HttpClientFactory's logging (whose structured header
+// values are not redacted, only its message text is), the caller's own handlers, retries — sees no
+// credential at all.
+
+/// <summary>
+/// Moves the API key from the request's options into its Authorization header, at the transport; and
+/// redacts the key from response headers that echo it, before any handler above sees them.
+/// </summary>
+internal sealed class TransportAuthorizationHandler : DelegatingHandler
+{
+    /// <summary>Where <see cref="VendorClientBase"/> puts the key for this handler.</summary>
+    public static readonly HttpRequestOptionsKey<string> ApiKey = new("VideoGen.ApiKey");
+
+    public TransportAuthorizationHandler(HttpMessageHandler inner)
+        : base(inner)
+    {
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(ApiKey, out var key) || string.IsNullOrEmpty(key))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Sent: the header leaves with the request. A retry above copies the request's headers, and
+            // response.RequestMessage reaches callers and loggers; neither gets the key.
+            request.Headers.Authorization = null;
+        }
+
+        // A vendor or a debugging proxy that echoes the key in a header (a request id, a diagnostic) would
+        // otherwise hand it to every logging handler above.
+        Redact(response.Headers, key);
+        if (response.Content is not null)
+        {
+            Redact(response.Content.Headers, key);
+        }
+
+        return response;
+    }
+
+    private static void Redact(HttpHeaders headers, string key)
+    {
+        var echoing = headers.NonValidated
+            .Where(h => h.Value.Any(v => v.Contains(key, StringComparison.Ordinal)))
+            .Select(h => (h.Key, Values: h.Value.Select(v => Excerpt.Redact(v, key)).ToList()))
+            .ToList();
+        foreach (var (name, values) in echoing)
+        {
+            headers.Remove(name);
+            headers.TryAddWithoutValidation(name, values);
+        }
+    }
+}
+
+/// <summary>
+/// Wraps the primary handler of VideoGen's named clients with <see cref="TransportAuthorizationHandler"/>,
+/// after every other configuration ran, so a primary handler the caller replaced is wrapped too.
+/// </summary>
+internal sealed class TransportAuthorizationFilter : IHttpMessageHandlerBuilderFilter
+{
+    /// <summary>The prefix of VideoGen's client names in the factory.</summary>
+    public const string ClientNamePrefix = "VideoGen.";
+
+    public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return builder =>
+        {
+            next(builder);
+            if (builder.Name?.StartsWith(ClientNamePrefix, StringComparison.Ordinal) == true)
+            {
+                builder.PrimaryHandler = new TransportAuthorizationHandler(builder.PrimaryHandler);
+            }
+        };
+    }
+}
