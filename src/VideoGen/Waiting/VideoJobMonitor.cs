@@ -136,8 +136,11 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             await _adding.WaitAsync(_stop.Token).ConfigureAwait(false);
             var now = clock.GetTimestamp();
             var due = _jobs.Values.Where(j => now >= j.NextPollAt).ToList();
+
+            // Every job is checked, not only the due ones: a job deferred by a long Retry-After must not outlive its timeout.
+            var expired = _jobs.Values.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList();
             _adding.Release();
-            foreach (var job in due.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList())
+            foreach (var job in expired)
             {
                 Finish(job, new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last));
                 due.Remove(job);
@@ -155,13 +158,23 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
     }
 
+    /// <summary>When the job's wait times out: the HTTP retry handler starts no retry past it.</summary>
+    private DateTimeOffset Deadline(Tracked job)
+    {
+        var clock = _options.Wait.TimeProvider;
+        return clock.GetUtcNow() + (_options.Wait.Timeout - clock.GetElapsedTime(job.Started));
+    }
+
     private async Task ReadOneAsync(Tracked job)
     {
         await _requests.WaitAsync(_stop.Token).ConfigureAwait(false);
         try
         {
             Interlocked.Increment(ref _requestsSent);
-            Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
+            using (Resilience.RequestDeadline.Begin(Deadline(job)))
+            {
+                Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
+            }
         }
         catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
         {
@@ -183,7 +196,12 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         try
         {
             Interlocked.Increment(ref _requestsSent);
-            var read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
+            IReadOnlyList<VideoJob> read;
+            using (Resilience.RequestDeadline.Begin(jobs.Min(Deadline)))
+            {
+                read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
+            }
+
             var byId = read.ToDictionary(j => j.Id, StringComparer.Ordinal);
             foreach (var job in jobs)
             {
