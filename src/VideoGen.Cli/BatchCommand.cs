@@ -27,7 +27,7 @@ internal static class BatchCommand
         var file = new Argument<string>("file") { Description = "A JSON Lines file: one object per line with prompt and optionally vendor, model, duration, aspectRatio, resolution, image, endImage, negativePrompt." };
         var concurrency = CliOptions.AtLeastOne(new Option<int>("--concurrency") { Description = "Jobs in flight at once.", DefaultValueFactory = _ => DefaultConcurrency }, "a whole number of jobs >= 1");
         var budget = new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." };
-        var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this base URL (a standalone sandbox, a proxy)." };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this host (a standalone sandbox, a proxy); a URL without a path keeps each vendor's own path (Elumenta's /api)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
         var run = new RunOptions();
         var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json };
@@ -124,7 +124,15 @@ internal static class BatchCommand
         string? jobId = null;
         try
         {
-            var job = await target.Generator.SubmitAsync(line.Request, new VideoGenerationOptions { ClientKey = line.Key }, cancellationToken).ConfigureAwait(false);
+            var journaling = target.Generator.GetService<JournalingVideoGenerator>();
+            var earlier = journaling is null ? null : await journaling.Journal.FindByClientKeyAsync(line.Key, cancellationToken).ConfigureAwait(false);
+            if (earlier is { State: JournalState.Completed, JobId: { } doneId } && DownloadedFile(target.Session, doneId, outDirectory) is { } downloaded)
+            {
+                // Rerunning a batch after a crash: a line finished and downloaded by an earlier run is not fetched again.
+                return new LineOutcome(line.Number, "Succeeded", doneId, downloaded, null, ExitCodes.Success);
+            }
+
+            var job = await SubmitAsync(line, target.Generator, journaling, cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
             var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(JobFlow.WaitOptionsFor(target.Session, timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
             await MarkFinishedAsync(target.Generator, finished, cancellationToken).ConfigureAwait(false);
@@ -152,6 +160,47 @@ internal static class BatchCommand
         {
             return new LineOutcome(line.Number, "Error", jobId ?? e.JobId, null, e.Message, ExitCodes.VendorError);
         }
+    }
+
+    /// <summary>
+    /// Submits the line (the journal returns the job of a line already submitted). A submission whose outcome is
+    /// unknown is reconciled at once where the vendor can list its jobs: the job found is the line's; a vendor
+    /// that shows none proves nothing was created, so the line is submitted again, once.
+    /// </summary>
+    private static async Task<VideoJob> SubmitAsync(BatchLine line, IVideoGenerator generator, JournalingVideoGenerator? journaling, CancellationToken cancellationToken)
+    {
+        var options = new VideoGenerationOptions { ClientKey = line.Key };
+        try
+        {
+            return await generator.SubmitAsync(line.Request, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SubmissionOutcomeUnknownException e) when (journaling is not null)
+        {
+            if (await journaling.Journal.FindAsync(e.CorrelationId, cancellationToken).ConfigureAwait(false) is not { } entry)
+            {
+                throw;
+            }
+
+            if (await journaling.ReconcileAsync(entry, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                return found;
+            }
+
+            if ((await journaling.Journal.FindAsync(e.CorrelationId, cancellationToken).ConfigureAwait(false))?.State != JournalState.Rejected)
+            {
+                throw;
+            }
+
+            return await generator.SubmitAsync(line.Request, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The file an earlier run downloaded for <paramref name="jobId"/>, where JobFlow.DownloadAsync names it first; null when it is not there.</summary>
+    private static string? DownloadedFile(VendorSession session, string jobId, string outDirectory)
+    {
+        var safeId = string.Concat(jobId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        var path = Path.Combine(outDirectory, $"{session.Vendor.Id}-{safeId}.mp4");
+        return File.Exists(path) && new FileInfo(path).Length > 0 ? Path.GetFullPath(path) : null;
     }
 
     private static Task MarkFinishedAsync(IVideoGenerator generator, VideoJob job, CancellationToken cancellationToken) =>

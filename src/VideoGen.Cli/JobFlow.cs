@@ -7,15 +7,19 @@ namespace VideoGen.Cli;
 /// <summary>Waiting with live progress, and downloading, shared by generate, extend, wait and download.</summary>
 internal static class JobFlow
 {
-    /// <summary>How to wait for a job of <paramref name="session"/>: on the embedded sandbox, on the sandbox's clock.</summary>
+    /// <summary>
+    /// The wait schedule of a session: the catalog's processing times, scaled to a local sandbox's time scale
+    /// (<see cref="VendorSession.SandboxTimeScale"/>). Without it, a sandbox running 100 times faster would
+    /// still be polled first after a real model's earliest finish (45 s and more).
+    /// </summary>
     public static WaitOptions WaitOptionsFor(VendorSession session, TimeSpan timeout)
     {
         var wait = new WaitOptions { Timeout = timeout };
-        if (session.Sandbox is { } sandbox)
+        if (session.SandboxTimeScale is { } scale)
         {
-            // The sandbox runs the catalog's processing times scaled: so does the schedule.
-            wait.ProcessingTimeScale = Math.Max(sandbox.Options.TimeScale, 0.0001);
-            wait.PollInterval = TimeSpan.FromMilliseconds(500);
+            // A sandbox at scale 0 finishes jobs at once: look at once too.
+            wait.ProcessingTimeScale = Math.Max(scale, 1e-6);
+            wait.PollInterval = TimeSpan.FromMilliseconds(Math.Clamp(2_000 * scale, 50, 2_000));
         }
 
         return wait;

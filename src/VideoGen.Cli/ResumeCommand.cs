@@ -56,20 +56,26 @@ internal static class ResumeCommand
     private static async Task<(string State, string? JobId, string? Detail, int ExitCode)> SettleAsync(Output o, VendorSession session, JournalingVideoGenerator journaling, JournalEntry entry, RunOptions run, ParseResult result, string outDirectory, CancellationToken ct)
     {
         var jobId = entry.JobId;
-        if (entry.State is JournalState.Intent or JournalState.OutcomeUnknown)
-        {
-            var found = await journaling.ReconcileAsync(entry, ct).ConfigureAwait(false);
-            if (found is null)
-            {
-                return ("OutcomeUnknown", null, $"{session.Vendor.DisplayName} cannot tell whether this submission created a job; check the vendor's dashboard before submitting it again", ExitCodes.VendorError);
-            }
-
-            jobId = found.Id;
-        }
-
         try
         {
-            var job = await JobFlow.WaitAsync(o, session, session.Generator.GetOperation(jobId!), run.Timeout(result), ct).ConfigureAwait(false);
+            if (entry.State is JournalState.Intent or JournalState.OutcomeUnknown)
+            {
+                var found = await journaling.ReconcileAsync(entry, ct).ConfigureAwait(false);
+                if (found is null)
+                {
+                    return (await journaling.Journal.FindAsync(entry.CorrelationId, ct).ConfigureAwait(false))?.State == JournalState.Rejected
+                        ? ("NotCreated", null, $"{session.Vendor.DisplayName} shows no job from this submission: nothing was charged; submit it again (rerunning the batch does)", ExitCodes.Success)
+                        : ("OutcomeUnknown", null, $"{session.Vendor.DisplayName} cannot tell whether submission {entry.CorrelationId} created a job; check the vendor's dashboard before submitting it again", ExitCodes.VendorError);
+                }
+
+                jobId = found.Id;
+            }
+
+            // Read the job first: one that finished while nobody watched is settled at once, and a running one is
+            // polled on the schedule of its age instead of a fresh one (after a real model's earliest finish).
+            var operation = session.Generator.GetOperation(jobId!);
+            await operation.UpdateStatusAsync(ct).ConfigureAwait(false);
+            var job = await operation.WaitForCompletionAsync(JobFlow.WaitOptionsFor(session, run.Timeout(result)), cancellationToken: ct).ConfigureAwait(false);
             await journaling.RecordFinishedAsync(job, ct).ConfigureAwait(false);
             var file = await JobFlow.DownloadAsync(Output.Silent, session, job, outDirectory, ct).ConfigureAwait(false);
             return ("Completed", job.Id, file.Path, ExitCodes.Success);
@@ -82,6 +88,11 @@ internal static class ResumeCommand
         catch (JobTimeoutException e)
         {
             return ("Submitted", e.JobId, "still running", ExitCodes.TimedOut);
+        }
+        catch (VideoGenException e)
+        {
+            // One entry the vendor would not answer for does not stop the others; it stays in the journal for the next resume.
+            return ("Error", jobId ?? e.JobId, e.Message, ExitCodes.VendorError);
         }
     }
 }

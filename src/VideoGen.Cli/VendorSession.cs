@@ -57,6 +57,7 @@ internal sealed class VendorSession : IAsyncDisposable
     public static async Task<VendorSession> OpenAsync(CliContext context, VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null)
     {
         var key = context.ApiKey(vendor);
+        baseUrl = VendorBaseUrl(vendor, baseUrl);
         SandboxServer? sandbox = null;
         Uri apiBase;
         if (baseUrl is not null)
@@ -109,7 +110,10 @@ internal sealed class VendorSession : IAsyncDisposable
         }
 
         var local = sandbox is not null || IsLoopback(apiBase);
-        return new VendorSession(vendor, generator, http, apiBase, key, sandbox, ownsSandbox: sharedSandbox is null, local);
+        return new VendorSession(vendor, generator, http, apiBase, key, sandbox, ownsSandbox: sharedSandbox is null, local)
+        {
+            SandboxTimeScale = sandbox?.Options.TimeScale ?? (local ? LocalSandboxTimeScale(context) : null),
+        };
     }
 
     public VideoDownloader CreateDownloader() => new(new DownloadOptions { BlockPrivateNetworks = !IsLocal });
@@ -123,6 +127,36 @@ internal sealed class VendorSession : IAsyncDisposable
             await Sandbox.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The time scale of a sandbox on this machine, so waiting follows its clock: the embedded sandbox's, or
+    /// VIDEOGEN_SANDBOX_TIME_SCALE (the variable the standalone sandbox reads too) for a loopback --base-url.
+    /// Null for a real vendor.
+    /// </summary>
+    public double? SandboxTimeScale { get; private init; }
+
+    /// <summary>
+    /// The base URL for one vendor's requests: --base-url names a host that stands for every vendor's, so a URL with
+    /// no path keeps the vendor's own path (Elumenta's API lives under /api, as on the sandbox); a URL with a path
+    /// is used as given.
+    /// </summary>
+    internal static string? VendorBaseUrl(VendorInfo vendor, string? baseUrl)
+    {
+        if (baseUrl is null || !Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.AbsolutePath is not ("/" or "") || vendor.BaseUrlInferred)
+        {
+            return baseUrl;
+        }
+
+        var vendorPath = vendor.BaseUrl.AbsolutePath.Trim('/');
+        return vendorPath.Length == 0 ? baseUrl : new Uri(uri, vendorPath + "/").ToString();
+    }
+
+    private static double? LocalSandboxTimeScale(CliContext context) =>
+        context.Variable(SandboxOptions.TimeScaleEnvironmentVariable) is { } text
+        && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var scale)
+        && double.IsFinite(scale) && scale >= 0
+            ? scale
+            : null;
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));

@@ -183,7 +183,7 @@ internal sealed class SandboxJob
     public bool TryMarkSettled() => Interlocked.Exchange(ref _settled, 1) == 0;
 
     public SandboxJobSnapshot Snapshot(DateTimeOffset now) =>
-        new(Vendor, Id, Model, PhaseAt(now), CreatedAt, StartsAt, FinishesAt, Price, FailureReasonAt(now));
+        new(Vendor, Id, Model, PhaseAt(now), CreatedAt, StartsAt, FinishesAt, Price, FailureReasonAt(now)) { Prompt = Prompt };
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

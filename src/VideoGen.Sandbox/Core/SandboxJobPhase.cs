@@ -38,4 +38,8 @@ public sealed record SandboxJobSnapshot(
     DateTimeOffset StartsAt,
     DateTimeOffset FinishesAt,
     decimal Price,
-    string? FailureReason);
+    string? FailureReason)
+{
+    /// <summary>The prompt the job was submitted with (null when the vendor's request had none), so a test can find the jobs one submission created.</summary>
+    public string? Prompt { get; init; }
+}

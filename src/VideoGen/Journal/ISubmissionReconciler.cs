@@ -6,10 +6,16 @@ namespace VideoGen.Journal;
 /// </summary>
 internal interface ISubmissionReconciler
 {
-    /// <summary>Looks for the job an unknown-outcome submission created.</summary>
+    /// <summary>
+    /// Lists every job at the vendor that could be the one <paramref name="entry"/>'s submission created: same
+    /// model and prompt, created no earlier than the intent (less clock skew), in any state, finished or not.
+    /// Which of them other journal entries already own is for the journal to decide.
+    /// </summary>
     /// <param name="entry">The journal entry (prompt, model, time of the intent).</param>
-    /// <param name="knownJobIds">Job ids already accounted for by other entries (not candidates).</param>
     /// <param name="cancellationToken">A token to cancel the lookup.</param>
-    /// <returns>The job, or <see langword="null"/> when the vendor shows none.</returns>
-    Task<VideoJob?> FindSubmissionAsync(JournalEntry entry, IReadOnlySet<string> knownJobIds, CancellationToken cancellationToken);
+    /// <returns>
+    /// The candidates (an empty list means the vendor has no such job); <see langword="null"/> when the vendor
+    /// cannot show all of them, so their absence proves nothing.
+    /// </returns>
+    Task<IReadOnlyList<VideoJob>?> FindCandidatesAsync(JournalEntry entry, CancellationToken cancellationToken);
 }

@@ -104,30 +104,63 @@ public sealed class JournalingVideoGenerator : DelegatingVideoGenerator
 
     /// <summary>
     /// Tries to settle an unknown-outcome entry: asks the vendor (where it can list jobs) whether the
-    /// submission created one, and records the job id if so.
+    /// submission created one. When exactly one job matches that no other entry owns, its id is recorded
+    /// (state <see cref="JournalState.Submitted"/>). When the vendor's complete listing shows none, no job
+    /// exists: the entry becomes <see cref="JournalState.Rejected"/>, so the same
+    /// <see cref="VideoGenerationOptions.ClientKey"/> may be submitted again.
     /// </summary>
-    /// <param name="entry">The entry in state <see cref="JournalState.Intent"/> or <see cref="JournalState.OutcomeUnknown"/>.</param>
+    /// <remarks>
+    /// Call it once the submission can no longer be in flight: after <see cref="SubmitAsync"/> returned or
+    /// threw, or after the process that sent it ended. An entry that is already settled is not asked about
+    /// again: its job is read when it has one.
+    /// </remarks>
+    /// <param name="entry">The entry, normally in state <see cref="JournalState.Intent"/> or <see cref="JournalState.OutcomeUnknown"/>.</param>
     /// <param name="cancellationToken">A token to cancel the lookup.</param>
-    /// <returns>The job found, or <see langword="null"/> when the vendor cannot tell (the entry stays unknown).</returns>
+    /// <returns>
+    /// The job found, or <see langword="null"/> when there is none to wait for: the vendor cannot tell (the entry
+    /// stays unknown), several jobs could be it (it stays unknown), or none is (it is now rejected).
+    /// </returns>
+    /// <exception cref="ArgumentException">The journal has no entry with <paramref name="entry"/>'s correlation id.</exception>
+    /// <exception cref="VideoGenException">The vendor's listing failed.</exception>
     public async Task<VideoJob?> ReconcileAsync(JournalEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (InnerGenerator.GetService(typeof(ISubmissionReconciler)) is not ISubmissionReconciler reconciler)
+
+        // The caller's copy may be stale (another process or an earlier call may have settled it).
+        var current = await _journal.FindAsync(entry.CorrelationId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ArgumentException($"The journal has no submission '{entry.CorrelationId}'.", nameof(entry));
+        if (current.State is not (JournalState.Intent or JournalState.OutcomeUnknown))
+        {
+            return current.JobId is { } settled ? await InnerGenerator.GetJobAsync(settled, cancellationToken).ConfigureAwait(false) : null;
+        }
+
+        if (InnerGenerator.GetService(typeof(ISubmissionReconciler)) is not ISubmissionReconciler reconciler
+            || await reconciler.FindCandidatesAsync(current, cancellationToken).ConfigureAwait(false) is not { } candidates)
         {
             return null;
         }
 
-        var known = (await _journal.GetUnfinishedAsync(cancellationToken).ConfigureAwait(false))
-            .Where(e => e.JobId is not null)
-            .Select(e => e.JobId!)
-            .ToHashSet(StringComparer.Ordinal);
-        var job = await reconciler.FindSubmissionAsync(entry, known, cancellationToken).ConfigureAwait(false);
-        if (job is not null)
+        // A job another entry owns (in any state, finished ones included) is not this submission's.
+        var unclaimed = new List<VideoJob>();
+        foreach (var candidate in candidates)
         {
-            await _journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, job.Id, "reconciled", cancellationToken).ConfigureAwait(false);
+            if (await _journal.FindByJobIdAsync(current.Vendor, candidate.Id, cancellationToken).ConfigureAwait(false) is null)
+            {
+                unclaimed.Add(candidate);
+            }
         }
 
-        return job;
+        switch (unclaimed.Count)
+        {
+            case 1:
+                await _journal.UpdateAsync(current.CorrelationId, JournalState.Submitted, unclaimed[0].Id, "reconciled: found in the vendor's listing", cancellationToken).ConfigureAwait(false);
+                return unclaimed[0];
+            case 0:
+                await _journal.UpdateAsync(current.CorrelationId, JournalState.Rejected, detail: "reconciled: the vendor's complete listing shows no job from this submission", cancellationToken: cancellationToken).ConfigureAwait(false);
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>A failure that proves no job was created: refused before sending, or refused by the vendor.</summary>

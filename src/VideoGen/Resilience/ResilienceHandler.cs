@@ -11,7 +11,9 @@ namespace VideoGen.Resilience;
 /// <summary>
 /// An HTTP handler that retries reads with Polly: GET and HEAD on 408, 429, 5xx and transport
 /// errors, with jittered exponential backoff, honouring Retry-After (seconds or an HTTP date), and
-/// never waiting past the caller's deadline (<see cref="SetDeadline"/>). Other 4xx are not retried.
+/// never starting a retry past the caller's deadline: the request's own (<see cref="SetDeadline"/>), else
+/// the one <see cref="Waiting.VideoJobOperation"/> and <see cref="Waiting.VideoJobMonitor"/> set for
+/// their polls from <see cref="Waiting.WaitOptions.Timeout"/>. Other 4xx are not retried.
 /// A POST is retried only when it provably never left the machine (the connection or the name
 /// lookup failed), so a paid create request is never sent twice.
 /// </summary>
@@ -59,6 +61,13 @@ public sealed class ResilienceHandler : DelegatingHandler
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
+
+        // The request's own deadline wins; else the one the waiter set for this async flow (RequestDeadline).
+        if ((request.Options.TryGetValue(DeadlineKey, out var own) ? own : RequestDeadline.Current) is { } deadline)
+        {
+            context.Properties.Set(DeadlinePropertyKey, deadline);
+        }
+
         try
         {
             var first = true;
@@ -80,6 +89,8 @@ public sealed class ResilienceHandler : DelegatingHandler
     }
 
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("VideoGen.Request");
+
+    private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlinePropertyKey = new("VideoGen.Deadline");
 
     private ResiliencePipeline<HttpResponseMessage> Build(ResilienceOptions options) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider }
@@ -130,10 +141,11 @@ public sealed class ResilienceHandler : DelegatingHandler
             return false;
         }
 
-        // Never start a retry the caller would not wait for.
-        if (request.Options.TryGetValue(DeadlineKey, out var deadline))
+        // Never start a retry the caller would not wait for (the backoff is estimated without its jitter).
+        if (args.Context.Properties.TryGetValue(DeadlinePropertyKey, out var deadline))
         {
-            var wait = RetryAfter(args.Outcome.Result) ?? _options.BaseDelay;
+            var backoff = TimeSpan.FromTicks((long)Math.Min(_options.BaseDelay.Ticks * Math.Pow(2, args.AttemptNumber), _options.MaxDelay.Ticks));
+            var wait = RetryAfter(args.Outcome.Result) ?? backoff;
             return _options.TimeProvider.GetUtcNow() + wait < deadline;
         }
 

@@ -146,8 +146,11 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             await _adding.WaitAsync(_stop.Token).ConfigureAwait(false);
             var now = clock.GetTimestamp();
             var due = _jobs.Values.Where(j => now >= j.NextPollAt).ToList();
+
+            // Every job is checked, not only the due ones: a job deferred by a long Retry-After must not outlive its timeout.
+            var expired = _jobs.Values.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList();
             _adding.Release();
-            foreach (var job in due.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList())
+            foreach (var job in expired)
             {
                 VideoGenLog.WaitTimedOut(_logger, job.Last.Vendor, job.Last.Id, _options.Wait.Timeout.TotalSeconds, job.Last.Status);
                 var timeout = new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last);
@@ -168,6 +171,13 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
     }
 
+    /// <summary>When the job's wait times out: the HTTP retry handler starts no retry past it.</summary>
+    private DateTimeOffset Deadline(Tracked job)
+    {
+        var clock = _options.Wait.TimeProvider;
+        return clock.GetUtcNow() + (_options.Wait.Timeout - clock.GetElapsedTime(job.Started));
+    }
+
     private async Task ReadOneAsync(Tracked job)
     {
         await _requests.WaitAsync(_stop.Token).ConfigureAwait(false);
@@ -175,7 +185,10 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         {
             Interlocked.Increment(ref _requestsSent);
             VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(job.Last.Vendor));
-            Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
+            using (Resilience.RequestDeadline.Begin(Deadline(job)))
+            {
+                Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
+            }
         }
         catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
         {
@@ -198,7 +211,12 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         {
             Interlocked.Increment(ref _requestsSent);
             VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(jobs[0].Last.Vendor));
-            var read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
+            IReadOnlyList<VideoJob> read;
+            using (Resilience.RequestDeadline.Begin(jobs.Min(Deadline)))
+            {
+                read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
+            }
+
             var byId = read.ToDictionary(j => j.Id, StringComparer.Ordinal);
             foreach (var job in jobs)
             {

@@ -171,9 +171,13 @@ public sealed class VideoJobOperation
             VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(LastKnown?.Vendor));
             try
             {
-                job = longPoller is null
-                    ? await _generator.GetJobAsync(Id, cancellationToken).ConfigureAwait(false)
-                    : await longPoller.WaitForCompletionOnServerAsync(Id, cancellationToken).ConfigureAwait(false);
+                // The HTTP retry handler must not start a retry this wait would not wait for.
+                using (Resilience.RequestDeadline.Begin(clock.GetUtcNow() + (options.Timeout - requestStarted)))
+                {
+                    job = longPoller is null
+                        ? await _generator.GetJobAsync(Id, cancellationToken).ConfigureAwait(false)
+                        : await longPoller.WaitForCompletionOnServerAsync(Id, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
             {

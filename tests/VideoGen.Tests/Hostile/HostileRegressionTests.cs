@@ -82,16 +82,16 @@ public sealed class HostileRegressionTests
     }
 
     [Fact]
-    public async Task FindSubmissionAsync_NullEntryInTheQueue_IsSkipped()
+    public async Task FindCandidatesAsync_NullEntryInTheQueue_IsSkipped()
     {
         // Was NullReferenceException in reconciliation.
         var generator = TestClients.Oxen(Answer(HttpStatusCode.OK, """{"count": 2, "generations": [null, {"generation_id": "bb8f5eb7-361e-4e13-ab73-67457bc8057e", "prompt": "A red balloon", "status": "queued"}]}""")).AsVideoGenerator();
         var reconciler = (ISubmissionReconciler)generator.GetService(typeof(ISubmissionReconciler))!;
         var entry = new JournalEntry("c-1", null, VendorIds.Oxen, null, "A red balloon", "{}", JournalState.OutcomeUnknown, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
-        var found = await reconciler.FindSubmissionAsync(entry, new HashSet<string>(), CancellationToken.None);
+        var found = await reconciler.FindCandidatesAsync(entry, CancellationToken.None);
 
-        found.ShouldNotBeNull().Id.ShouldBe("bb8f5eb7-361e-4e13-ab73-67457bc8057e");
+        found.ShouldNotBeNull().ShouldHaveSingleItem().Id.ShouldBe("bb8f5eb7-361e-4e13-ab73-67457bc8057e");
     }
 
     [Fact]

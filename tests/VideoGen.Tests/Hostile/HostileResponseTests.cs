@@ -163,8 +163,8 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
                 var entry = new JournalEntry(
                     "c-1", null, VendorIds.Oxen, "black-forest-labs-flux-2-klein-4b", "Abstract geometric pattern in blue and gold", "{}",
                     JournalState.OutcomeUnknown, null, null, DateTimeOffset.FromUnixTimeSeconds(1775091400), DateTimeOffset.FromUnixTimeSeconds(1775091400));
-                yield return Adapter("Oxen.ai adapter FindSubmissionAsync (reconciliation)", ExampleResponses.OxenList, 200, async () =>
-                    await reconciler.FindSubmissionAsync(entry, new HashSet<string>(), CancellationToken.None) is { } found ? Job(found, name) : NoMatch.Instance);
+                yield return Adapter("Oxen.ai adapter FindCandidatesAsync (reconciliation)", ExampleResponses.OxenList, 200, async () =>
+                    await reconciler.FindCandidatesAsync(entry, CancellationToken.None) is { Count: > 0 } found ? Job(found[0], name) : NoMatch.Instance);
             }
         }
     }

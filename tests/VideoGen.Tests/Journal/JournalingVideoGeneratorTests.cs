@@ -122,6 +122,88 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
         entry.JobId.ShouldBe("found-1");
     }
 
+    [Fact]
+    public async Task ReconcileAsync_CompleteListingShowsNoJob_RecordsRejectedAndAllowsANewAttempt()
+    {
+        var inner = new OneShotGenerator { Failure = new VideoGenException("boom", "Oxen.ai", HttpStatusCode.InternalServerError) };
+        inner.Listing["dawn"] = [];
+        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var generator = new JournalingVideoGenerator(inner, journal, "oxen");
+        var options = new VideoGenerationOptions { ClientKey = "line-2" };
+        var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("dawn"), options));
+
+        var found = await generator.ReconcileAsync((await journal.FindAsync(error.CorrelationId))!);
+
+        found.ShouldBeNull();
+        (await journal.FindAsync(error.CorrelationId))!.State.ShouldBe(JournalState.Rejected);
+        inner.Failure = null;
+        var job = await generator.SubmitAsync(new VideoGenerationRequest("dawn"), options);
+        inner.Submits.ShouldBe(2, "no job exists, so the same logical submission may be sent again");
+        (await journal.FindByClientKeyAsync("line-2"))!.JobId.ShouldBe(job.Id);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_VendorCannotTell_LeavesTheEntryUnknown()
+    {
+        var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
+        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
+        var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("not listed")));
+
+        (await generator.ReconcileAsync((await journal.FindAsync(error.CorrelationId))!)).ShouldBeNull();
+
+        (await journal.FindAsync(error.CorrelationId))!.State.ShouldBe(JournalState.OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_OnlyMatchBelongsToAFinishedEntry_IsNotClaimedTwice()
+    {
+        var inner = new OneShotGenerator();
+        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var generator = new JournalingVideoGenerator(inner, journal, "oxen");
+        var first = await generator.SubmitAsync(new VideoGenerationRequest("same prompt"));
+        await generator.RecordFinishedAsync(first with { Status = VideoJobStatus.Succeeded });
+        inner.Failure = new TaskCanceledException("timeout");
+        var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("same prompt")));
+        inner.Listing["same prompt"] = [first.Id];
+
+        var found = await generator.ReconcileAsync((await journal.FindAsync(error.CorrelationId))!);
+
+        found.ShouldBeNull("the only job with that prompt is the first entry's, finished or not");
+        (await journal.FindAsync(error.CorrelationId))!.State.ShouldBe(JournalState.Rejected);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_SeveralUnclaimedMatches_ClaimsNone()
+    {
+        var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
+        inner.Listing["twins"] = ["a", "b"];
+        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var generator = new JournalingVideoGenerator(inner, journal, "oxen");
+        var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("twins")));
+
+        (await generator.ReconcileAsync((await journal.FindAsync(error.CorrelationId))!)).ShouldBeNull();
+
+        (await journal.FindAsync(error.CorrelationId))!.State.ShouldBe(JournalState.OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_StaleCopyOfAnEntryAlreadySettled_ReturnsItsJobWithoutListing()
+    {
+        var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
+        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var generator = new JournalingVideoGenerator(inner, journal, "oxen");
+        var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("sunset")));
+        var stale = (await journal.FindAsync(error.CorrelationId))!;
+        await generator.ReconcileAsync(stale);
+        inner.Listing["sunset"] = ["found-1", "found-2"];
+
+        var again = await generator.ReconcileAsync(stale);
+
+        again!.Id.ShouldBe("found-1");
+        (await journal.FindAsync(error.CorrelationId))!.JobId.ShouldBe("found-1");
+    }
+
     private sealed class OneShotGenerator : IVideoGenerator, ISubmissionReconciler
     {
         public Exception? Failure { get; set; }
@@ -153,8 +235,11 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
             return Task.FromResult(Job(jobId));
         }
 
-        public Task<VideoJob?> FindSubmissionAsync(JournalEntry entry, IReadOnlySet<string> knownJobIds, CancellationToken cancellationToken) =>
-            Task.FromResult<VideoJob?>(entry.Prompt == "sunset" ? Job("found-1") : null);
+        /// <summary>What the vendor's listing shows per prompt; a prompt not in it: the vendor cannot tell.</summary>
+        public Dictionary<string, string[]> Listing { get; } = new() { ["sunset"] = ["found-1"] };
+
+        public Task<IReadOnlyList<VideoJob>?> FindCandidatesAsync(JournalEntry entry, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<VideoJob>?>(Listing.TryGetValue(entry.Prompt, out var ids) ? ids.Select(Job).ToList() : null);
 
         public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
 

@@ -119,6 +119,56 @@ public sealed class ResilienceHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_AmbientDeadlineOfTheWaiter_NoRetryStartsPastIt()
+    {
+        var limited = Status(503);
+        limited.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
+        var inner = new ScriptedHandler(_clock, limited, Status(200));
+        using var client = Client(inner, out _);
+
+        HttpResponseMessage response;
+        using (RequestDeadline.Begin(_clock.GetUtcNow().AddSeconds(10)))
+        {
+            response = await client.GetAsync("https://api.example/v2/jobs/1");
+        }
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        inner.Calls.Count.ShouldBe(1);
+        RequestDeadline.Current.ShouldBeNull("the deadline ends with its scope");
+    }
+
+    [Fact]
+    public async Task SendAsync_AmbientDeadlineFarAway_RetriesAsUsual()
+    {
+        var inner = new ScriptedHandler(_clock, Status(503), Status(200));
+        using var client = Client(inner, out _);
+
+        using (RequestDeadline.Begin(_clock.GetUtcNow().AddMinutes(5)))
+        {
+            using var response = await client.GetAsync("https://api.example/v2/jobs/1");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        inner.Calls.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void RequestDeadline_NestedLaterDeadline_KeepsTheEarlierOne()
+    {
+        var outer = _clock.GetUtcNow().AddSeconds(5);
+
+        using (RequestDeadline.Begin(outer))
+        {
+            using (RequestDeadline.Begin(outer.AddMinutes(1)))
+            {
+                RequestDeadline.Current.ShouldBe(outer);
+            }
+
+            RequestDeadline.Current.ShouldBe(outer);
+        }
+    }
+
+    [Fact]
     public async Task SendAsync_RetriesExhausted_ReturnsTheLastResponseAfterMaxRetries()
     {
         var inner = new ScriptedHandler(_clock, Status(503), Status(503), Status(503), Status(503), Status(200));

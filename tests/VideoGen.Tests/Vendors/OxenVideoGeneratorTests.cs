@@ -1,5 +1,6 @@
 using Newtonsoft.Json.Linq;
 using VideoGen.Catalog;
+using VideoGen.Journal;
 using VideoGen.Oxen;
 
 namespace VideoGen.Tests.Vendors;
@@ -165,6 +166,47 @@ public sealed class OxenVideoGeneratorTests
         new[] { "EndImage", "Resolution", "Loop", "WebhookUrl" }.ShouldBeSubsetOf(e.Failures.Select(f => f.Field));
         handler.Requests.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task FindCandidatesAsync_JobAlreadyFinished_FoundBecauseEveryFinalStateIsListedAfterTheActiveOnes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        static string Listing(params (string Id, string Status, string Prompt, DateTimeOffset At)[] items) =>
+            new JObject
+            {
+                ["count"] = items.Length,
+                ["generations"] = new JArray(items.Select(g => new JObject { ["generation_id"] = g.Id, ["status"] = g.Status, ["prompt"] = g.Prompt, ["enqueued_at"] = g.At.ToUnixTimeSeconds() })),
+            }.ToString();
+        var handler = new StubHttpHandler().On(HttpMethod.Get, "/api/ai/queue", request => StubHttpHandler.Json(
+            System.Web.HttpUtility.ParseQueryString(request.Uri.Query)["status"] switch
+            {
+                // Without status Oxen lists only active generations; the submission's one already succeeded.
+                null => Listing((Guid.NewGuid().ToString(), "processing", "another", now)),
+                "succeeded" => Listing((Id, "succeeded", "dawn", now), (Guid.NewGuid().ToString(), "succeeded", "dawn", now.AddHours(-1))),
+                _ => Listing(),
+            }));
+        var reconciler = (ISubmissionReconciler)TestClients.Oxen(handler).AsVideoGenerator().GetService(typeof(ISubmissionReconciler))!;
+
+        var candidates = await reconciler.FindCandidatesAsync(Entry("dawn", now), CancellationToken.None);
+
+        candidates.ShouldNotBeNull().Select(j => j.Id).ShouldBe([Id], "the same prompt enqueued an hour before the intent is another submission's");
+        handler.Requests.Select(r => System.Web.HttpUtility.ParseQueryString(r.Uri.Query)["status"]).ShouldBe([null, "succeeded", "failed", "cancelled"]);
+        handler.Requests.ShouldAllBe(r => System.Web.HttpUtility.ParseQueryString(r.Uri.Query)["model"] == "kling-video-v2-6-pro-text-to-video");
+    }
+
+    [Fact]
+    public async Task FindCandidatesAsync_CountAboveTheGenerationsShown_CannotTell()
+    {
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Get, "/api/ai/queue", """{"count": 250, "generations": []}""");
+        var reconciler = (ISubmissionReconciler)TestClients.Oxen(handler).AsVideoGenerator().GetService(typeof(ISubmissionReconciler))!;
+
+        var candidates = await reconciler.FindCandidatesAsync(Entry("dawn", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        candidates.ShouldBeNull("a shortened listing proves no job's absence");
+    }
+
+    private static JournalEntry Entry(string prompt, DateTimeOffset at) =>
+        new("c1", "line-1", "oxen", "kling-video-v2-6-pro-text-to-video", prompt, "{}", JournalState.OutcomeUnknown, null, null, at, at);
 
     [Fact]
     public void GetService_TypedClientAndVendor_AreReturned()

@@ -34,25 +34,50 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
         _ => VideoJobStatus.Unknown,
     };
 
+    /// <summary>The listings that together show every generation: active ones first, then each final state.</summary>
+    /// <remarks>
+    /// Without <c>status</c> Oxen lists only active generations (queued, processing), so a submission whose job
+    /// already finished would look absent. Active ones are read first: a job that finishes between two reads then
+    /// shows in one of them, while the other order could miss it.
+    /// </remarks>
+    private static readonly QueueStatus?[] CompleteListing = [null, QueueStatus.Succeeded, QueueStatus.Failed, QueueStatus.Cancelled];
+
     /// <inheritdoc />
     /// <remarks>
     /// Oxen lists its queue by model (seed 004's cURL: <c>GET /api/ai/queue?model=</c>): the submission's
-    /// generation is the one with the same model and prompt, enqueued after the intent was recorded,
-    /// that no other journal entry already owns. Two identical prompts in flight are told apart by time;
-    /// when more than one candidate remains, nothing is claimed (a wrong claim could double-charge later).
+    /// generation is one with the same model and prompt, enqueued after the intent was recorded (less
+    /// <see cref="ReconcileSkew"/>). The journal decides which of them other entries already own; when more
+    /// than one is left, it claims none (a wrong claim could double-charge later).
     /// </remarks>
-    public async Task<VideoJob?> FindSubmissionAsync(Journal.JournalEntry entry, IReadOnlySet<string> knownJobIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<VideoJob>?> FindCandidatesAsync(Journal.JournalEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var model = entry.Model ?? Vendor.DefaultModel;
-        var list = await InvokeAsync(() => Client.ListQueuedGenerationsAsync(model: model, cancellationToken: cancellationToken), "listing the queue", jobId: null).ConfigureAwait(false);
-        var candidates = (list.Generations ?? [])
-            .Where(g => g is not null)
-            .Where(g => string.Equals(g.Prompt, entry.Prompt, StringComparison.Ordinal))
-            .Where(g => !knownJobIds.Contains(g.GenerationId.ToString("D")))
-            .Where(g => FromUnixSeconds(g.EnqueuedAt) is not { } at || at >= entry.CreatedAt - ReconcileSkew)
-            .ToList();
-        return candidates.Count == 1 ? ToJob(candidates[0]) : null;
+        var candidates = new Dictionary<Guid, QueuedGeneration>();
+        foreach (var status in CompleteListing)
+        {
+            var list = await InvokeAsync(() => Client.ListQueuedGenerationsAsync(model: model, status: status, cancellationToken: cancellationToken), "listing the queue", jobId: null).ConfigureAwait(false);
+            var generations = list.Generations ?? [];
+            if (list.Count > generations.Count)
+            {
+                // A shortened listing (the spec documents no paging, but a count above the items shown would be one):
+                // a job's absence from it proves nothing.
+                return null;
+            }
+
+            foreach (var generation in generations)
+            {
+                // CUSTOM: a null item in a hostile or broken listing is skipped, not dereferenced.
+                if (generation is not null
+                    && string.Equals(generation.Prompt, entry.Prompt, StringComparison.Ordinal)
+                    && (FromUnixSeconds(generation.EnqueuedAt) is not { } at || at >= entry.CreatedAt - ReconcileSkew))
+                {
+                    candidates.TryAdd(generation.GenerationId, generation);
+                }
+            }
+        }
+
+        return candidates.Values.Select(ToJob).ToList();
     }
 
     /// <summary>A Unix time in seconds, or <see langword="null"/> when absent or out of range.</summary>
