@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace VideoGen.Cli.Tests.Infrastructure;
+namespace VideoGen.Testing;
 
 /// <summary>Runs a command to completion with a timeout and returns its exit code and output.</summary>
 public static class ProcessRunner
