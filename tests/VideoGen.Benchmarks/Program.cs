@@ -23,7 +23,7 @@ internal static class Program
           waiting   [--jobs N] [--seed S]    detection lag and polls per job, simulated on a virtual clock, per catalog model
           scale     [--jobs N] [--vendor aimlapi|elumenta|both] [--max-concurrent N] [--time-scale F]
                                              N jobs tracked by one VideoJobMonitor against the sandbox (child process)
-          download  [--size BYTES] [--rounds N]
+          download  [--size BYTES] [--rounds N (6)]
                                              VideoDownloader vs HttpClient.GetStreamAsync + CopyToAsync, 1 GiB from loopback
           build     [--rounds N]             regenerating every client from scratch vs a no-op generation build
         """;

@@ -72,7 +72,7 @@ internal static class BuildCommand
             var clean = noOps.Append(committed).All(r => r.ExitCode == 0 && r.Generating == 0 && r.NSwag == 0 && r.Current > 0);
             Console.WriteLine();
             Console.WriteLine($"median forced regeneration {F(forcedMedian, "0.00")} s; median no-op {F(noOpMedian, "0.00")} s; no-op / forced = {F(noOpMedian / forcedMedian, "0.000")} (forced is {F(forcedMedian / noOpMedian, "0.0")}x the no-op)");
-            Console.WriteLine($"the target alone: forced {F(forcedTarget, "0")} ms, no-op {F(noOpTarget, "0")} ms (the rest of each wall time is starting dotnet msbuild and evaluating the project); the stamp task itself: no-op {F(new Stats(noOps.Select(r => r.StampTaskMs)).P50, "0")} ms. The rest of the no-op target is RoslynCodeTaskFactory compiling the inline stamp task in each fresh MSBuild process (log: 'Compiling task source code').");
+            Console.WriteLine($"the target alone: forced {F(forcedTarget, "0")} ms, no-op {F(noOpTarget, "0")} ms (the rest of each wall time is starting dotnet msbuild and evaluating the project); the stamp task itself: no-op {F(new Stats(noOps.Select(r => r.StampTaskMs)).P50, "0")} ms. The rest of the no-op target is mostly RoslynCodeTaskFactory compiling the inline stamp task in each fresh MSBuild process (log: 'Compiling task source code').");
             Console.WriteLine($"regenerated clients byte-identical to the committed generated/: {(identical ? "yes" : "**no**")}");
             Console.WriteLine($"no-op launched no generator (no '{GeneratingMarker}', no '{NSwagMarker}' in any no-op log, '{CurrentMarker}' present): {(clean ? "yes" : "**no**")}");
             Console.WriteLine();
