@@ -37,7 +37,8 @@ internal static class Program
             await Console.Error.WriteLineAsync("warning: this is not an optimized (Release) build; run with -c Release for numbers worth recording.").ConfigureAwait(false);
         }
 
-        if (command is not ("serve" or null))
+        var measured = command is "calls" or "calls-interleaved" or "waiting" or "scale" or "download" or "build";
+        if (measured)
         {
             // The machine may be shared: the load around a run is part of its result.
             Console.WriteLine($"(load average before: {LoadAverage()})");
@@ -64,7 +65,7 @@ internal static class Program
         }
         finally
         {
-            if (command is not ("serve" or null))
+            if (measured)
             {
                 Console.WriteLine($"(load average after: {LoadAverage()})");
             }

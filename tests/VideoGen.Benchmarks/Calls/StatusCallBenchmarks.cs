@@ -136,17 +136,20 @@ public class StatusCallBenchmarks
     private HttpMessageHandler CreateHandler() => Transport == Transport.InMemory
         ? new FixedResponseHandler()
         : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+}
 
-    /// <summary>Answers every request with the fixed completed generation, without a socket.</summary>
-    private sealed class FixedResponseHandler : HttpMessageHandler
+/// <summary>Answers every request with the fixed completed generation, without a socket.</summary>
+internal sealed class FixedResponseHandler : HttpMessageHandler
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes(ServeCommand.CompletedGenerationJson);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => Task.FromResult(Send(request, cancellationToken));
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        private static readonly byte[] Body = Encoding.UTF8.GetBytes(ServeCommand.CompletedGenerationJson);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var content = new ByteArrayContent(Body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
-        }
+        var content = new ByteArrayContent(Body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
     }
 }
