@@ -138,7 +138,7 @@ internal static class WaitingCommand
         var clock = new VirtualTimeProvider();
         using var handler = new SimulatedAimlHandler(clock);
         var generator = handler.CreateGenerator();
-        var submitted = handler.Add(new Guid(Guid.NewGuid().ToByteArray()), duration);
+        var submitted = handler.Add(Guid.NewGuid(), duration);
         var operation = new VideoJobOperation(generator, submitted);
         await operation.WaitForCompletionAsync(new WaitOptions { TimeProvider = clock, Random = new Random(seed) }).ConfigureAwait(false);
         var starts = handler.Requests.Select(r => r.At.TotalSeconds).ToList();
