@@ -1,0 +1,43 @@
+namespace VideoGen.Benchmarks.Waiting;
+
+/// <summary>
+/// One simulated job of a given vendor and model that finishes <c>duration</c> after it was submitted,
+/// on a virtual clock. Counts the status requests (every one is a poll the vendor would see).
+/// Uses only the public <see cref="IVideoGenerator"/> surface, like any third-party adapter.
+/// </summary>
+internal sealed class SimulatedJobGenerator(TimeProvider clock, string vendor, string model, TimeSpan duration) : IVideoGenerator
+{
+    private readonly DateTimeOffset _submitted = clock.GetUtcNow();
+
+    public int Polls { get; private set; }
+
+    public VideoJob Submitted => Job(VideoJobStatus.Queued);
+
+    /// <summary>The time since submission.</summary>
+    public TimeSpan Elapsed => clock.GetUtcNow() - _submitted;
+
+    public Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        => Task.FromResult(Submitted);
+
+    public Task<VideoJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        Polls++;
+        return Task.FromResult(Job(Elapsed >= duration ? VideoJobStatus.Succeeded : VideoJobStatus.Running));
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+
+    private VideoJob Job(VideoJobStatus status) => new()
+    {
+        Id = "sim-1",
+        Vendor = vendor,
+        Model = model,
+        Status = status,
+        VendorStatus = status.ToString().ToLowerInvariant(),
+        CreatedAt = _submitted,
+    };
+}
