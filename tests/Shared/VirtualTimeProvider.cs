@@ -1,11 +1,11 @@
-namespace VideoGen.Tests.Infrastructure;
+namespace VideoGen.Testing;
 
 /// <summary>
 /// A clock for single-flow code under test: every timer jumps the clock to its due time and fires at
 /// once, so a wait of minutes runs in microseconds and the test reads exactly when things happened.
 /// Not for code that runs several timers at the same time.
 /// </summary>
-internal sealed class VirtualTimeProvider : TimeProvider
+public sealed class VirtualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private DateTimeOffset _now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
