@@ -20,6 +20,8 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         var fresh = Path.Combine(_temp, "generated");
         var result = await GenerateAsync(fresh, force: true);
         result.ExitCode.ShouldBe(0, result.All);
+        result.StandardOutput.ShouldContain(NSwagCommand, Case.Sensitive, "the clients come from NSwag.MSBuild's tools/Net100 generator");
+        result.StandardOutput.ShouldContain("nswag.msbuild", Case.Insensitive);
 
         var committed = Directory.GetFiles(Repo.Path("generated"), "*.g.cs").Select(Path.GetFileName).Order().ToList();
         var regenerated = Directory.GetFiles(fresh, "*.g.cs").Select(Path.GetFileName).Order().ToList();
@@ -46,6 +48,7 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         result.ExitCode.ShouldBe(0, result.All);
         result.StandardOutput.ShouldNotContain("VideoGen: generating");
         result.StandardOutput.ShouldNotContain("NSwag command line tool");
+        result.StandardOutput.ShouldNotContain(NSwagCommand);
         foreach (var (file, time) in before)
         {
             File.GetLastWriteTimeUtc(file).ShouldBe(time, $"{file} was rewritten by a no-op build");
@@ -56,6 +59,40 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
     public async Task Build_SpecFieldChanged_RegeneratesOnlyThatClientWithTheChange()
     {
         var copy = CopyCommittedClients();
+        var specs = CopyChangedElumentaSpec();
+
+        var result = await GenerateAsync(copy, force: false, specs);
+
+        result.ExitCode.ShouldBe(0, result.All);
+        output.WriteLine(result.StandardOutput);
+        result.StandardOutput.ShouldContain("VideoGen: generating Elumenta client");
+        result.StandardOutput.ShouldNotContain("VideoGen: generating Oxen client");
+        var client = await File.ReadAllTextAsync(Path.Combine(copy, "ElumentaClient.g.cs"));
+        client.ShouldContain("public int? SeedValue { get; set; }");
+        client.ShouldContain("[Newtonsoft.Json.JsonProperty(\"seed_value\"");
+    }
+
+    [Fact]
+    public async Task Build_OnCiWithStaleCommittedClientNewerThanItsSpec_FailsAndRewritesNothing()
+    {
+        // The changed spec is written first and the clients copied after it, so by timestamps every
+        // client looks up to date: on CI the content stamp must still catch the drift.
+        var specs = CopyChangedElumentaSpec();
+        var copy = CopyCommittedClients();
+        var before = await File.ReadAllBytesAsync(Path.Combine(copy, "ElumentaClient.g.cs"));
+
+        var result = await GenerateAsync(copy, force: false, specs, failOnStale: null, environment: new Dictionary<string, string?> { ["CI"] = "true" });
+
+        result.ExitCode.ShouldNotBe(0, result.All);
+        result.StandardOutput.ShouldContain("generated/ElumentaClient.g.cs is out of date");
+        result.StandardOutput.ShouldNotContain(NSwagCommand);
+        (await File.ReadAllBytesAsync(Path.Combine(copy, "ElumentaClient.g.cs"))).SequenceEqual(before).ShouldBeTrue("CI must not fix a stale client silently");
+    }
+
+    private const string NSwagCommand = "dotnet-nswag.dll";
+
+    private string CopyChangedElumentaSpec()
+    {
         var specs = Path.Combine(_temp, "specs");
         Directory.CreateDirectory(specs);
         foreach (var file in Directory.GetFiles(Repo.SpecsDir, "*.yaml"))
@@ -71,17 +108,8 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         var schemaName = ((string)body["$ref"]!).Split('/').Last();
         ((JObject)document["components"]!["schemas"]![schemaName]!["properties"]!)["seed_value"] =
             new JObject { ["type"] = "integer", ["x-source"] = "test" };
-        await File.WriteAllTextAsync(Path.Combine(specs, "elumenta.yaml"), document.ToString());
-
-        var result = await GenerateAsync(copy, force: false, specs);
-
-        result.ExitCode.ShouldBe(0, result.All);
-        output.WriteLine(result.StandardOutput);
-        result.StandardOutput.ShouldContain("VideoGen: generating Elumenta client");
-        result.StandardOutput.ShouldNotContain("VideoGen: generating Oxen client");
-        var client = await File.ReadAllTextAsync(Path.Combine(copy, "ElumentaClient.g.cs"));
-        client.ShouldContain("public int? SeedValue { get; set; }");
-        client.ShouldContain("[Newtonsoft.Json.JsonProperty(\"seed_value\"");
+        File.WriteAllText(Path.Combine(specs, "elumenta.yaml"), document.ToString());
+        return specs;
     }
 
     private string CopyCommittedClients()
@@ -96,18 +124,28 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         return copy;
     }
 
-    private async Task<ProcessRunner.Result> GenerateAsync(string generatedDir, bool force, string? specsDir = null)
+    private async Task<ProcessRunner.Result> GenerateAsync(
+        string generatedDir, bool force, string? specsDir = null, bool? failOnStale = false, IDictionary<string, string?>? environment = null)
     {
         string[] arguments =
         [
-            "msbuild", Repo.Path("build", "Generate.proj"), "-nologo", "-v:n", "-nodeReuse:false",
+            // The library's own generation target (NSwag.MSBuild), without compiling.
+            "msbuild", Repo.Path("src", "VideoGen", "VideoGen.csproj"), "-t:VideoGenGenerateClients",
+            "-nologo", "-v:n", "-nodeReuse:false",
             $"-p:VideoGenGeneratedDir={generatedDir}/",
-            $"-p:BaseIntermediateOutputPath={Path.Combine(_temp, "obj")}/",
+            $"-p:VideoGenGenerationTempDir={Path.Combine(_temp, "obj")}/",
             $"-p:VideoGenForceGenerate={force.ToString().ToLowerInvariant()}",
-            "-p:VideoGenFailOnStale=false",
+            .. failOnStale is null ? Array.Empty<string>() : [$"-p:VideoGenFailOnStale={failOnStale.Value.ToString().ToLowerInvariant()}"],
             .. specsDir is null ? Array.Empty<string>() : [$"-p:VideoGenSpecsDir={specsDir}/"],
         ];
-        var result = await ProcessRunner.RunAsync("dotnet", arguments, Repo.Root, TimeSpan.FromMinutes(5));
+        // CI is set in CI's own environment: each test says whether it runs "on CI".
+        var env = new Dictionary<string, string?> { ["CI"] = null };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            env[key] = value;
+        }
+
+        var result = await ProcessRunner.RunAsync("dotnet", arguments, Repo.Root, TimeSpan.FromMinutes(5), env);
         output.WriteLine(result.All.Length > 4000 ? result.All[^4000..] : result.All);
         return result;
     }
