@@ -1,37 +1,27 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace VideoGen.Testing;
 
 /// <summary>
 /// A clock for single-flow code under test: every timer jumps the clock to its due time and fires at
 /// once, so a wait of minutes runs in microseconds and the test reads exactly when things happened.
-/// Not for code that runs several timers at the same time.
+/// Not for code that runs several timers at the same time: use <see cref="FakeTimeProvider"/> itself
+/// (timers fire only when the test calls <see cref="FakeTimeProvider.Advance"/>) for that.
 /// </summary>
-public sealed class VirtualTimeProvider : TimeProvider
+/// <remarks>
+/// The clock itself (now, timestamps, <see cref="FakeTimeProvider.Advance"/>,
+/// <see cref="FakeTimeProvider.SetUtcNow"/>) is Microsoft.Extensions.TimeProvider.Testing's.
+/// </remarks>
+// CUSTOM: FakeTimeProvider fires a timer only when a test calls Advance/SetUtcNow, and its
+// AutoAdvanceAmount moves the clock on every read of the time, not to a timer's due time. The code
+// these tests drive waits inside the library (poll intervals, Retry-After, backoff) with no test
+// thread left to advance the clock, so this subclass adds exactly two things: each timer moves the
+// clock to its due time and fires at once (on the thread pool, never inside CreateTimer), and
+// every requested delay is recorded in Delays.
+public sealed class VirtualTimeProvider() : FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero))
 {
-    private readonly object _gate = new();
-    private DateTimeOffset _now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-
     /// <summary>Every delay (timer due time) requested, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Delays { get; } = new();
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
-
-    public void Advance(TimeSpan by)
-    {
-        lock (_gate)
-        {
-            _now += by;
-        }
-    }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
