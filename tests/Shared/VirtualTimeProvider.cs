@@ -23,12 +23,19 @@ public sealed class VirtualTimeProvider() : FakeTimeProvider(new DateTimeOffset(
     /// <summary>Every delay (timer due time) requested, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Delays { get; } = new();
 
+    // FakeTimeProvider's SetUtcNow is not atomic; timers created on two threads at once must not lose a jump.
+    private readonly object _gate = new();
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
-            Delays.Enqueue(dueTime);
-            Advance(dueTime);
+            lock (_gate)
+            {
+                Delays.Enqueue(dueTime);
+                Advance(dueTime);
+            }
+
             ThreadPool.QueueUserWorkItem(_ => callback(state));
         }
 

@@ -1,95 +1,45 @@
+using System.Collections.Concurrent;
+
 namespace VideoGen.Sandbox.Tests.Infrastructure;
 
-/// <summary>A clock that moves only when told to; timers fire when <see cref="Advance"/> passes their due time.</summary>
-internal sealed class FakeTimeProvider : TimeProvider
+/// <summary>
+/// A clock that moves only when told to: Microsoft.Extensions.TimeProvider.Testing's
+/// <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/> (timers fire in order when
+/// <c>Advance</c> passes their due time, the clock set to each one's due time first), starting at the
+/// sandbox tests' fixed moment.
+/// </summary>
+// CUSTOM: FakeTimeProvider has no way to ask how many timers are pending, which the long-poll tests
+// need to know that the server went to sleep before they move the clock (WaitForTimersAsync); this
+// subclass counts them. AdvanceTo is SetUtcNow that ignores a moment already passed.
+internal sealed class FakeTimeProvider(DateTimeOffset? start = null)
+    : Microsoft.Extensions.Time.Testing.FakeTimeProvider(start ?? new DateTimeOffset(2026, 3, 8, 12, 5, 0, TimeSpan.Zero))
 {
-    private readonly object _gate = new();
-    private readonly List<FakeTimer> _timers = [];
-    private DateTimeOffset _now;
-
-    public FakeTimeProvider(DateTimeOffset? start = null)
-    {
-        _now = start ?? new DateTimeOffset(2026, 3, 8, 12, 5, 0, TimeSpan.Zero);
-    }
-
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    private readonly ConcurrentDictionary<CountedTimer, byte> _pending = new();
 
     /// <summary>Timers waiting to fire.</summary>
-    public int ActiveTimers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _timers.Count(t => t.DueAt is not null);
-            }
-        }
-    }
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+    public int ActiveTimers => _pending.Count;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new FakeTimer(this, callback, state);
-        lock (_gate)
-        {
-            _timers.Add(timer);
-        }
-
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        DateTimeOffset target;
-        lock (_gate)
-        {
-            target = _now + by;
-        }
-
-        // Fire due timers in order, moving the clock to each one's due time first.
-        while (true)
-        {
-            FakeTimer? next;
-            lock (_gate)
+        var timer = new CountedTimer(_pending);
+        timer.Track(dueTime, period);
+        timer.Inner = base.CreateTimer(
+            s =>
             {
-                next = _timers.Where(t => t.DueAt <= target).OrderBy(t => t.DueAt).FirstOrDefault();
-                if (next is null)
-                {
-                    _now = target;
-                    return;
-                }
-
-                if (next.DueAt > _now)
-                {
-                    _now = next.DueAt!.Value;
-                }
-
-                next.Rearm();
-            }
-
-            next.Fire();
-        }
+                timer.Fired();
+                callback(s);
+            },
+            state,
+            dueTime,
+            period);
+        return timer;
     }
 
     public void AdvanceTo(DateTimeOffset moment)
     {
-        var now = GetUtcNow();
-        if (moment > now)
+        if (moment > GetUtcNow())
         {
-            Advance(moment - now);
+            SetUtcNow(moment);
         }
     }
 
@@ -108,35 +58,43 @@ internal sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    private sealed class CountedTimer(ConcurrentDictionary<CountedTimer, byte> pending) : ITimer
     {
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
 
-        public DateTimeOffset? DueAt { get; private set; }
+        public ITimer? Inner { get; set; }
+
+        public void Track(TimeSpan dueTime, TimeSpan period)
+        {
+            _period = period;
+            if (dueTime == Timeout.InfiniteTimeSpan)
+            {
+                pending.TryRemove(this, out _);
+            }
+            else
+            {
+                pending[this] = 0;
+            }
+        }
+
+        public void Fired()
+        {
+            if (_period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero)
+            {
+                pending.TryRemove(this, out _);
+            }
+        }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (owner._gate)
-            {
-                _period = period;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
-            }
-
-            return true;
+            Track(dueTime, period);
+            return Inner!.Change(dueTime, period);
         }
-
-        /// <summary>Called under the owner's lock just before firing.</summary>
-        public void Rearm() => DueAt = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : DueAt + _period;
-
-        public void Fire() => callback(state);
 
         public void Dispose()
         {
-            lock (owner._gate)
-            {
-                DueAt = null;
-                owner._timers.Remove(this);
-            }
+            pending.TryRemove(this, out _);
+            Inner?.Dispose();
         }
 
         public ValueTask DisposeAsync()
