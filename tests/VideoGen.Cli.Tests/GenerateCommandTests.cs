@@ -337,7 +337,7 @@ public sealed class GenerateCommandTests : IDisposable
         var run = await _cli.RunAsync("generate");
 
         run.ShouldExitWith(2);
-        run.Error.ShouldContain("Required argument missing");
+        run.Error.ShouldContain("Required argument 'prompt' missing");
     }
 
     internal static void ShouldBeMp4(string file)

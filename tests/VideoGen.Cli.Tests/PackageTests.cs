@@ -124,7 +124,7 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
 
     [Theory]
     [InlineData(new[] { "generate", "A cat", "--duration", "7" }, "DurationSeconds: '7' is not allowed")]
-    [InlineData(new[] { "generate" }, "Required argument missing")]
+    [InlineData(new[] { "generate" }, "Required argument 'prompt' missing")]
     public async Task ToolPackage_InvalidInput_ProcessExitsTwo(string[] args, string expected)
     {
         Installed();
