@@ -18,6 +18,34 @@ public sealed class DownloadOptions
     /// <summary>The default buffer size: 80 KiB (below the large-object heap threshold).</summary>
     public const int DefaultBufferSize = 80 * 1024;
 
+    /// <summary>The default overall time limit of one download: 1 hour.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The default slowest average rate accepted: 1 KiB per second, measured over each <see cref="IdleTimeout"/>.</summary>
+    public const long DefaultMinBytesPerSecond = 1024;
+
+    /// <summary>
+    /// How long one download may take in all, resumes and redirects included; past it the download fails and nothing
+    /// is kept. <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    /// <value><see cref="DefaultTimeout"/>.</value>
+    public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>
+    /// The slowest average rate accepted, in bytes per second, measured over each <see cref="IdleTimeout"/> window: a
+    /// server trickling a byte at a time (never idle, never done) fails the download. 0 turns the check off.
+    /// </summary>
+    /// <value><see cref="DefaultMinBytesPerSecond"/>.</value>
+    public long MinBytesPerSecond { get; set; } = DefaultMinBytesPerSecond;
+
+    /// <summary>
+    /// Whether a result must be a video: a Content-Type of a document (text/*, HTML, JSON, XML) or a body that does not
+    /// start with an ISO BMFF (MP4, MOV: <c>ftyp</c>) or Matroska/WebM (EBML) signature fails the download and nothing
+    /// is kept, so an "Access denied" page is never saved as a video.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool RequireVideo { get; set; } = true;
+
     /// <summary>The largest result accepted, in bytes; a larger one is refused and nothing is kept.</summary>
     /// <value><see cref="DefaultMaxBytes"/>.</value>
     public long MaxBytes { get; set; } = DefaultMaxBytes;
@@ -58,6 +86,16 @@ public sealed class DownloadOptions
         if (IdleTimeout <= TimeSpan.Zero)
         {
             problems.Add($"IdleTimeout must be positive (was {IdleTimeout})");
+        }
+
+        if (Timeout <= TimeSpan.Zero && Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"Timeout must be positive or infinite (was {Timeout})");
+        }
+
+        if (MinBytesPerSecond < 0)
+        {
+            problems.Add($"MinBytesPerSecond must not be negative (was {MinBytesPerSecond})");
         }
 
         if (MaxResumes < 0)
