@@ -66,8 +66,22 @@ public sealed class DownloadOptions
     /// Refuses result URLs whose host resolves to a loopback, private, link-local or unspecified
     /// address (checked on the address actually connected to, so DNS tricks do not get around it).
     /// </summary>
-    /// <value><see langword="true"/>: on for real vendors. Turn it off for the local sandbox.</value>
+    /// <remarks>
+    /// Blocked: loopback, private, shared (CGNAT), link-local, unique-local, multicast, broadcast, reserved, benchmarking
+    /// and documentation ranges, and IPv6 forms that carry such an IPv4 address (IPv4-mapped, NAT64, 6to4, Teredo).
+    /// While it is on, downloads do not go through a system proxy (HTTP_PROXY, HTTPS_PROXY): behind a proxy the
+    /// guard could not see the address the proxy connects to.
+    /// </remarks>
+    /// <value><see langword="true"/>: on for real vendors. For a local sandbox, trust its origin with <see cref="TrustedOrigins"/>.</value>
     public bool BlockPrivateNetworks { get; set; } = true;
+
+    /// <summary>
+    /// Origins (scheme, host and port) that may be on a private or loopback address although
+    /// <see cref="BlockPrivateNetworks"/> is on: a local sandbox or a tunnel to the vendor. Only these exact origins are
+    /// trusted; every other private address stays blocked.
+    /// </summary>
+    /// <value>None.</value>
+    public IList<Uri> TrustedOrigins { get; } = [];
 
     /// <summary>The copy buffer size in bytes.</summary>
     /// <value><see cref="DefaultBufferSize"/>.</value>

@@ -37,7 +37,10 @@ public sealed class VideoDownloader : IDisposable
         _http = httpClient;
     }
 
-    /// <summary>The handler VideoGen downloads with: no automatic redirects, and the private-network guard when enabled.</summary>
+    /// <summary>
+    /// The handler VideoGen downloads with: no automatic redirects, and, when <see cref="DownloadOptions.BlockPrivateNetworks"/>
+    /// is on, the private-network guard on the address actually connected to, with no proxy (a proxy would hide the target's address).
+    /// </summary>
     /// <param name="options">The options.</param>
     /// <returns>A new handler.</returns>
     public static SocketsHttpHandler CreateHandler(DownloadOptions options)
@@ -46,7 +49,10 @@ public sealed class VideoDownloader : IDisposable
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None };
         if (options.BlockPrivateNetworks)
         {
-            handler.ConnectCallback = NetworkGuard.ConnectPublicOnlyAsync;
+            // Through a proxy (HTTP_PROXY, HTTPS_PROXY) the connect callback would see the proxy's address, and the
+            // proxy would resolve the target itself: the guard connects directly, so it checks the target's address.
+            handler.UseProxy = false;
+            handler.ConnectCallback = NetworkGuard.ConnectPublicOnly([.. options.TrustedOrigins]);
         }
 
         return handler;
