@@ -16,16 +16,22 @@ public static class VideoGenWebhookEndpoints
     /// <summary>Registers the <see cref="WebhookJobUpdates"/> hub the endpoint publishes to (pass it to <c>WaitOptions.Webhooks</c>).</summary>
     /// <param name="services">The services.</param>
     /// <returns>The services.</returns>
+    /// <remarks>
+    /// Delivery ids are remembered by the <see cref="IWebhookDeliveryStore"/> registered in the container, or in memory
+    /// (the last 10,000) when none is: register a <see cref="SqliteWebhookDeliveryStore"/> so a delivery replayed after
+    /// a restart is still a duplicate.
+    /// </remarks>
     public static IServiceCollection AddVideoGenWebhooks(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<WebhookJobUpdates>();
+        services.TryAddSingleton(sp => new WebhookJobUpdates(sp.GetService<IWebhookDeliveryStore>()));
         return services;
     }
 
     /// <summary>
-    /// Maps <c>POST {pattern}</c>: reads the raw body (1 MiB at most), verifies the signature when a
-    /// secret is set (401 on a bad signature, a stale timestamp or missing headers), drops duplicate
+    /// Maps <c>POST {pattern}</c>: reads the raw body (<see cref="VideoGenWebhookOptions.MaxBodyBytes"/> at most, enforced
+    /// while reading, chunked or not), verifies the signature (401 on a bad signature, a stale or impossible timestamp,
+    /// missing headers, or no secret configured unless <see cref="VideoGenWebhookOptions.AllowUnsignedDeliveries"/>), drops duplicate
     /// deliveries (same <c>webhook-id</c>, or the same body when the vendor sends no id), and publishes
     /// the job update to the <see cref="WebhookJobUpdates"/> hub. Duplicates are acknowledged (200) so
     /// the vendor stops redelivering them.
@@ -40,26 +46,28 @@ public static class VideoGenWebhookEndpoints
         var options = new VideoGenWebhookOptions();
         configure?.Invoke(options);
         var verifier = options.SigningSecret is { Length: > 0 } secret ? new WebhookSignatureVerifier(secret, options.Tolerance, options.TimeProvider) : null;
-        return endpoints.MapPost(pattern, (HttpContext context, WebhookJobUpdates updates, ILoggerFactory loggers) => ReceiveAsync(context, updates, verifier, loggers.CreateLogger("VideoGen.Webhooks")));
+        return endpoints.MapPost(pattern, (HttpContext context, WebhookJobUpdates updates, ILoggerFactory loggers) => ReceiveAsync(context, updates, verifier, options, loggers.CreateLogger("VideoGen.Webhooks")));
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookJobUpdates updates, WebhookSignatureVerifier? verifier, ILogger logger)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookJobUpdates updates, WebhookSignatureVerifier? verifier, VideoGenWebhookOptions options, ILogger logger)
     {
-        if (context.Request.ContentLength > GatewayWebhooks.MaxBodyBytes)
+        var body = await ReadBoundedAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        if (buffer.Length > GatewayWebhooks.MaxBodyBytes)
-        {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var body = buffer.ToArray();
         var headers = context.Request.Headers;
         string? deliveryId = headers["webhook-id"];
+        if (verifier is null && !options.AllowUnsignedDeliveries)
+        {
+            logger.LogWarning("Refused a webhook delivery: no signing secret is configured and unsigned deliveries are not allowed");
+            return Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Unsigned webhook delivery",
+                detail: "No signing secret is configured: set VideoGenWebhookOptions.SigningSecret, or AllowUnsignedDeliveries to accept deliveries unverified.");
+        }
+
         if (verifier is not null)
         {
             var check = verifier.Verify(deliveryId, headers["webhook-timestamp"], headers["webhook-signature"], body);
@@ -82,8 +90,47 @@ public static class VideoGenWebhookEndpoints
 
         // Without a delivery id, an identical body is the same delivery.
         deliveryId ??= "sha256:" + Convert.ToHexString(SHA256.HashData(body));
-        var fresh = updates.Publish(deliveryId, job);
+        var fresh = await updates.PublishAsync(deliveryId, job, context.RequestAborted).ConfigureAwait(false);
         logger.LogDebug("Webhook delivery {DeliveryId} for job {JobId}: {Status} ({Outcome})", deliveryId, job.Id, job.VendorStatus, fresh ? "new" : "duplicate");
         return Results.Ok(new { received = true, duplicate = !fresh });
+    }
+
+    /// <summary>
+    /// The body, or null when it is longer than <paramref name="limit"/>: a Content-Length over it is refused before
+    /// reading, and a chunked body is counted as it arrives, so at most <paramref name="limit"/> bytes are ever held.
+    /// </summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new byte[Math.Min(limit + 1, (int)(request.ContentLength ?? 16 * 1024) + 1)];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > limit)
+                {
+                    return null;
+                }
+
+                Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
+            }
+
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer[..length];
+            }
+
+            length += read;
+            if (length > limit)
+            {
+                return null;
+            }
+        }
     }
 }

@@ -11,6 +11,18 @@ public sealed class VideoGenWebhookOptions
     /// <value>No secret: deliveries are not verified.</value>
     public string? SigningSecret { get; set; }
 
+    /// <summary>
+    /// Accepts deliveries without verifying them when no <see cref="SigningSecret"/> is set. Off by default: with no
+    /// secret, every delivery is refused with 401, since anyone who finds the URL could otherwise report any job as done.
+    /// Turn it on only behind something else that authenticates the sender (a private network, mutual TLS, a proxy).
+    /// </summary>
+    /// <value><see langword="false"/>.</value>
+    public bool AllowUnsignedDeliveries { get; set; }
+
+    /// <summary>The most bytes a delivery's body may have; a larger one is refused with 413 while it is read, before anything is checked.</summary>
+    /// <value><see cref="Webhooks.GatewayWebhooks.MaxBodyBytes"/> (1 MiB).</value>
+    public int MaxBodyBytes { get; set; } = Webhooks.GatewayWebhooks.MaxBodyBytes;
+
     /// <summary>How far a delivery's timestamp may be from now.</summary>
     /// <value>300 seconds.</value>
     public TimeSpan Tolerance { get; set; } = Webhooks.WebhookSignatureVerifier.DefaultTolerance;

@@ -268,12 +268,13 @@ internal static class BatchCommand
         }
     }
 
-    /// <summary>The file an earlier run downloaded for <paramref name="jobId"/>, where JobFlow.DownloadAsync names it first; null when it is not there.</summary>
+    /// <summary>The video an earlier run downloaded for <paramref name="jobId"/>, where JobFlow.DownloadAsync names it first; null when it is not there or is not a video.</summary>
     private static string? DownloadedFile(VendorSession session, string jobId, string outDirectory)
     {
-        var safeId = string.Concat(jobId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
-        var path = Path.Combine(outDirectory, $"{session.Vendor.Id}-{safeId}.mp4");
-        return File.Exists(path) && new FileInfo(path).Length > 0 ? Path.GetFullPath(path) : null;
+        var path = Path.Combine(outDirectory, $"{JobFlow.FileStem(session.Vendor.Id, jobId)}.mp4");
+
+        // Only a video counts: a non-empty file may be an error page an older version saved, or something else.
+        return Downloads.MediaSignature.IsVideoFile(path) ? Path.GetFullPath(path) : null;
     }
 
     private static Task MarkFinishedAsync(IVideoGenerator generator, VideoJob job, CancellationToken cancellationToken) =>

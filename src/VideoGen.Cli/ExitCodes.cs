@@ -14,7 +14,7 @@ internal static class ExitCodes
     {
         VideoGenValidationException or ArgumentException or CliUsageException => InvalidInput,
         JobFailedException => JobFailed,
-        JobTimeoutException => TimedOut,
+        JobTimeoutException or CommandTimedOutException => TimedOut,
         _ => VendorError,
     };
 }

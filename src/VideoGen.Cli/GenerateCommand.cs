@@ -54,6 +54,11 @@ internal static class GenerateCommand
     {
         string? jobId = null;
         var embedded = false;
+
+        // --timeout bounds the whole command: submission, wait and download (the caller's token is kept for the journal).
+        var userCancellation = cancellationToken;
+        using var deadline = new CommandDeadline(run.Timeout(result), userCancellation);
+        cancellationToken = deadline.Token;
         try
         {
             var vendor = options.ResolveVendor(result);
@@ -68,14 +73,15 @@ internal static class GenerateCommand
 
             await using var session = await VendorSession.OpenAsync(context, vendor, result.GetValue(options.BaseUrl), o, allowEmbeddedSandbox: true, cancellationToken).ConfigureAwait(false);
             embedded = session.Sandbox is not null;
+            o.Redact(session.Credential.ApiKey);
             var job = await session.Generator.SubmitAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
 
-            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
+            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), deadline.Remaining, cancellationToken).ConfigureAwait(false);
             if (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
             {
-                await journaling.RecordFinishedAsync(finished, cancellationToken).ConfigureAwait(false);
+                await journaling.RecordFinishedAsync(finished, userCancellation).ConfigureAwait(false);
             }
 
             var file = await JobFlow.DownloadAsync(o, session, finished, outDirectory, cancellationToken).ConfigureAwait(false);
@@ -103,6 +109,10 @@ internal static class GenerateCommand
         {
             return o.Fail(e, jobId, embedded);
         }
+        catch (OperationCanceledException) when (deadline.Expired)
+        {
+            return o.Fail(deadline.TimedOut(jobId is null ? "The submission" : $"Job {jobId}"), jobId, embedded);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return o.Fail(new VideoGenException($"Cancelled.{(jobId is null || embedded ? string.Empty : $" Job {jobId} goes on at the vendor.")}"), jobId, embedded);
@@ -117,7 +127,7 @@ internal sealed class RunOptions
 
     public Option<int> TimeoutSeconds { get; } = CliOptions.AtLeastOne(new Option<int>("--timeout")
     {
-        Description = "Seconds to wait for the job before giving up (exit code 5; the job id is printed to resume).",
+        Description = "Seconds the whole command may take: every request, the wait and the download (past it: exit code 5; the job id is printed to resume).",
         DefaultValueFactory = _ => (int)WaitOptions.DefaultTimeout.TotalSeconds,
     }, "a whole number of seconds >= 1");
 

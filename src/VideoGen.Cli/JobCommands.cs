@@ -51,14 +51,22 @@ internal static class JobCommands
         {
             var o = context.CreateOutput(result.GetValue(json));
             var jobId = result.GetValue(id)!;
+
+            // --timeout bounds the whole command: every request, body read, wait and download in it.
+            using var deadline = new CommandDeadline(run.Timeout(result), ct);
             try
             {
-                await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(result.GetValue(vendor)), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, ct).ConfigureAwait(false);
-                return await action(o, session, jobId, run, result, ct).ConfigureAwait(false);
+                await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(result.GetValue(vendor)), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token).ConfigureAwait(false);
+                o.Redact(session.Credential.ApiKey);
+                return await action(o, session, jobId, run, result, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)
             {
                 return o.Fail(e, jobId);
+            }
+            catch (OperationCanceledException) when (deadline.Expired)
+            {
+                return o.Fail(deadline.TimedOut($"videogen {name} {jobId}"), jobId);
             }
         });
         return command;

@@ -51,15 +51,36 @@ internal static class JobFlow
     public static async Task<DownloadResult> DownloadAsync(Output o, VendorSession session, VideoJob job, string outDirectory, CancellationToken cancellationToken)
     {
         using var downloader = session.CreateDownloader();
-        var safeId = string.Concat(job.Id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
-        var path = Path.Combine(outDirectory, $"{session.Vendor.Id}-{safeId}.mp4");
+        var stem = FileStem(session.Vendor.Id, job.Id);
+        var path = Path.Combine(outDirectory, $"{stem}.mp4");
         for (var n = 2; File.Exists(path); n++)
         {
             // Sandbox ids restart with every sandbox: never overwrite an earlier video.
-            path = Path.Combine(outDirectory, $"{session.Vendor.Id}-{safeId}-{n}.mp4");
+            path = Path.Combine(outDirectory, $"{stem}-{n}.mp4");
         }
 
         return await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The longest job id kept whole in a file name; a longer one is cut and given a hash suffix.</summary>
+    public const int MaxIdInFileName = 64;
+
+    /// <summary>
+    /// The file name (without extension) of a job's video: <c>vendor-id</c>. A job id is the vendor's text: only ASCII
+    /// letters, digits, '-' and '_' are kept, and an id that was changed by that or is longer than
+    /// <see cref="MaxIdInFileName"/> is cut and suffixed with 12 hex digits of its SHA-256, so names stay short (far
+    /// under the 255-byte file-name limit, with room for the download's temporary suffix), distinct and stable.
+    /// </summary>
+    public static string FileStem(string vendorId, string jobId)
+    {
+        var safe = string.Concat(jobId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        if (safe.Length <= MaxIdInFileName && safe == jobId)
+        {
+            return $"{vendorId}-{safe}";
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(jobId)))[..12];
+        return $"{vendorId}-{safe[..Math.Min(safe.Length, MaxIdInFileName - 13)]}-{hash}";
     }
 
     private static string Percent(JobUpdate update) => update.Progress is { } p ? $" {p:P0}" : string.Empty;

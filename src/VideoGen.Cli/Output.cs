@@ -18,7 +18,23 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     /// <summary>An output that prints nothing (for work whose result is reported elsewhere).</summary>
     public static Output Silent { get; } = new(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), TextWriter.Null, json: true);
 
+    private readonly List<string> _secrets = [];
+
     public bool IsJson => json;
+
+    /// <summary>
+    /// Never prints <paramref name="secret"/> (nor its URL-encoded or Base64 forms) from here on: vendor text, result
+    /// URLs and error messages are outside strings that may quote the key.
+    /// </summary>
+    public void Redact(string? secret)
+    {
+        if (!string.IsNullOrEmpty(secret) && !_secrets.Contains(secret))
+        {
+            _secrets.Add(secret);
+        }
+    }
+
+    private string Clean(string text) => _secrets.Count == 0 ? text : Excerpt.Redact(text, [.. _secrets]);
 
     public IAnsiConsole Console => console;
 
@@ -27,7 +43,7 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     {
         if (!json)
         {
-            console.MarkupLine(markup);
+            console.MarkupLine(Clean(markup));
         }
     }
 
@@ -35,7 +51,7 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     {
         if (json)
         {
-            jsonWriter.WriteLine(JsonConvert.SerializeObject(value, JsonSettings));
+            jsonWriter.WriteLine(Clean(JsonConvert.SerializeObject(value, JsonSettings)));
         }
     }
 
@@ -77,7 +93,7 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
         }
         else
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(exception.Message)}");
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(Clean(exception.Message))}");
             if (hint is not null)
             {
                 console.MarkupLine(Markup.Escape(hint));

@@ -127,7 +127,20 @@ internal sealed class VendorSession : IAsyncDisposable
         };
     }
 
-    public VideoDownloader CreateDownloader() => new(new DownloadOptions { BlockPrivateNetworks = !IsLocal });
+    /// <summary>
+    /// A downloader with the private-network guard on. A loopback API (the sandbox, a tunnel or a local proxy to a
+    /// vendor) is trusted for its own origin only: a result URL elsewhere on a private network is still refused.
+    /// </summary>
+    public VideoDownloader CreateDownloader()
+    {
+        var options = new DownloadOptions();
+        if (IsLocal)
+        {
+            options.TrustedOrigins.Add(new Uri(ApiBaseUrl.GetLeftPart(UriPartial.Authority)));
+        }
+
+        return new(options);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -18,6 +18,34 @@ public sealed class DownloadOptions
     /// <summary>The default buffer size: 80 KiB (below the large-object heap threshold).</summary>
     public const int DefaultBufferSize = 80 * 1024;
 
+    /// <summary>The default overall time limit of one download: 1 hour.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The default slowest average rate accepted: 1 KiB per second, measured over each <see cref="IdleTimeout"/>.</summary>
+    public const long DefaultMinBytesPerSecond = 1024;
+
+    /// <summary>
+    /// How long one download may take in all, resumes and redirects included; past it the download fails and nothing
+    /// is kept. <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    /// <value><see cref="DefaultTimeout"/>.</value>
+    public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>
+    /// The slowest average rate accepted, in bytes per second, measured over each <see cref="IdleTimeout"/> window: a
+    /// server trickling a byte at a time (never idle, never done) fails the download. 0 turns the check off.
+    /// </summary>
+    /// <value><see cref="DefaultMinBytesPerSecond"/>.</value>
+    public long MinBytesPerSecond { get; set; } = DefaultMinBytesPerSecond;
+
+    /// <summary>
+    /// Whether a result must be a video: a Content-Type of a document (text/*, HTML, JSON, XML) or a body that does not
+    /// start with an ISO BMFF (MP4, MOV: <c>ftyp</c>) or Matroska/WebM (EBML) signature fails the download and nothing
+    /// is kept, so an "Access denied" page is never saved as a video.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool RequireVideo { get; set; } = true;
+
     /// <summary>The largest result accepted, in bytes; a larger one is refused and nothing is kept.</summary>
     /// <value><see cref="DefaultMaxBytes"/>.</value>
     public long MaxBytes { get; set; } = DefaultMaxBytes;
@@ -38,8 +66,22 @@ public sealed class DownloadOptions
     /// Refuses result URLs whose host resolves to a loopback, private, link-local or unspecified
     /// address (checked on the address actually connected to, so DNS tricks do not get around it).
     /// </summary>
-    /// <value><see langword="true"/>: on for real vendors. Turn it off for the local sandbox.</value>
+    /// <remarks>
+    /// Blocked: loopback, private, shared (CGNAT), link-local, unique-local, multicast, broadcast, reserved, benchmarking
+    /// and documentation ranges, and IPv6 forms that carry such an IPv4 address (IPv4-mapped, NAT64, 6to4, Teredo).
+    /// While it is on, downloads do not go through a system proxy (HTTP_PROXY, HTTPS_PROXY): behind a proxy the
+    /// guard could not see the address the proxy connects to.
+    /// </remarks>
+    /// <value><see langword="true"/>: on for real vendors. For a local sandbox, trust its origin with <see cref="TrustedOrigins"/>.</value>
     public bool BlockPrivateNetworks { get; set; } = true;
+
+    /// <summary>
+    /// Origins (scheme, host and port) that may be on a private or loopback address although
+    /// <see cref="BlockPrivateNetworks"/> is on: a local sandbox or a tunnel to the vendor. Only these exact origins are
+    /// trusted; every other private address stays blocked.
+    /// </summary>
+    /// <value>None.</value>
+    public IList<Uri> TrustedOrigins { get; } = [];
 
     /// <summary>The copy buffer size in bytes.</summary>
     /// <value><see cref="DefaultBufferSize"/>.</value>
@@ -58,6 +100,16 @@ public sealed class DownloadOptions
         if (IdleTimeout <= TimeSpan.Zero)
         {
             problems.Add($"IdleTimeout must be positive (was {IdleTimeout})");
+        }
+
+        if (Timeout <= TimeSpan.Zero && Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"Timeout must be positive or infinite (was {Timeout})");
+        }
+
+        if (MinBytesPerSecond < 0)
+        {
+            problems.Add($"MinBytesPerSecond must not be negative (was {MinBytesPerSecond})");
         }
 
         if (MaxResumes < 0)

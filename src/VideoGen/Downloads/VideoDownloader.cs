@@ -37,7 +37,10 @@ public sealed class VideoDownloader : IDisposable
         _http = httpClient;
     }
 
-    /// <summary>The handler VideoGen downloads with: no automatic redirects, and the private-network guard when enabled.</summary>
+    /// <summary>
+    /// The handler VideoGen downloads with: no automatic redirects, and, when <see cref="DownloadOptions.BlockPrivateNetworks"/>
+    /// is on, the private-network guard on the address actually connected to, with no proxy (a proxy would hide the target's address).
+    /// </summary>
     /// <param name="options">The options.</param>
     /// <returns>A new handler.</returns>
     public static SocketsHttpHandler CreateHandler(DownloadOptions options)
@@ -46,7 +49,10 @@ public sealed class VideoDownloader : IDisposable
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None };
         if (options.BlockPrivateNetworks)
         {
-            handler.ConnectCallback = NetworkGuard.ConnectPublicOnlyAsync;
+            // Through a proxy (HTTP_PROXY, HTTPS_PROXY) the connect callback would see the proxy's address, and the
+            // proxy would resolve the target itself: the guard connects directly, so it checks the target's address.
+            handler.UseProxy = false;
+            handler.ConnectCallback = NetworkGuard.ConnectPublicOnly([.. options.TrustedOrigins]);
         }
 
         return handler;
@@ -82,10 +88,20 @@ public sealed class VideoDownloader : IDisposable
         try
         {
             DownloadResult result;
+            // The whole download, resumes and redirects included, ends by DownloadOptions.Timeout.
+            using var overall = new CancellationTokenSource(_options.Timeout);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overall.Token);
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous))
             {
-                result = await CopyAsync(source, file, credential, progress, refreshSource, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    result = await CopyAsync(source, file, credential, progress, refreshSource, bounded.Token).ConfigureAwait(false);
+                    await file.FlushAsync(bounded.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (overall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new VideoDownloadException($"The download from {source.Host} did not complete within {_options.Timeout.TotalSeconds:0.#} s (DownloadOptions.Timeout); nothing was kept.");
+                }
             }
 
             File.Move(temp, destination, overwrite: true);
@@ -142,6 +158,7 @@ public sealed class VideoDownloader : IDisposable
     private async Task<DownloadResult> CopyAsync(Uri source, FileStream file, VendorCredential? credential, IProgress<DownloadProgress>? progress, Func<CancellationToken, Task<Uri?>>? refreshSource, CancellationToken cancellationToken)
     {
         var buffer = new byte[_options.BufferSize];
+        var head = new byte[MediaSignature.HeadLength];
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var current = source;
         var refreshed = false;
@@ -166,7 +183,7 @@ public sealed class VideoDownloader : IDisposable
 
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw new VideoDownloadException($"{finalUri.Host} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} for the result URL.");
+                        throw new VideoDownloadException($"{finalUri.Host} answered HTTP {(int)response.StatusCode} {Outside(response.ReasonPhrase, credential)} for the result URL.");
                     }
 
                     if (written > 0 && !ResumesAt(response, written))
@@ -184,7 +201,14 @@ public sealed class VideoDownloader : IDisposable
 
                     etag = response.Headers.ETag;
                     var contentType = response.Content.Headers.ContentType?.MediaType;
+                    if (_options.RequireVideo && MediaSignature.IsDocumentType(contentType))
+                    {
+                        throw NotAVideo(finalUri, contentType);
+                    }
+
                     await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    var window = System.Diagnostics.Stopwatch.StartNew();
+                    long windowBytes = 0;
                     while (true)
                     {
                         idle.TryReset();
@@ -209,14 +233,39 @@ public sealed class VideoDownloader : IDisposable
                             throw TooLarge(finalUri, written + read);
                         }
 
+                        if (written < head.Length)
+                        {
+                            buffer.AsSpan(0, (int)Math.Min(read, head.Length - written)).CopyTo(head.AsSpan((int)written));
+                        }
+
                         await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                         written += read;
+
+                        // Never idle yet never done (a byte now and then) is as stuck as idle: the average over each
+                        // IdleTimeout window must reach MinBytesPerSecond.
+                        windowBytes += read;
+                        if (window.Elapsed >= _options.IdleTimeout)
+                        {
+                            if (windowBytes < _options.MinBytesPerSecond * window.Elapsed.TotalSeconds)
+                            {
+                                throw new VideoDownloadException(
+                                    $"{finalUri.Host} sent {windowBytes} bytes in {window.Elapsed.TotalSeconds:0.#} s, below the {_options.MinBytesPerSecond} bytes/s minimum (DownloadOptions.MinBytesPerSecond); the download was abandoned.");
+                            }
+
+                            window.Restart();
+                            windowBytes = 0;
+                        }
                         progress?.Report(new DownloadProgress(written, total));
                     }
 
                     if (total is { } expected && written < expected)
                     {
                         throw new IOException($"The connection closed after {written} of {expected} bytes.");
+                    }
+
+                    if (_options.RequireVideo && !MediaSignature.IsVideo(head.AsSpan(0, (int)Math.Min(written, head.Length))))
+                    {
+                        throw NotAVideo(finalUri, contentType);
                     }
 
                     return new DownloadResult(file.Name, written, contentType, finalUri, resumes);
@@ -233,7 +282,7 @@ public sealed class VideoDownloader : IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
-                throw new VideoDownloadException($"The download from {current.Host} failed after {resumes} resumes: {e.Message}", e);
+                throw new VideoDownloadException($"The download from {current.Host} failed after {resumes} resumes: {Outside(e.Message, credential)}", Excerpt.Shows(ChainText(e), credential?.ApiKey) ? null : e);
             }
         }
     }
@@ -301,6 +350,24 @@ public sealed class VideoDownloader : IDisposable
         response.StatusCode == HttpStatusCode.PartialContent
             ? response.Content.Headers.ContentRange?.Length ?? (response.Content.Headers.ContentLength + offset)
             : response.Content.Headers.ContentLength;
+
+    private static VideoDownloadException NotAVideo(Uri uri, string? contentType) =>
+        new($"{uri.Host} sent {(contentType is null ? "a body" : $"a {Excerpt.Of(contentType)} body")} that is not a video (no MP4 or WebM signature), " +
+            "perhaps an error or sign-in page; nothing was kept (DownloadOptions.RequireVideo).");
+
+    /// <summary>Text from the storage server or the transport (a reason phrase, an exception's words): bounded, and without the key in any form.</summary>
+    private static string Outside(string? text, VendorCredential? credential) => Excerpt.Of(text, credential?.ApiKey) ?? string.Empty;
+
+    private static string ChainText(Exception? e)
+    {
+        var text = new System.Text.StringBuilder();
+        for (; e is not null; e = e.InnerException)
+        {
+            text.Append(e.Message).Append('\n');
+        }
+
+        return text.ToString();
+    }
 
     private VideoDownloadException TooLarge(Uri uri, long bytes) =>
         new($"The result on {uri.Host} is {bytes} bytes or more, over the {_options.MaxBytes}-byte cap (DownloadOptions.MaxBytes); nothing was kept.");

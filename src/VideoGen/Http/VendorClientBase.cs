@@ -90,10 +90,63 @@ public abstract class VendorClientBase
 
         if ((int)response.StatusCode < 400)
         {
+            // CUSTOM: generated code parses the body with a synchronous JSON reader, which no cancellation token
+            // reaches: a body trickling in at 1 byte/s, or an endless one, would hold the call past every deadline
+            // and buffer without bound. The body is read here first, asynchronously under the caller's token and
+            // up to MaxResponseBytes, and the parser reads that copy.
+            if (response.Content is not null)
+            {
+                response.Content = await BufferBoundedAsync(response.Content, Configuration.Vendor, Configuration.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
         throw await VendorErrorMapper.CreateAsync(Configuration.Vendor, response, Configuration.ApiKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <paramref name="content"/> into memory, at most <paramref name="limit"/> bytes, honouring <paramref name="cancellationToken"/> on every read.</summary>
+    /// <exception cref="ResponseTooLargeException">The body is longer than <paramref name="limit"/>.</exception>
+    internal static async Task<HttpContent> BufferBoundedAsync(HttpContent content, string vendor, long limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Min(limit, Array.MaxLength);
+        var announced = content.Headers.ContentLength;
+        var headers = content.Headers.ToList();
+        if (announced > limit)
+        {
+            content.Dispose();
+            throw new ResponseTooLargeException(vendor, limit, announced);
+        }
+
+        using var buffer = new MemoryStream(announced is { } n ? (int)n : 0);
+        var chunk = new byte[Math.Min(16 * 1024, limit + 1)];
+        using (content)
+        {
+            await using var body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (buffer.Length + read > limit)
+                {
+                    throw new ResponseTooLargeException(vendor, limit, announced);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+
+        var copy = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
+        foreach (var header in headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
     }
 
     private static bool IsKnownCharset(string charset)

@@ -91,6 +91,17 @@ public sealed class VendorClientConfiguration
     /// </summary>
     internal bool AuthorizeAtTransport { get; init; }
 
+    /// <summary>The default cap of a response body read by a client: 4 MiB (a job's status is a few KB).</summary>
+    public const long DefaultMaxResponseBytes = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The most bytes of a successful response body a client reads (status, create and list responses are read
+    /// whole before they are parsed); a longer body fails with <see cref="ResponseTooLargeException"/> once the cap
+    /// is reached, so memory stays bounded whatever the vendor sends.
+    /// </summary>
+    /// <value><see cref="DefaultMaxResponseBytes"/>.</value>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
     /// <summary>The User-Agent product token sent with every request.</summary>
     /// <value><c>VideoGen/&lt;version&gt;</c>.</value>
     public string UserAgent { get; init; } = DefaultUserAgent;

@@ -294,7 +294,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
                 $"{VendorName} could not be reached while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
                 VendorName,
                 e.StatusCode,
-                e)
+                Sanitized(e))
             {
                 JobId = jobId,
             };
@@ -307,7 +307,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
                 $"{VendorName}'s response was cut off while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
                 VendorName,
                 statusCode: null,
-                e)
+                Sanitized(e))
             {
                 JobId = jobId,
             };
@@ -329,6 +329,28 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         return redacted.Length > VendorErrorMapper.MessageWordsLimit ? redacted[..VendorErrorMapper.MessageWordsLimit] + "…" : redacted;
     }
 
+    /// <summary>
+    /// <paramref name="e"/> itself when its chain never shows the key, else a copy of the same kind (so callers that
+    /// branch on the inner exception's type still can) whose message is redacted and which has no chain: a logger
+    /// writing the inner exception (FailureDetail at Debug) must not write the key.
+    /// </summary>
+    private Exception Sanitized(Exception e)
+    {
+        if (!Shows(e, _apiKey))
+        {
+            return e;
+        }
+
+        var message = Excerpt.Redact(e.Message, _apiKey);
+        return e switch
+        {
+            HttpIOException io => new HttpIOException(io.HttpRequestError, message),
+            HttpRequestException http => new HttpRequestException(http.HttpRequestError, message, inner: null, http.StatusCode),
+            IOException => new IOException(message),
+            _ => new VideoGenException(message, VendorName),
+        };
+    }
+
     /// <summary>Whether the key shows anywhere in an exception chain's messages, excerpts or data.</summary>
     private static bool Shows(Exception? e, string? apiKey)
     {
@@ -339,9 +361,9 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
 
         for (; e is not null; e = e.InnerException)
         {
-            if (e.Message.Contains(apiKey, StringComparison.Ordinal)
-                || (e as VideoGenException)?.ResponseExcerpt?.Contains(apiKey, StringComparison.Ordinal) == true
-                || e.Data.Values.Cast<object?>().Any(v => v?.ToString()?.Contains(apiKey, StringComparison.Ordinal) == true))
+            if (Excerpt.Shows(e.Message, apiKey)
+                || Excerpt.Shows((e as VideoGenException)?.ResponseExcerpt, apiKey)
+                || e.Data.Values.Cast<object?>().Any(v => Excerpt.Shows(v?.ToString(), apiKey)))
             {
                 return true;
             }

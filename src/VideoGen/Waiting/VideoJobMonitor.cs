@@ -185,10 +185,15 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         {
             Interlocked.Increment(ref _requestsSent);
             VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(job.Last.Vendor));
-            using (Resilience.RequestDeadline.Begin(Deadline(job)))
-            {
-                Observe(job, await _generator.GetJobAsync(job.Last.Id, _stop.Token).ConfigureAwait(false));
-            }
+            // A request still running at the job's deadline (a hung server, a body trickling in) is abandoned: the
+            // next tick times the job out instead of the whole tick waiting for it.
+            using var deadline = Resilience.RequestDeadline.Begin(Deadline(job), _options.Wait.TimeProvider);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, deadline.Token);
+            Observe(job, await _generator.GetJobAsync(job.Last.Id, bounded.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            // The deadline passed mid-request; the tick's timeout check reports it.
         }
         catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
         {
@@ -212,9 +217,18 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             Interlocked.Increment(ref _requestsSent);
             VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(jobs[0].Last.Vendor));
             IReadOnlyList<VideoJob> read;
-            using (Resilience.RequestDeadline.Begin(jobs.Min(Deadline)))
+            using (var deadline = Resilience.RequestDeadline.Begin(jobs.Min(Deadline), _options.Wait.TimeProvider))
+            using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, deadline.Token))
             {
-                read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), _stop.Token).ConfigureAwait(false);
+                try
+                {
+                    read = await reader.GetJobsAsync(jobs.Select(j => j.Last.Id).ToList(), bounded.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                {
+                    // The earliest deadline of the chunk passed mid-request: the tick's timeout check reports it.
+                    return;
+                }
             }
 
             var byId = read.ToDictionary(j => j.Id, StringComparer.Ordinal);

@@ -171,12 +171,22 @@ public sealed class VideoJobOperation
             VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(LastKnown?.Vendor));
             try
             {
-                // The HTTP retry handler must not start a retry this wait would not wait for.
-                using (Resilience.RequestDeadline.Begin(clock.GetUtcNow() + (options.Timeout - requestStarted)))
+                // The HTTP retry handler must not start a retry this wait would not wait for, and the request (its
+                // headers and its body, however slowly they come) must not outlive the wait's timeout.
+                using var deadline = Resilience.RequestDeadline.Begin(clock.GetUtcNow() + (options.Timeout - requestStarted), clock);
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+                try
                 {
                     job = longPoller is null
-                        ? await _generator.GetJobAsync(Id, cancellationToken).ConfigureAwait(false)
-                        : await longPoller.WaitForCompletionOnServerAsync(Id, cancellationToken).ConfigureAwait(false);
+                        ? await _generator.GetJobAsync(Id, bounded.Token).ConfigureAwait(false)
+                        : await longPoller.WaitForCompletionOnServerAsync(Id, bounded.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
+                {
+                    VideoGenLog.WaitTimedOut(_logger, LastKnown?.Vendor, Id, options.Timeout.TotalSeconds, LastKnown?.Status);
+                    var timeout = new JobTimeoutException(LastKnown?.Vendor, Id, Elapsed(), LastKnown);
+                    VideoGenTelemetry.Fail(activity: null, timeout, LastKnown?.Vendor);
+                    throw timeout;
                 }
             }
             catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)

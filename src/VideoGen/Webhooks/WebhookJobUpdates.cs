@@ -12,43 +12,67 @@ namespace VideoGen.Webhooks;
 public sealed class WebhookJobUpdates
 {
     /// <summary>The default number of delivery ids remembered for de-duplication: 10,000.</summary>
-    public const int DefaultDeliveryMemory = 10_000;
+    public const int DefaultDeliveryMemory = InMemoryWebhookDeliveryStore.DefaultCapacity;
+
+    /// <summary>The default number of jobs whose updates are buffered at once: 10,000 (finished jobs are dropped first).</summary>
+    public const int DefaultMaxTrackedJobs = 10_000;
 
     private const int PerJobBuffer = 64;
-    private readonly ConcurrentDictionary<string, Channel<VideoJob>> _jobs = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Queue<string> _seenOrder = new();
-    private readonly int _deliveryMemory;
+    private readonly ConcurrentDictionary<string, Tracked> _jobs = new(StringComparer.Ordinal);
+    private readonly IWebhookDeliveryStore _deliveries;
+    private readonly int _maxTrackedJobs;
+    private long _clock;
 
-    /// <summary>Creates the hub.</summary>
+    /// <summary>Creates the hub with an in-memory delivery store.</summary>
     /// <param name="deliveryMemory">How many delivery ids to remember for de-duplication.</param>
     public WebhookJobUpdates(int deliveryMemory = DefaultDeliveryMemory)
+        : this(new InMemoryWebhookDeliveryStore(deliveryMemory))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(deliveryMemory, 1);
-        _deliveryMemory = deliveryMemory;
     }
 
-    /// <summary>Publishes one delivery's job update.</summary>
+    /// <summary>Creates the hub over a delivery store (for example <see cref="SqliteWebhookDeliveryStore"/>, so de-duplication survives a restart).</summary>
+    /// <param name="deliveries">Where delivery ids are recorded; an in-memory store of <see cref="DefaultDeliveryMemory"/> ids when null.</param>
+    /// <param name="maxTrackedJobs">How many jobs' updates are buffered at once; past it, finished jobs' buffers are dropped first, then the least recently used.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTrackedJobs"/> is below 1.</exception>
+    public WebhookJobUpdates(IWebhookDeliveryStore? deliveries, int maxTrackedJobs = DefaultMaxTrackedJobs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTrackedJobs, 1);
+        _deliveries = deliveries ?? new InMemoryWebhookDeliveryStore();
+        _maxTrackedJobs = maxTrackedJobs;
+    }
+
+    /// <summary>How many jobs' updates are buffered now (at most the <c>maxTrackedJobs</c> given).</summary>
+    public int TrackedJobs => _jobs.Count;
+
+    /// <summary>Publishes one delivery's job update (blocks on the delivery store; prefer <see cref="PublishAsync"/>).</summary>
     /// <param name="deliveryId">The delivery id (the <c>webhook-id</c> header, or the vendor's event id); null when the vendor sends none.</param>
     /// <param name="job">The job as the delivery describes it.</param>
     /// <returns><see langword="false"/> when the delivery id was seen before (a duplicate, dropped).</returns>
-    public bool Publish(string? deliveryId, VideoJob job)
+    public bool Publish(string? deliveryId, VideoJob job) => PublishAsync(deliveryId, job).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Publishes one delivery's job update, recording its id in the delivery store first.</summary>
+    /// <param name="deliveryId">The delivery id; null when the vendor sends none (then it is not de-duplicated).</param>
+    /// <param name="job">The job as the delivery describes it.</param>
+    /// <param name="cancellationToken">A token to cancel the store's write.</param>
+    /// <returns><see langword="false"/> when the delivery id was seen before (a duplicate, dropped).</returns>
+    public async ValueTask<bool> PublishAsync(string? deliveryId, VideoJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (deliveryId is not null && !Remember(deliveryId))
+        if (deliveryId is not null && !await _deliveries.TryRecordAsync(deliveryId, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
-        var channel = _jobs.GetOrAdd(job.Id, _ => NewChannel());
-        channel.Writer.TryWrite(job);
+        var tracked = Track(job.Id);
+        tracked.Completed = job.HasCompleted;
+        tracked.Channel.Writer.TryWrite(job);
         return true;
     }
 
     /// <summary>Waits for the next update of <paramref name="jobId"/>, up to <paramref name="timeout"/>.</summary>
     internal async Task<VideoJob?> NextAsync(string jobId, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var channel = _jobs.GetOrAdd(jobId, _ => NewChannel());
+        var channel = Track(jobId).Channel;
         if (channel.Reader.TryRead(out var ready))
         {
             return ready;
@@ -74,25 +98,32 @@ public sealed class WebhookJobUpdates
     /// <summary>Forgets a finished job's buffered updates.</summary>
     internal void Forget(string jobId) => _jobs.TryRemove(jobId, out _);
 
-    private static Channel<VideoJob> NewChannel() =>
-        Channel.CreateBounded<VideoJob>(new BoundedChannelOptions(PerJobBuffer) { FullMode = BoundedChannelFullMode.DropOldest });
-
-    private bool Remember(string deliveryId)
+    /// <summary>The job's buffer, touched now; past the cap, finished jobs' buffers go first, then the least recently used.</summary>
+    private Tracked Track(string jobId)
     {
-        lock (_seen)
+        var tracked = _jobs.GetOrAdd(jobId, _ => new Tracked(Channel.CreateBounded<VideoJob>(new BoundedChannelOptions(PerJobBuffer) { FullMode = BoundedChannelFullMode.DropOldest })));
+        tracked.LastTouched = Interlocked.Increment(ref _clock);
+        if (_jobs.Count > _maxTrackedJobs)
         {
-            if (!_seen.Add(deliveryId))
+            lock (_jobs)
             {
-                return false;
+                var excess = _jobs.Count - _maxTrackedJobs;
+                foreach (var victim in _jobs.Where(j => j.Key != jobId).OrderBy(j => j.Value.Completed ? 0 : 1).ThenBy(j => j.Value.LastTouched).Take(excess).ToList())
+                {
+                    _jobs.TryRemove(victim.Key, out _);
+                }
             }
-
-            _seenOrder.Enqueue(deliveryId);
-            if (_seenOrder.Count > _deliveryMemory)
-            {
-                _seen.Remove(_seenOrder.Dequeue());
-            }
-
-            return true;
         }
+
+        return tracked;
+    }
+
+    private sealed class Tracked(Channel<VideoJob> channel)
+    {
+        public Channel<VideoJob> Channel { get; } = channel;
+
+        public long LastTouched { get; set; }
+
+        public bool Completed { get; set; }
     }
 }

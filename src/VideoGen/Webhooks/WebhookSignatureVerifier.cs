@@ -49,7 +49,9 @@ public sealed class WebhookSignatureVerifier
             return WebhookVerification.Fail("missing webhook-id, webhook-timestamp or webhook-signature header");
         }
 
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        // A number past year 9999 (99999999999999) is no time at all: refused here, never thrown from FromUnixTimeSeconds.
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             return WebhookVerification.Fail("webhook-timestamp is not a Unix time in seconds");
         }

@@ -29,7 +29,7 @@ public sealed class VideoGenWebhookEndpointTests : IAsyncLifetime
         builder.Services.AddVideoGenWebhooks();
         _app = builder.Build();
         _app.MapVideoGenWebhooks("/hooks/video", o => o.SigningSecret = Secret);
-        _app.MapVideoGenWebhooks("/hooks/unsigned");
+        _app.MapVideoGenWebhooks("/hooks/unsigned", o => o.AllowUnsignedDeliveries = true);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address) };

@@ -228,7 +228,7 @@ public sealed class VideoDownloaderTests : IDisposable
     {
         var bytes = new byte[length];
         new Random(42).NextBytes(bytes);
-        "\0\0\0\x20ftypisom"u8.CopyTo(bytes);
+        "\0\0\0\u0020ftypisom"u8.CopyTo(bytes);
         return bytes;
     }
 }
