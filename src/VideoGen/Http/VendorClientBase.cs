@@ -137,6 +137,7 @@ public abstract class VendorClientBase
 
         if (!documented.Contains((int)response.StatusCode))
         {
+            VendorJson.UndocumentedStatus(response.StatusCode);
             response.StatusCode = (System.Net.HttpStatusCode)documented[0];
         }
     }

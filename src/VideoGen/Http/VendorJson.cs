@@ -17,7 +17,7 @@ internal static class VendorJson
     /// <summary>
     /// JSON names of the fields a job cannot do without (its id, status, result, error and cost): a value
     /// of one of these that cannot be read fails the read. Any other field that cannot be read is left null
-    /// and reported (<see cref="CollectSkippedFields"/>).
+    /// and reported (<see cref="BeginRead"/>).
     /// </summary>
     internal static readonly IReadOnlySet<string> EssentialFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -25,7 +25,7 @@ internal static class VendorJson
         "failure_reason", "tokens_spent", "cost", "generations", "jobs", "assets", "result",
     };
 
-    private static readonly AsyncLocal<List<string>?> Skipped = new();
+    private static readonly AsyncLocal<ReadContext?> Current = new();
 
     /// <summary>Settings for payloads VideoGen reads outside a generated client (webhook deliveries).</summary>
     internal static JsonSerializerSettings Settings { get; } = Create();
@@ -42,15 +42,34 @@ internal static class VendorJson
     }
 
     /// <summary>
-    /// Starts collecting, for the current async flow, the fields left null because they could not be read; the
-    /// caller logs them when the read is done.
+    /// Starts collecting, for the current async flow, what the tolerant reader let pass (fields left null because
+    /// they could not be read, a 2xx read as the documented one); the caller logs it when the call is done.
     /// </summary>
-    /// <returns>The list the reads of this flow add to (<c>$.path: reason</c>).</returns>
-    internal static List<string> CollectSkippedFields()
+    /// <returns>The context the reads of this flow add to.</returns>
+    internal static ReadContext BeginRead()
     {
-        var list = new List<string>();
-        Skipped.Value = list;
-        return list;
+        var context = new ReadContext();
+        Current.Value = context;
+        return context;
+    }
+
+    /// <summary>Records, for the caller's error messages, the status a response really had when it was read as another 2xx.</summary>
+    internal static void UndocumentedStatus(System.Net.HttpStatusCode status)
+    {
+        if (Current.Value is { } context)
+        {
+            context.UndocumentedStatus = status;
+        }
+    }
+
+    /// <summary>What the tolerant reader let pass during one vendor call.</summary>
+    internal sealed class ReadContext
+    {
+        /// <summary>Fields left null, as <c>path: reason</c>.</summary>
+        public List<string> SkippedFields { get; } = [];
+
+        /// <summary>The real status of a 2xx the operation does not document, read as the documented one.</summary>
+        public System.Net.HttpStatusCode? UndocumentedStatus { get; set; }
     }
 
     private static JsonSerializerSettings Create()
@@ -84,7 +103,7 @@ internal static class VendorJson
         var message = context.Error.Message;
         var cut = message.IndexOf(" Path '", StringComparison.Ordinal);
         var reason = cut > 0 ? message[..cut] : message;
-        Skipped.Value?.Add($"{context.Path}: {(reason.Length > 160 ? reason[..160] + "…" : reason)}");
+        Current.Value?.SkippedFields.Add($"{context.Path}: {(reason.Length > 160 ? reason[..160] + "…" : reason)}");
     }
 
     /// <summary>
@@ -114,7 +133,7 @@ internal static class VendorJson
                     return value;
                 case JsonToken.Date when reader.Value is DateTime value:
                     return new DateTimeOffset(value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value);
-                case JsonToken.Integer or JsonToken.Float when TryUnix(Convert.ToDouble(reader.Value, CultureInfo.InvariantCulture), out var unix):
+                case JsonToken.Integer or JsonToken.Float when reader.Value is IConvertible number && TryUnix(number.ToDouble(CultureInfo.InvariantCulture), out var unix):
                     return unix;
                 case JsonToken.String when reader.Value is string text && TryParse(text, out var parsed):
                     return parsed;

@@ -280,10 +280,10 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     /// </summary>
     protected async Task<T> InvokeAsync<T>(Func<Task<T>> call, string operation, string? jobId)
     {
-        var skipped = VendorJson.CollectSkippedFields();
+        var read = VendorJson.BeginRead();
         try
         {
-            return await WrapAsync(call, operation, jobId).ConfigureAwait(false);
+            return await WrapAsync(call, operation, jobId, read).ConfigureAwait(false);
         }
         catch (VideoGenException e)
         {
@@ -292,14 +292,14 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         }
         finally
         {
-            foreach (var field in skipped)
+            foreach (var field in read.SkippedFields)
             {
                 VideoGenLog.FieldUnreadable(Logger, VendorName, operation, VendorText(field)!);
             }
         }
     }
 
-    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId)
+    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId, VendorJson.ReadContext read)
     {
         try
         {
@@ -316,7 +316,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             throw new VideoGenException(
                 $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}{reader}",
                 VendorName,
-                e.StatusCode,
+                read.UndocumentedStatus ?? e.StatusCode,
                 Shows(e, _apiKey) ? null : e)
             {
                 ErrorCode = e.ErrorCode,
