@@ -86,7 +86,7 @@ public sealed class GeneratedClientTests : IAsyncLifetime
         var done = await PollAsync(() => client.GetQueuedGenerationAsync(first), g => g.Status is "succeeded" or "failed" or "cancelled");
         done.Status.ShouldBe("succeeded");
         done.ResultUrl.ShouldNotBeNull();
-        done.MediaType.ShouldBe(MediaType.Video);
+        done.MediaType.ShouldBe("video");
 
         var succeeded = await client.ListQueuedGenerationsAsync(model: model, status: QueueStatus.Succeeded);
         succeeded.Generations.Select(g => g.GenerationId).ShouldContain(first);

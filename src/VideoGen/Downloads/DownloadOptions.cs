@@ -87,6 +87,10 @@ public sealed class DownloadOptions
     /// <value><see cref="DefaultBufferSize"/>.</value>
     public int BufferSize { get; set; } = DefaultBufferSize;
 
+    /// <summary>The clock the waits between retries of a failing storage host (5xx, 408, 429) go through.</summary>
+    /// <value><see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Checks the options once, where they enter; lists every problem.</summary>
     /// <exception cref="ArgumentException">One or more options are out of range.</exception>
     internal void Validate()

@@ -132,18 +132,26 @@ public sealed class VideoDownloader : IDisposable
     /// <param name="cancellationToken">A token to cancel the download.</param>
     /// <returns>What was written.</returns>
     /// <exception cref="VideoDownloadException">The job has no result URL, or the download failed.</exception>
-    public Task<DownloadResult> DownloadJobAsync(IVideoGenerator generator, VideoJob job, string destinationPath, VendorCredential? credential = null, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<DownloadResult> DownloadJobAsync(IVideoGenerator generator, VideoJob job, string destinationPath, VendorCredential? credential = null, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(job);
-        var source = job.ResultUri ?? throw new VideoDownloadException($"{job.Vendor} job {job.Id} has no result URL (status {job.Status}).");
-        return DownloadAsync(
-            source,
-            destinationPath,
-            credential,
-            progress,
-            async ct => (await generator.GetJobAsync(job.Id, ct).ConfigureAwait(false)).ResultUri,
-            cancellationToken);
+        var source = job.ResultUri ?? throw new VideoDownloadException($"{job.Vendor} job {job.Id} has no result URL (status {job.Status}).") { JobId = job.Id };
+        try
+        {
+            return await DownloadAsync(
+                source,
+                destinationPath,
+                credential,
+                progress,
+                async ct => (await generator.GetJobAsync(job.Id, ct).ConfigureAwait(false)).ResultUri,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (VideoDownloadException e)
+        {
+            // The job is done and paid for: the message says how to fetch its video again.
+            throw new VideoDownloadException($"{e.Message} {job.Vendor} job {job.Id} is finished; download it again with `videogen download {job.Id}`.", e) { JobId = job.Id };
+        }
     }
 
     /// <inheritdoc />
@@ -181,19 +189,41 @@ public sealed class VideoDownloader : IDisposable
                         continue;
                     }
 
+                    if (IsTransient(response.StatusCode) && resumes < _options.MaxResumes)
+                    {
+                        // The storage host is briefly unwell (5xx, 408, 429): wait and ask again for the rest.
+                        resumes++;
+                        await Task.Delay(RetryDelay(response, resumes), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw new VideoDownloadException($"{finalUri.Host} answered HTTP {(int)response.StatusCode} {Outside(response.ReasonPhrase, credential)} for the result URL.");
+                        throw new VideoDownloadException($"{finalUri.Host} answered HTTP {(int)response.StatusCode} {Outside(response.ReasonPhrase, credential)} for the result URL{(resumes > 0 ? $" (after {resumes} retries)" : string.Empty)}.");
                     }
 
-                    if (written > 0 && !ResumesAt(response, written))
+                    // Where the body's first byte belongs (RFC 9110 §14.4): a 206 may start before the offset asked
+                    // for (an overlap to skip) or after it (a gap: start over), and a 200 is the whole file again.
+                    var start = StartOf(response, written, etag);
+                    if (start is null)
                     {
-                        // The server sent the whole file again (no range support, or the file changed): start over.
                         file.SetLength(0);
                         written = 0;
+                        etag = null;
+                        if (response.StatusCode == HttpStatusCode.PartialContent)
+                        {
+                            if (resumes++ >= _options.MaxResumes)
+                            {
+                                throw new VideoDownloadException($"{finalUri.Host} kept answering ranges that do not fit the file ({response.Content.Headers.ContentRange}).");
+                            }
+
+                            continue;
+                        }
                     }
 
-                    var total = TotalLength(response, written);
+                    var skip = written - (start ?? 0);
+                    var total = TotalLength(response);
+                    var end = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.To is { } to ? to + 1 : total;
                     if (total > _options.MaxBytes)
                     {
                         throw TooLarge(finalUri, total.Value);
@@ -228,6 +258,20 @@ public sealed class VideoDownloader : IDisposable
                             break;
                         }
 
+                        var offset = 0;
+                        if (skip > 0)
+                        {
+                            // Bytes the file already holds (the server started before the offset asked for).
+                            offset = (int)Math.Min(skip, read);
+                            skip -= offset;
+                            if (offset == read)
+                            {
+                                continue;
+                            }
+                        }
+
+                        read -= offset;
+
                         if (written + read > _options.MaxBytes)
                         {
                             throw TooLarge(finalUri, written + read);
@@ -235,10 +279,10 @@ public sealed class VideoDownloader : IDisposable
 
                         if (written < head.Length)
                         {
-                            buffer.AsSpan(0, (int)Math.Min(read, head.Length - written)).CopyTo(head.AsSpan((int)written));
+                            buffer.AsSpan(offset, (int)Math.Min(read, head.Length - written)).CopyTo(head.AsSpan((int)written));
                         }
 
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        await file.WriteAsync(buffer.AsMemory(offset, read), cancellationToken).ConfigureAwait(false);
                         written += read;
 
                         // Never idle yet never done (a byte now and then) is as stuck as idle: the average over each
@@ -258,9 +302,15 @@ public sealed class VideoDownloader : IDisposable
                         progress?.Report(new DownloadProgress(written, total));
                     }
 
-                    if (total is { } expected && written < expected)
+                    if ((end ?? total) is { } expected && written < expected)
                     {
                         throw new IOException($"The connection closed after {written} of {expected} bytes.");
+                    }
+
+                    if (total is { } length && written != length)
+                    {
+                        // The ranges put together do not make the file the server said it has: never keep such a file.
+                        throw new VideoDownloadException($"The download from {finalUri.Host} has {written} bytes but the server said the file has {length}; nothing was kept.");
                     }
 
                     if (_options.RequireVideo && !MediaSignature.IsVideo(head.AsSpan(0, (int)Math.Min(written, head.Length))))
@@ -343,12 +393,37 @@ public sealed class VideoDownloader : IDisposable
         }
     }
 
-    private static bool ResumesAt(HttpResponseMessage response, long offset) =>
-        response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == offset;
+    /// <summary>
+    /// The file offset of the body's first byte when it can be placed in the file written so far: 0 for a 200 on a
+    /// first request, the <c>Content-Range</c> start of a 206 at or before <paramref name="written"/> (of the same
+    /// entity tag, where one was given). <see langword="null"/> when the file must start over: a 200 after a cut,
+    /// a range that starts past what is written, a 206 without a byte range, or another entity.
+    /// </summary>
+    private static long? StartOf(HttpResponseMessage response, long written, EntityTagHeaderValue? etag)
+    {
+        if (response.StatusCode != HttpStatusCode.PartialContent)
+        {
+            return written == 0 ? 0 : null;
+        }
 
-    private static long? TotalLength(HttpResponseMessage response, long offset) =>
+        var range = response.Content.Headers.ContentRange;
+        if (range is not { HasRange: true, From: { } from } || !string.Equals(range.Unit, "bytes", StringComparison.OrdinalIgnoreCase) || from > written)
+        {
+            return null;
+        }
+
+        if (written > 0 && etag is not null && response.Headers.ETag is { } now && !string.Equals(now.Tag, etag.Tag, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return from;
+    }
+
+    /// <summary>The whole file's length, where the response says: the Content-Range total of a 206, the Content-Length of a 200.</summary>
+    private static long? TotalLength(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.PartialContent
-            ? response.Content.Headers.ContentRange?.Length ?? (response.Content.Headers.ContentLength + offset)
+            ? response.Content.Headers.ContentRange?.Length
             : response.Content.Headers.ContentLength;
 
     private static VideoDownloadException NotAVideo(Uri uri, string? contentType) =>
@@ -368,6 +443,21 @@ public sealed class VideoDownloader : IDisposable
 
         return text.ToString();
     }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    /// <summary>The storage host's Retry-After (at most <see cref="MaxRetryDelay"/>), else 0.5 s doubled per retry up to that cap.</summary>
+    private TimeSpan RetryDelay(HttpResponseMessage response, int retry)
+    {
+        var hint = VendorErrorMapper.RetryAfter(response.Headers, _options.TimeProvider);
+        var backoff = TimeSpan.FromMilliseconds(500 * Math.Pow(2, Math.Min(retry - 1, 10)));
+        var delay = hint ?? backoff;
+        return delay > MaxRetryDelay ? MaxRetryDelay : delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+    }
+
+    /// <summary>The longest wait before asking a storage host again: 30 seconds.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private VideoDownloadException TooLarge(Uri uri, long bytes) =>
         new($"The result on {uri.Host} is {bytes} bytes or more, over the {_options.MaxBytes}-byte cap (DownloadOptions.MaxBytes); nothing was kept.");

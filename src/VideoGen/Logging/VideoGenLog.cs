@@ -85,6 +85,18 @@ internal static partial class VideoGenLog
         Message = "No webhook for job {JobId} within {GraceSeconds:0.#} s; polling takes over")]
     public static partial void WebhookSilent(ILogger logger, string jobId, double graceSeconds);
 
+    [LoggerMessage(EventId = 27, EventName = "FieldUnreadable", Level = LogLevel.Warning,
+        Message = "{Vendor} sent a field VideoGen could not read while {Operation}; it is left empty: {Field}")]
+    public static partial void FieldUnreadable(ILogger logger, string vendor, string operation, string field);
+
+    [LoggerMessage(EventId = 28, EventName = "UnknownStatusEnded", Level = LogLevel.Warning,
+        Message = "{Vendor} job {JobId} has the status '{VendorStatus}', which VideoGen does not know, with an error or a completion time: it is read as failed")]
+    public static partial void UnknownStatusEnded(ILogger logger, string vendor, string jobId, string? vendorStatus);
+
+    [LoggerMessage(EventId = 29, EventName = "PollFailedTransiently", Level = LogLevel.Warning,
+        Message = "Status request of {Vendor} job {JobId} failed ({Cause}); retrying in {DelaySeconds:0.#} s, within the wait's deadline")]
+    public static partial void PollFailedTransiently(ILogger logger, string? vendor, string jobId, string cause, double delaySeconds);
+
     // HTTP resilience: category VideoGen.Resilience.ResilienceHandler.
     [LoggerMessage(EventId = 30, EventName = "Retrying", Level = LogLevel.Warning,
         Message = "Retrying {Method} {Host}{Path} in {DelaySeconds:0.###} s (retry {Retry} of {MaxRetries}) after {Outcome}")]

@@ -14,8 +14,9 @@ namespace VideoGen.Resilience;
 /// never starting a retry past the caller's deadline: the request's own (<see cref="SetDeadline"/>), else
 /// the one <see cref="Waiting.VideoJobOperation"/> and <see cref="Waiting.VideoJobMonitor"/> set for
 /// their polls from <see cref="Waiting.WaitOptions.Timeout"/>. Other 4xx are not retried.
-/// A POST is retried only when it provably never left the machine (the connection or the name
-/// lookup failed), so a paid create request is never sent twice.
+/// A POST is retried only when it provably was not acted on: it never left the machine (the connection or the
+/// name lookup failed), or the server refused it with 429 (sent again after Retry-After); a paid create request
+/// that may have been accepted (a 5xx, a connection dropped after sending) is never sent twice.
 /// </summary>
 public sealed class ResilienceHandler : DelegatingHandler
 {
@@ -133,7 +134,7 @@ public sealed class ResilienceHandler : DelegatingHandler
             { Exception: HttpRequestException e } => IsIdempotent(request) || NeverSent(e),
             { Exception: TimeoutException } => IsIdempotent(request),
             { Exception: OperationCanceledException } when !args.Context.CancellationToken.IsCancellationRequested => IsIdempotent(request),
-            { Result: { } response } => IsIdempotent(request) && IsTransient(response.StatusCode),
+            { Result: { } response } => IsIdempotent(request) ? IsTransient(response.StatusCode) : NothingAccepted(response.StatusCode),
             _ => false,
         };
         if (!retryable)
@@ -157,6 +158,13 @@ public sealed class ResilienceHandler : DelegatingHandler
         var hint = response is null ? null : VendorErrorMapper.RetryAfter(response.Headers, _options.TimeProvider);
         return hint is { } h && h > _options.MaxDelay ? _options.MaxDelay : hint;
     }
+
+    /// <summary>
+    /// A 429 proves the request was refused before anything was done, so even a paid create may be sent again
+    /// (after its Retry-After, bounded by <see cref="ResilienceOptions.MaxDelay"/>). A 5xx does not prove it: a proxy
+    /// may answer 502 or 503 after forwarding the request, so a create answered 5xx is never sent again.
+    /// </summary>
+    private static bool NothingAccepted(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests;
 
     private static bool IsIdempotent(HttpRequestMessage request) => request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
 

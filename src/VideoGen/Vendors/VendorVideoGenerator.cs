@@ -83,7 +83,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         VideoJob job;
         try
         {
-            job = await InvokeAsync(() => SendAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
+            job = await InvokeAsync(() => SendOrAcceptedAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -105,8 +105,45 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         cancellationToken.ThrowIfCancellationRequested();
         var read = ReadJob(jobId);
         var job = await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        job = EndedInUnknownStatus(job);
         VideoGenLog.JobRead(Logger, VendorName, job.Id, job.Status, job.VendorStatus, job.Progress);
         return job;
+    }
+
+    /// <summary>
+    /// A status VideoGen does not know that comes with an error or a completion time is the vendor saying the job
+    /// ended without a video: it is read as failed, in the vendor's own words, rather than waited on until the timeout.
+    /// </summary>
+    private VideoJob EndedInUnknownStatus(VideoJob job)
+    {
+        if (job.Status != VideoJobStatus.Unknown || (string.IsNullOrWhiteSpace(job.Error) && job.CompletedAt is null))
+        {
+            return job;
+        }
+
+        VideoGenLog.UnknownStatusEnded(Logger, VendorName, job.Id, job.VendorStatus);
+        var words = string.IsNullOrWhiteSpace(job.Error) ? "no reason given" : job.Error;
+        return job with { Status = VideoJobStatus.Failed, Error = $"{words} (status '{job.VendorStatus}')" };
+    }
+
+    /// <summary>Sends the create request; an empty 2xx body with the id in a header is a pending job with that id.</summary>
+    private async Task<VideoJob> SendOrAcceptedAsync(TVendorRequest vendorRequest, string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(vendorRequest, model, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AcceptedWithoutBodyException accepted)
+        {
+            return new VideoJob
+            {
+                Id = accepted.JobId!,
+                Vendor = VendorName,
+                Model = model,
+                Status = VideoJobStatus.Queued,
+                VendorStatus = $"HTTP {(int)accepted.StatusCode!}",
+            };
+        }
     }
 
     /// <inheritdoc />
@@ -243,18 +280,26 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     /// </summary>
     protected async Task<T> InvokeAsync<T>(Func<Task<T>> call, string operation, string? jobId)
     {
+        var read = VendorJson.BeginRead();
         try
         {
-            return await WrapAsync(call, operation, jobId).ConfigureAwait(false);
+            return await WrapAsync(call, operation, jobId, read).ConfigureAwait(false);
         }
         catch (VideoGenException e)
         {
             VideoGenLog.Failure(Logger, e, VendorName, operation);
             throw;
         }
+        finally
+        {
+            foreach (var field in read.SkippedFields)
+            {
+                VideoGenLog.FieldUnreadable(Logger, VendorName, operation, VendorText(field)!);
+            }
+        }
     }
 
-    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId)
+    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId, VendorJson.ReadContext read)
     {
         try
         {
@@ -271,7 +316,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             throw new VideoGenException(
                 $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}{reader}",
                 VendorName,
-                e.StatusCode,
+                read.UndocumentedStatus ?? e.StatusCode,
                 Shows(e, _apiKey) ? null : e)
             {
                 ErrorCode = e.ErrorCode,

@@ -113,8 +113,9 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
+            // The loop ends by cancellation; whatever else ended it already failed the jobs it held (RunAsync).
         }
 
         foreach (var job in _jobs.Values)
@@ -129,6 +130,25 @@ public sealed class VideoJobMonitor : IAsyncDisposable
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await LoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!_stop.IsCancellationRequested)
+        {
+            // Never expected (every read's failure is handled per job), but a loop that dies must not leave a job
+            // waiting forever: each one ends with the error, its id in hand.
+            foreach (var job in _jobs.Values)
+            {
+                Finish(job, new VideoGenException($"Tracking job {job.Last.Id} stopped: {e.Message}", job.Last.Vendor, innerException: e) { JobId = job.Last.Id });
+            }
+
+            throw;
+        }
+    }
+
+    private async Task LoopAsync()
     {
         var clock = _options.Wait.TimeProvider;
         var batch = _generator.GetService(typeof(IBatchJobReader)) as IBatchJobReader;
@@ -161,10 +181,15 @@ public sealed class VideoJobMonitor : IAsyncDisposable
 
             if (due.Count > 0)
             {
-                var reads = batch is not null
-                    ? due.Chunk(Math.Min(batch.MaxBatchSize, _options.MaxBatchSize)).Select(chunk => ReadBatchAsync(batch, chunk))
-                    : due.Select(ReadOneAsync);
-                await Task.WhenAll(reads).ConfigureAwait(false);
+                // A job whose batch read failed in a way a retry would not fix is read on its own, so its own error shows.
+                var single = batch is null ? due : due.Where(j => j.ReadAlone).ToList();
+                var reads = single.Select(ReadOneAsync);
+                if (batch is not null)
+                {
+                    reads = reads.Concat(due.Where(j => !j.ReadAlone).Chunk(Math.Min(batch.MaxBatchSize, _options.MaxBatchSize)).Select(chunk => ReadBatchAsync(batch, chunk)));
+                }
+
+                await Task.WhenAll(reads.ToList()).ConfigureAwait(false);
             }
 
             await Task.Delay(_options.TickInterval, clock, _stop.Token).ConfigureAwait(false);
@@ -195,18 +220,30 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         {
             // The deadline passed mid-request; the tick's timeout check reports it.
         }
-        catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
+        catch (Exception e) when (!_stop.IsCancellationRequested && TransientReadFailure.IsTransient(e))
         {
             Defer(job, e);
         }
-        catch (VideoGenException e)
+        catch (Exception e) when (!_stop.IsCancellationRequested)
         {
-            Finish(job, e);
+            // Any other failure of this job's read ends this job only, with its id; the loop goes on.
+            Finish(job, WithJobId(e, job));
         }
         finally
         {
             _requests.Release();
         }
+    }
+
+    private static VideoGenException WithJobId(Exception e, Tracked job)
+    {
+        if (e is VideoGenException typed)
+        {
+            typed.JobId ??= job.Last.Id;
+            return typed;
+        }
+
+        return new VideoGenException($"Reading job {job.Last.Id} failed: {e.Message}", job.Last.Vendor, innerException: e) { JobId = job.Last.Id };
     }
 
     private async Task ReadBatchAsync(IBatchJobReader reader, Tracked[] jobs)
@@ -244,11 +281,22 @@ public sealed class VideoJobMonitor : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
+        catch (Exception e) when (!_stop.IsCancellationRequested && TransientReadFailure.IsTransient(e))
         {
             foreach (var job in jobs)
             {
                 Defer(job, e);
+            }
+        }
+        catch (Exception e) when (!_stop.IsCancellationRequested)
+        {
+            // The batch read failed in a way another batch read would not fix (a body VideoGen cannot read, a 4xx):
+            // each job is read on its own from now on, so one bad job cannot hold the others, and its own error shows.
+            VideoGenLog.PollFailedTransiently(_logger, jobs[0].Last.Vendor, string.Join(",", jobs.Select(j => j.Last.Id)), TransientReadFailure.Cause(e), _options.Wait.PollInterval.TotalSeconds);
+            foreach (var job in jobs)
+            {
+                job.ReadAlone = true;
+                job.Defer(_options.Wait.PollInterval);
             }
         }
         finally
@@ -259,13 +307,32 @@ public sealed class VideoJobMonitor : IAsyncDisposable
 
     private void Defer(Tracked job, Exception e)
     {
-        var hint = Hint(e);
+        var hint = TransientReadFailure.Backoff(e, ++job.FailuresInARow, _options.Wait);
         VideoGenLog.PollDeferred(_logger, job.Last.Vendor, job.Last.Id, (int?)(e as VideoGenException)?.StatusCode, hint.TotalSeconds);
         job.Defer(hint);
     }
 
     private void Observe(Tracked job, VideoJob current)
     {
+        job.FailuresInARow = 0;
+        if (current.Status == VideoJobStatus.Succeeded && current.ResultUri is null)
+        {
+            // "Completed" before the result URL is written: read again a few times before calling it an error.
+            if (++job.MissingResult <= TransientReadFailure.MissingResultRereads)
+            {
+                job.Defer(_options.Wait.PollInterval);
+                return;
+            }
+
+            Finish(job, new VideoGenException(
+                $"{current.Vendor} reports job {current.Id} as {current.VendorStatus ?? "succeeded"} but gave no result URL in {job.MissingResult} reads; check it later with its id.",
+                current.Vendor)
+            {
+                JobId = current.Id,
+            });
+            return;
+        }
+
         job.Last = current;
         job.Polled();
         var elapsed = _options.Wait.TimeProvider.GetElapsedTime(job.Started);
@@ -279,9 +346,6 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             job.Completion.TrySetResult(current);
         }
     }
-
-    private TimeSpan Hint(Exception e) =>
-        (e as RateLimitedException)?.RetryAfter ?? (e as ServiceUnavailableException)?.RetryAfter ?? _options.Wait.PollInterval;
 
     private void Finish(Tracked job, Exception error)
     {
@@ -318,6 +382,13 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         public long NextPollAt { get; private set; }
 
         public int Polls { get; private set; }
+
+        public int FailuresInARow { get; set; }
+
+        public int MissingResult { get; set; }
+
+        /// <summary>Whether this job is read on its own rather than in a batch (its batch read failed for good).</summary>
+        public bool ReadAlone { get; set; }
 
         public TaskCompletionSource<VideoJob> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

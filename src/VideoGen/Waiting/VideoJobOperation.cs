@@ -139,6 +139,8 @@ public sealed class VideoJobOperation
         var longPoller = options.UseLongPoll ? _generator.GetService(typeof(ILongPollingJobReader)) as ILongPollingJobReader : null;
         var schedule = new PollSchedule(PollSchedule.WindowFor(LastKnown?.Vendor, LastKnown?.Model), options);
         var polls = 0;
+        var failuresInARow = 0;
+        var missingResult = 0;
         TimeSpan? serverHint = null;
 
         // Falling back from silent webhooks past the earliest finish: look at once.
@@ -189,20 +191,52 @@ public sealed class VideoJobOperation
                     throw timeout;
                 }
             }
-            catch (Exception e) when (e is RateLimitedException or ServiceUnavailableException)
+            catch (Exception e) when (e is not OperationCanceledException && TransientReadFailure.IsTransient(e))
             {
-                VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor);
+                // A brief 5xx burst, a reset connection or one slow read must not end a wait that may last minutes:
+                // read again with backoff (the vendor's hint wins) until the wait's own deadline.
+                VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor ?? LastKnown?.Vendor);
+                failuresInARow++;
+                serverHint = TransientReadFailure.Backoff(e, failuresInARow, options);
+                if (TransientReadFailure.RetryAfter(e) is not null)
+                {
+                    VideoGenLog.PollDeferred(_logger, LastKnown?.Vendor, Id, (int?)(e as VideoGenException)?.StatusCode, serverHint.Value.TotalSeconds);
+                }
+                else
+                {
+                    VideoGenLog.PollFailedTransiently(_logger, LastKnown?.Vendor, Id, TransientReadFailure.Cause(e), serverHint.Value.TotalSeconds);
+                }
 
-                // The vendor's hint wins over the schedule.
-                serverHint = (e as RateLimitedException)?.RetryAfter ?? (e as ServiceUnavailableException)?.RetryAfter ?? options.PollInterval;
-                VideoGenLog.PollDeferred(_logger, LastKnown?.Vendor, Id, (int?)(e as VideoGenException)?.StatusCode, serverHint.Value.TotalSeconds);
                 continue;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The adapter logged the failure; the span records it.
                 VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor ?? LastKnown?.Vendor);
+                if (e is VideoGenException { JobId: null } typed)
+                {
+                    typed.JobId = Id;
+                }
+
                 throw;
+            }
+
+            failuresInARow = 0;
+            if (job.Status == VideoJobStatus.Succeeded && job.ResultUri is null)
+            {
+                // "Completed" before the result URL is written is a race seen at vendors: read again a few times.
+                if (++missingResult <= TransientReadFailure.MissingResultRereads)
+                {
+                    serverHint = options.PollInterval;
+                    continue;
+                }
+
+                throw new VideoGenException(
+                    $"{job.Vendor} reports job {Id} as {job.VendorStatus ?? "succeeded"} but gave no result URL in {missingResult} reads; check it later with its id.",
+                    job.Vendor)
+                {
+                    JobId = Id,
+                };
             }
 
             polls++;

@@ -19,7 +19,9 @@ public static class GatewayWebhooks
         WebhookPayload? payload;
         try
         {
-            payload = JsonConvert.DeserializeObject<WebhookPayload>(json);
+            // CUSTOM: read like every vendor response (tolerant reader): an unknown event name, an error given as
+            // an object, a date in another form never make a delivery unreadable.
+            payload = JsonConvert.DeserializeObject<WebhookPayload>(json, Http.VendorJson.Settings);
         }
         catch (JsonException e)
         {

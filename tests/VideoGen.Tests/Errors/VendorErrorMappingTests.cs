@@ -356,15 +356,26 @@ public sealed class VendorErrorMappingTests
     }
 
     [Fact]
-    public async Task UndocumentedSuccessStatus_GeneratedClientThrowsApiExceptionWithBodyExcerpt()
+    public async Task UndocumentedSuccessStatus_BodyNotTheDocumentedOne_GeneratedClientThrowsApiExceptionWithBodyExcerpt()
     {
-        // Elumenta documents 200 for a submission; a 202 is not in its contract.
+        // Elumenta documents 200 for a submission; a 202 is read as the 200 (tolerant reader), whose body lacks id and status.
         var handler = Answer(() => Response(202, """{"queued": true}"""));
 
         var e = await Should.ThrowAsync<ApiException>(() => CallAsync(Elumenta, handler));
 
-        e.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        e.Message.ShouldContain("was not expected (202)");
-        e.ResponseExcerpt.ShouldBe("""{"queued": true}""");
+        e.Message.ShouldContain("Could not deserialize");
+        e.InnerException!.Message.ShouldContain("Required property 'id' not found");
+    }
+
+    [Fact]
+    public async Task UndocumentedStatus_3xxWithABody_GeneratedClientThrowsApiExceptionWithBodyExcerpt()
+    {
+        var handler = Answer(() => Response(300, """{"choices": 2}"""));
+
+        var e = await Should.ThrowAsync<ApiException>(() => CallAsync(Elumenta, handler));
+
+        e.StatusCode.ShouldBe(HttpStatusCode.Ambiguous);
+        e.Message.ShouldContain("was not expected (300)");
+        e.ResponseExcerpt.ShouldBe("""{"choices": 2}""");
     }
 }

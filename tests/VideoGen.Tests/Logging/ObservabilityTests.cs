@@ -155,7 +155,7 @@ public sealed class ObservabilityTests : IDisposable
     public async Task VideoJobMonitor_LogsThroughTheGeneratorsFactory()
     {
         var stub = new StubHttpHandler()
-            .OnJson(HttpMethod.Get, "/api/v2/generate/7", """{"id": 7, "status": "completed", "model_slug": "kling-v2.1", "tokens_spent": 5}""");
+            .OnJson(HttpMethod.Get, "/api/v2/generate/7", """{"id": 7, "status": "completed", "model_slug": "kling-v2.1", "tokens_spent": 5, "result_url": "https://storage.test/7.mp4"}""");
         var generator = TestClients.Elumenta(stub).AsVideoGenerator(loggerFactory: _loggerFactory);
         var job = new VideoJob { Id = "7", Vendor = "Elumenta", Model = Model, Status = VideoJobStatus.Queued };
         await using var monitor = new VideoJobMonitor(generator, new JobMonitorOptions { Wait = new WaitOptions { TimeProvider = _clock } });

@@ -67,7 +67,7 @@ public sealed class ResilienceHandlerTests
     [Theory]
     [InlineData(500)]
     [InlineData(503)]
-    [InlineData(429)]
+    [InlineData(502)]
     public async Task SendAsync_PostAnsweredWithRetryableStatus_IsNeverSentTwice(int status)
     {
         var inner = new ScriptedHandler(_clock, Status(status), Status(200));
@@ -77,6 +77,23 @@ public sealed class ResilienceHandlerTests
 
         ((int)response.StatusCode).ShouldBe(status);
         inner.Calls.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SendAsync_PostAnswered429_IsSentAgainAfterRetryAfterWithTheSameBody()
+    {
+        // Issue 11: a 429 proves nothing was accepted, so a create waits out Retry-After and is sent again.
+        var limited = Status(429);
+        limited.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+        var inner = new ScriptedHandler(_clock, limited, Status(201));
+        using var client = Client(inner, out _);
+
+        using var response = await client.PostAsync("https://api.example/v2/generate", new StringContent("{\"prompt\":\"x\"}"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        inner.Calls.Count.ShouldBe(2);
+        inner.Calls[1].Method.ShouldBe(HttpMethod.Post);
+        (inner.Calls[1].At - inner.Calls[0].At).ShouldBe(TimeSpan.FromSeconds(7));
     }
 
     [Fact]

@@ -122,7 +122,16 @@ public sealed class SecretHygieneTests : IAsyncLifetime
 
         // A 200 whose typed field holds the key: JSON.NET quotes the value in its error.
         _vendor.Mode = ApiMode.KeyInTypedField;
-        exceptions.Add(await Should.ThrowAsync<VideoGenException>(() => generator.GetJobAsync(job.Id)));
+        if (vendorId == "gateway")
+        {
+            // The gateway's typed field is a date, which the tolerant reader leaves empty (and logs, redacted).
+            (await generator.GetJobAsync(job.Id)).CreatedAt.ShouldBeNull();
+        }
+        else
+        {
+            exceptions.Add(await Should.ThrowAsync<VideoGenException>(() => generator.GetJobAsync(job.Id)));
+        }
+
         try
         {
             jobs.Add(await generator.SubmitAsync(new VideoGenerationRequest(Prompt)));

@@ -30,8 +30,8 @@ public sealed class AimlApiWaitingTests
     [Fact]
     public async Task VideoJobMonitor_SeveralAimlJobs_ReadsThemInOneBatchRequest()
     {
-        var handler = new StubHttpHandler().OnJson(HttpMethod.Get, "/v2/generate/video/luma-ai/generations", $$"""
-            {"generations": [{"id": "{{A}}", "state": "completed"}, {"id": "{{B}}", "state": "failed", "failure_reason": "nsfw"}]}
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Get, "/v2/generate/video/luma-ai/generations", $$$"""
+            {"generations": [{"id": "{{{A}}}", "state": "completed", "assets": {"video": "https://cdn.example/a.mp4"} }, {"id": "{{{B}}}", "state": "failed", "failure_reason": "nsfw"}]}
             """);
         var generator = TestClients.AimlApi(handler).AsVideoGenerator();
         await using var monitor = new VideoJobMonitor(generator, new JobMonitorOptions { TickInterval = TimeSpan.FromMilliseconds(5), Wait = new WaitOptions { Jitter = 0 } });

@@ -47,6 +47,7 @@ internal sealed class ScriptedVideoGenerator(TimeProvider clock, TimeSpan finish
         Status = status,
         VendorStatus = status.ToString().ToLowerInvariant(),
         Error = status == VideoJobStatus.Failed ? "content policy" : null,
+        ResultUri = status == VideoJobStatus.Succeeded ? new Uri("https://cdn.example/job-1.mp4") : null,
         CreatedAt = _submitted,
     };
 }
@@ -71,7 +72,7 @@ internal sealed class LongPollingVideoGenerator(VirtualTimeProvider clock, TimeS
         }
 
         var done = clock.GetUtcNow() - _submitted >= finishesAfter;
-        return Task.FromResult(new VideoJob { Id = jobId, Vendor = "aimlapi", Model = "ray-2", Status = done ? VideoJobStatus.Succeeded : VideoJobStatus.Running });
+        return Task.FromResult(new VideoJob { Id = jobId, Vendor = "aimlapi", Model = "ray-2", Status = done ? VideoJobStatus.Succeeded : VideoJobStatus.Running, ResultUri = done ? new Uri($"https://cdn.example/{jobId}.mp4") : null });
     }
 
     public Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)

@@ -145,6 +145,7 @@ public sealed class VideoJobMonitorTests
             Vendor = "aimlapi",
             Model = "ray-2",
             Status = Now >= _finishAt[id] ? VideoJobStatus.Succeeded : VideoJobStatus.Running,
+            ResultUri = Now >= _finishAt[id] ? new Uri($"https://cdn.example/{id}.mp4") : null,
         };
     }
 }
