@@ -54,7 +54,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void EnsureValid_ElumentaDurationNotOfTheModel_NamesJsonFieldValueAndAllowed()
     {
-        var request = new Elumenta.GenerateRequest { Model = Elumenta.VideoModel.KlingV21, Prompt = "A cat", Duration = (Elumenta.VideoDuration)7 };
+        var request = new Elumenta.GenerateRequest { Model = "kling-v2.1", Prompt = "A cat", Duration = (Elumenta.VideoDuration)7 };
 
         var error = Should.Throw<VideoGenValidationException>(() => VendorRequestValidation.EnsureValid(Vendor("elumenta"), request));
 
@@ -66,7 +66,7 @@ public sealed class VendorRequestValidationTests
     {
         var request = new Elumenta.GenerateRequest
         {
-            Model = (Elumenta.VideoModel)42,
+            Model = " ",
             Prompt = " ",
             ImageUrl = new Uri("data/portrait.jpg", UriKind.Relative),
             AspectRatio = (Elumenta.AspectRatio)9,
@@ -74,10 +74,57 @@ public sealed class VendorRequestValidationTests
 
         var error = Should.Throw<VideoGenValidationException>(() => VendorRequestValidation.EnsureValid(Vendor("neuralbox"), request));
 
-        error.Failures.Select(f => (f.Field, f.Value)).ShouldBe([("model", "42"), ("prompt", " "), ("image_url", "data/portrait.jpg"), ("aspect_ratio", "9")]);
-        error.Failures[0].Allowed.ShouldBe("NeuralBox models are luma-flash2, kling-v2.1, minimax-video, luma-ray2, mj-video-480p or mj-video-720p");
+        error.Failures.Select(f => (f.Field, f.Value)).ShouldBe([("model", " "), ("prompt", " "), ("image_url", "data/portrait.jpg"), ("aspect_ratio", "9")]);
+        error.Failures[0].Allowed.ShouldBe("a model slug is required, for example luma-flash2, kling-v2.1, minimax-video, luma-ray2, mj-video-480p or mj-video-720p");
         error.Failures[3].Allowed.ShouldBe("the contract allows 16:9, 9:16 or 1:1");
         error.Message.ShouldStartWith("The NeuralBox request was not sent: 4 problems.");
+    }
+
+    [Theory]
+    [InlineData("elumenta", "kling-v2.1-pro")]
+    [InlineData("neuralbox", "luma-ray2-flash")]
+    [InlineData("elumenta", "luma-ray2-1080p")]
+    public void Validate_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
+    {
+        // Issue 10: the vendor documents more slugs than the seeds' table; the contract's model is a free string.
+        var request = new Elumenta.GenerateRequest { Model = slug, Prompt = "A cat" };
+
+        VendorRequestValidation.Validate(Vendor(vendorId), request).ShouldBeEmpty();
+        var warning = VendorRequestValidation.Warnings(Vendor(vendorId), request).ShouldHaveSingleItem();
+        warning.Field.ShouldBe("model");
+        warning.Value.ShouldBe(slug);
+        warning.Message.ShouldContain("sent as given");
+    }
+
+    [Theory]
+    [InlineData("elumenta", "kling-v2.1-pro")]
+    [InlineData("neuralbox", "luma-ray2-1080p")]
+    public void ValidateNeutral_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
+    {
+        var request = new VideoGenerationRequest { Prompt = "A cat", Model = slug, DurationSeconds = 5 };
+
+        VideoRequestValidation.Validate(Vendor(vendorId), request).ShouldBeEmpty();
+        VideoRequestValidation.Warnings(Vendor(vendorId), request).ShouldHaveSingleItem().Field.ShouldBe(nameof(VideoGenerationRequest.Model));
+    }
+
+    [Fact]
+    public void ValidateNeutral_UnknownModelAtAClosedVendor_IsStillRefused()
+    {
+        var request = new VideoGenerationRequest { Prompt = "A cat", Model = "ray-9" };
+
+        VideoRequestValidation.Validate(Vendor("aimlapi"), request).ShouldContain(f => f.Field == nameof(VideoGenerationRequest.Model));
+        VideoRequestValidation.Warnings(Vendor("aimlapi"), request).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("kling-video-o3-pro-reference-to-video")]
+    public void ValidateNeutral_OxenStartImageForAReferenceModel_IsAcceptedAsTheAdapterMapsIt(string model)
+    {
+        // Issue 10: `validate --vendor oxen --image` refused an image the adapter sends as input_image.
+        var request = new VideoGenerationRequest { Prompt = "A cat", Model = model, StartImage = new Uri("https://example.com/cat.png") };
+
+        VideoRequestValidation.Validate(Vendor("oxen"), request).ShouldBeEmpty();
+        VendorRequestValidation.Validate(Vendor("oxen"), new Oxen.GenerateVideoRequest { Model = model, Prompt = "A cat", InputImage = "https://example.com/cat.png" }).ShouldBeEmpty();
     }
 
     [Fact]
