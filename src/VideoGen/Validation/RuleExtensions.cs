@@ -70,8 +70,12 @@ internal static class RuleExtensions
 
     /// <summary>The model can do at least one of the modes <paramref name="modes"/> gives (passes when the catalog does not know the model).</summary>
     public static IRuleBuilderOptions<Scoped<T>, TProperty> ModelCanAny<T, TProperty>(this IRuleBuilder<Scoped<T>, TProperty> rule, Func<Scoped<T>, VideoModes> modes, string cannot) =>
+        rule.ModelCanAny(modes, _ => cannot);
+
+    /// <summary>As above, with the words chosen per request.</summary>
+    public static IRuleBuilderOptions<Scoped<T>, TProperty> ModelCanAny<T, TProperty>(this IRuleBuilder<Scoped<T>, TProperty> rule, Func<Scoped<T>, VideoModes> modes, Func<Scoped<T>, string> cannot) =>
         rule.Must((x, _) => x.Model is null || (x.Model.Modes & modes(x)) != VideoModes.None)
-            .WithMessage(x => $"{x.ModelId} {cannot} ({x.ModelsThatCanAny(modes(x))})");
+            .WithMessage(x => $"{x.ModelId} {cannot(x)} ({(modes(x) == VideoModes.ImageToVideo ? x.ModelsThatCan(modes(x)) : x.ModelsThatCanAny(modes(x)))})");
 
     private static bool WithinLimits(VendorInfo vendor, string prompt)
     {

@@ -101,7 +101,7 @@ public sealed class VendorRequestValidationTests
     [InlineData("neuralbox", "luma-ray2-1080p")]
     public void ValidateNeutral_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
     {
-        var request = new VideoGenerationRequest { Prompt = "A cat", Model = slug, DurationSeconds = 5 };
+        var request = new VideoGenerationRequest("A cat") { Model = slug, DurationSeconds = 5 };
 
         VideoRequestValidation.Validate(Vendor(vendorId), request).ShouldBeEmpty();
         VideoRequestValidation.Warnings(Vendor(vendorId), request).ShouldHaveSingleItem().Field.ShouldBe(nameof(VideoGenerationRequest.Model));
@@ -110,7 +110,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void ValidateNeutral_UnknownModelAtAClosedVendor_IsStillRefused()
     {
-        var request = new VideoGenerationRequest { Prompt = "A cat", Model = "ray-9" };
+        var request = new VideoGenerationRequest("A cat") { Model = "ray-9" };
 
         VideoRequestValidation.Validate(Vendor("aimlapi"), request).ShouldContain(f => f.Field == nameof(VideoGenerationRequest.Model));
         VideoRequestValidation.Warnings(Vendor("aimlapi"), request).ShouldBeEmpty();
@@ -121,7 +121,7 @@ public sealed class VendorRequestValidationTests
     public void ValidateNeutral_OxenStartImageForAReferenceModel_IsAcceptedAsTheAdapterMapsIt(string model)
     {
         // Issue 10: `validate --vendor oxen --image` refused an image the adapter sends as input_image.
-        var request = new VideoGenerationRequest { Prompt = "A cat", Model = model, StartImage = new Uri("https://example.com/cat.png") };
+        var request = new VideoGenerationRequest("A cat") { Model = model, StartImage = new Uri("https://example.com/cat.png") };
 
         VideoRequestValidation.Validate(Vendor("oxen"), request).ShouldBeEmpty();
         VendorRequestValidation.Validate(Vendor("oxen"), new Oxen.GenerateVideoRequest { Model = model, Prompt = "A cat", InputImage = "https://example.com/cat.png" }).ShouldBeEmpty();
@@ -267,7 +267,7 @@ public sealed class VendorRequestValidationTests
         var request = new Oxen.GenerateVideoRequest { Model = "kling-video-v2-6-pro-text-to-video", Prompt = "A red balloon", InputImage = "https://example.com/balloon.png" };
 
         VendorRequestValidation.Validate(Vendor("oxen"), request).ShouldHaveSingleItem().ToString().ShouldBe(
-            "input_image: 'https://example.com/balloon.png' is not allowed; kling-video-v2-6-pro-text-to-video takes no input image (Oxen.ai models that take one: kling-video-o3-pro-reference-to-video).");
+            "input_image: 'https://example.com/balloon.png' is not allowed; kling-video-v2-6-pro-text-to-video takes no input image (Oxen.ai models that can: kling-video-o3-pro-reference-to-video).");
     }
 
     [Fact]
