@@ -25,7 +25,6 @@ public sealed class VendorRequestValidationTests
         { "aimlapi", """{"prompt":"Flying jellyfish","aspect_ratio":"16:9"}""" },
         { "aimlapi", """{"prompt":"Flying jellyfish","aspect_ratio":"16:9","keyframes":{"frame0":{"type":"image","url":"https://example.com/image1.png"}}}""" },
         { "aimlapi", """{"prompt":"Flying jellyfish","aspect_ratio":"16:9","keyframes":{"frame0":{"type":"generation","id":"0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"}}}""" },
-        { "aimlapi", """{"prompt":"Flying jellyfish","keyframes":{"frame1":{"type":"generation","id":"0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"}}}""" },
         // Seed 004 § Minimal Example, Async Generation; the reference's multi-shot example (specs/oxen.yaml).
         { "oxen", """{"model":"kling-video-v2-6-pro-text-to-video","prompt":"A red balloon floating upward through blue sky","duration":5}""" },
         { "oxen", """{"model":"kling-video-o3-pro-reference-to-video","multi_prompt":[{"prompt":"Wide shot: a bird takes off from a branch","duration":5},{"prompt":"Tracking shot: the bird soars through clouds","duration":5}],"aspect_ratio":"16:9"}""" },
@@ -128,6 +127,27 @@ public sealed class VendorRequestValidationTests
     }
 
     [Fact]
+    public void Validate_AimlSeedExampleWithoutAspectRatio_IsRefusedAsThePageRequiresIt()
+    {
+        // Issue 10: the seed's page requires aspect_ratio; its backward-extension example omits it. The schema wins:
+        // VideoGen sends aspect_ratio on every request.
+        var request = Newtonsoft.Json.JsonConvert.DeserializeObject<Aiml.CreateGenerationRequest>(
+            """{"prompt":"Flying jellyfish","keyframes":{"frame1":{"type":"generation","id":"0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"}}}""")!;
+
+        VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().Field.ShouldBe("aspect_ratio");
+    }
+
+    [Fact]
+    public void Validate_AimlPromptOf2049Characters_IsRefused()
+    {
+        // Issue 10 decision: AI/ML API's 2048, not Luma's 5000.
+        var request = new Aiml.CreateGenerationRequest { Prompt = new string('a', 2049), AspectRatio = Aiml.AspectRatio.Landscape16x9 };
+
+        VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().Field.ShouldBe("prompt");
+        VendorRequestValidation.Validate(Vendor("aimlapi"), new Aiml.CreateGenerationRequest { Prompt = new string('a', 2048), AspectRatio = Aiml.AspectRatio.Landscape16x9 }).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Validate_GatewayPromptOf4001Characters_IsRefused()
     {
         var request = new Gateway.CreateVideoRequest { Prompt = new string('a', 4001), Model = Gateway.VideoModel.Kling21 };
@@ -181,7 +201,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_AimlKeyframeGenerationWithoutId_NamesTheKeyframeField()
     {
-        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", Keyframes = new Aiml.Keyframes { Frame0 = new Aiml.Keyframe { Type = Aiml.KeyframeType.Generation } } };
+        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", AspectRatio = Aiml.AspectRatio.Landscape16x9, Keyframes = new Aiml.Keyframes { Frame0 = new Aiml.Keyframe { Type = Aiml.KeyframeType.Generation } } };
 
         var failure = VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem();
 
@@ -194,6 +214,7 @@ public sealed class VendorRequestValidationTests
         var request = new Aiml.CreateGenerationRequest
         {
             Prompt = "Flying jellyfish",
+            AspectRatio = Aiml.AspectRatio.Landscape16x9,
             Keyframes = new Aiml.Keyframes
             {
                 // An image with an id and no url; a generation with a url and an empty id.
@@ -255,7 +276,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_AimlHttpCallback_IsRefused()
     {
-        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", CallbackUrl = new Uri("http://hooks.example.com/luma") };
+        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", AspectRatio = Aiml.AspectRatio.Landscape16x9, CallbackUrl = new Uri("http://hooks.example.com/luma") };
 
         VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().ToString()
             .ShouldBe("callback_url: 'http://hooks.example.com/luma' is not allowed; a callback_url is an absolute https URL.");
