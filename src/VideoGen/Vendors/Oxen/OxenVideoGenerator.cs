@@ -16,7 +16,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
     /// <summary>How far before the journal's intent a matching generation may have been enqueued (clock skew between us and Oxen).</summary>
     private static readonly TimeSpan ReconcileSkew = TimeSpan.FromMinutes(2);
 
-    private const MappedFields Supported = MappedFields.StartImage;
+    private const MappedFields Supported = MappedFields.StartImage | MappedFields.NegativePrompt;
 
     public OxenVideoGenerator(IOxenClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
         : base(client, vendor, loggerFactory)
@@ -99,6 +99,9 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
 
             // input_image takes a URL string or an array of them; one start image is the string form.
             InputImage = request.StartImage?.OriginalString,
+
+            // Model-specific: Oxen passes it to models whose request_schema has it (specs/oxen.yaml negative_prompt).
+            NegativePrompt = request.NegativePrompt,
         };
         return vendorRequest;
     }
