@@ -48,6 +48,7 @@ internal static class CliApp
         root.Subcommands.Add(JobCommands.Status(context));
         root.Subcommands.Add(JobCommands.Wait(context));
         root.Subcommands.Add(JobCommands.Download(context));
+        root.Subcommands.Add(JobCommands.Cancel(context));
         root.Subcommands.Add(GenerateCommand.Extend(context));
         root.Subcommands.Add(BatchCommand.Create(context));
         root.Subcommands.Add(ResumeCommand.Create(context));

@@ -12,7 +12,8 @@ internal static class ExitCodes
     /// <summary>Maps a failure to its exit code.</summary>
     public static int For(Exception exception) => exception switch
     {
-        VideoGenValidationException or ArgumentException or CliUsageException => InvalidInput,
+        // Not supported: nothing was sent, like invalid input.
+        VideoGenValidationException or VideoGenNotSupportedException or ArgumentException or CliUsageException => InvalidInput,
         JobFailedException => JobFailed,
         JobTimeoutException or CommandTimedOutException => TimedOut,
         _ => VendorError,

@@ -67,6 +67,7 @@ internal static class GenerateCommand
 
             // Nothing leaves the machine before the request is known to be valid.
             VideoRequestValidation.EnsureValid(vendor, request);
+            OfflineCommands.Warn(context, vendor, request);
             var estimate = PriceCalculator.Estimate(vendor, request);
             o.Info($"{Markup.Escape(vendor.DisplayName)} [bold]{Markup.Escape(request.Model)}[/]: estimated cost [bold]{Markup.Escape(estimate.ToString())}[/]");
             var outDirectory = run.OutDirectory(result);
@@ -74,6 +75,13 @@ internal static class GenerateCommand
             await using var session = await VendorSession.OpenAsync(context, vendor, result.GetValue(options.BaseUrl), o, allowEmbeddedSandbox: true, cancellationToken).ConfigureAwait(false);
             embedded = session.Sandbox is not null;
             o.Redact(session.Credential.ApiKey);
+            if (!embedded && vendor.Has(Catalog.VendorFeatures.PriceQuote) && session.Generator.GetService(typeof(IVideoPriceQuoter)) is IVideoPriceQuoter quoter)
+            {
+                // With a key, the vendor's own figure replaces the catalog's range (Calculate Price).
+                estimate = await quoter.QuoteAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+                o.Info($"{Markup.Escape(vendor.DisplayName)} quoted: [bold]{Markup.Escape(estimate.ToString())}[/]");
+            }
+
             var job = await session.Generator.SubmitAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");

@@ -38,6 +38,14 @@ internal static class JobCommands
         return ExitCodes.Success;
     });
 
+    public static Command Cancel(CliContext context) => Create("cancel", "Cancel a submitted job, where the vendor documents cancel (Oxen.ai); elsewhere says it is not supported and sends nothing.", context, async (o, session, id, _, _, ct) =>
+    {
+        var job = await session.Generator.CancelAsync(id, ct).ConfigureAwait(false);
+        o.Info($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status})");
+        o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, vendorStatus = job.VendorStatus });
+        return ExitCodes.Success;
+    });
+
     private static Command Create(string name, string description, CliContext context, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action)
     {
         var id = new Argument<string>("id") { Description = "The vendor's job id." };

@@ -20,8 +20,9 @@ internal static class OfflineCommands
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
                 VideoRequestValidation.EnsureValid(vendor, request);
+                var warnings = Warn(context, vendor, request);
                 o.Info($"[green]valid[/] for {vendor.DisplayName} {request.Model ?? vendor.DefaultModel}; nothing was sent.");
-                o.Document(new { ok = true, vendor = vendor.Id, model = request.Model ?? vendor.DefaultModel });
+                o.Document(new { ok = true, vendor = vendor.Id, model = request.Model ?? vendor.DefaultModel, warnings = warnings.Select(w => w.ToString()) });
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is VideoGenValidationException or CliUsageException)
@@ -35,9 +36,11 @@ internal static class OfflineCommands
     public static Command Price(CliContext context)
     {
         var options = new RequestOptions();
-        var command = new Command("price", "Estimate what a request would cost, in the vendor's unit. Nothing is sent.");
+        var command = new Command(
+            "price",
+            "What a request would cost, in the vendor's unit. Nothing is generated. With the vendor's API key set (or --base-url), a vendor that quotes prices (Elumenta, NeuralBox: Calculate Price) is asked for the exact figure; otherwise the catalog estimate.");
         options.AddTo(command);
-        command.SetAction(result =>
+        command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(options.Json));
             try
@@ -45,7 +48,8 @@ internal static class OfflineCommands
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
                 VideoRequestValidation.EnsureValid(vendor, request);
-                var estimate = PriceCalculator.Estimate(vendor, request);
+                Warn(context, vendor, request);
+                var estimate = await QuoteAsync(context, vendor, request, result.GetValue(options.BaseUrl), ct).ConfigureAwait(false);
                 o.Info($"{Spectre.Console.Markup.Escape(vendor.DisplayName)} {Spectre.Console.Markup.Escape(estimate.ModelId)}: [bold]{Spectre.Console.Markup.Escape(estimate.ToString())}[/]");
                 o.Document(PriceDocument(estimate));
                 return ExitCodes.Success;
@@ -58,6 +62,35 @@ internal static class OfflineCommands
         return command;
     }
 
+    /// <summary>Prints each validation warning to stderr (they never change the exit code) and returns them.</summary>
+    public static IReadOnlyList<ValidationWarning> Warn(CliContext context, Catalog.VendorInfo vendor, VideoGenerationRequest request)
+    {
+        var warnings = VideoRequestValidation.Warnings(vendor, request);
+        foreach (var warning in warnings)
+        {
+            context.Error.WriteLine($"warning: {vendor.DisplayName} {warning}");
+        }
+
+        return warnings;
+    }
+
+    /// <summary>
+    /// The vendor's quote when a key (or --base-url) is set, else the catalog estimate. Offline stays offline: without
+    /// a key nothing is sent, not even to the embedded sandbox.
+    /// </summary>
+    private static async Task<PriceEstimate> QuoteAsync(CliContext context, Catalog.VendorInfo vendor, VideoGenerationRequest request, string? baseUrl, CancellationToken cancellationToken)
+    {
+        if (!vendor.Has(Catalog.VendorFeatures.PriceQuote) || (context.ApiKey(vendor) is null && baseUrl is null))
+        {
+            return PriceCalculator.Estimate(vendor, request);
+        }
+
+        await using var session = await VendorSession.OpenAsync(context, vendor, baseUrl, Output.Silent, allowEmbeddedSandbox: false, cancellationToken).ConfigureAwait(false);
+        return session.Generator.GetService(typeof(IVideoPriceQuoter)) is IVideoPriceQuoter quoter
+            ? await quoter.QuoteAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : PriceCalculator.Estimate(vendor, request);
+    }
+
     public static object PriceDocument(PriceEstimate estimate) => new
     {
         vendor = estimate.VendorId,
@@ -66,6 +99,7 @@ internal static class OfflineCommands
         min = estimate.Min,
         max = estimate.Max,
         exact = estimate.IsExact,
+        approximate = estimate.IsApproximate,
         known = estimate.IsKnown,
         reason = estimate.Reason,
     };

@@ -54,7 +54,6 @@ public sealed class CatalogSpecAgreementTests
     }
 
     [Theory]
-    [InlineData("elumenta", "VideoModel")]
     [InlineData("gateway", "VideoModel")]
     [InlineData("aimlapi", "LumaModel")]
     public void Vendor_ModelIds_AreTheSpecsModelEnum(string vendorId, string enumSchema)
@@ -68,14 +67,19 @@ public sealed class CatalogSpecAgreementTests
         vendor.Models.Select(m => m.Id).ShouldBe(specIds, ignoreOrder: true);
     }
 
-    [Fact]
-    public void Oxen_ModelIds_AreTheKnownValuesOfTheRequestModel()
+    [Theory]
+    [InlineData("oxen", "GenerateVideoRequest")]
+    [InlineData("elumenta", "GenerateRequest")]
+    [InlineData("neuralbox", "GenerateRequest")]
+    public void Vendor_ModelIds_AreTheKnownValuesOfTheRequestModel(string vendorId, string requestSchema)
     {
-        var spec = SpecDocument.Load("oxen.yaml").Json;
+        var vendor = VideoModelCatalog.Default.GetVendor(vendorId);
+        var spec = SpecDocument.Load(vendor.Spec).Json;
 
-        var known = spec["components"]!["schemas"]!["GenerateVideoRequest"]!["properties"]!["model"]!["x-known-values"]!.Values<string>();
+        var model = spec["components"]!["schemas"]![requestSchema]!["properties"]!["model"]!;
 
-        VideoModelCatalog.Default.GetVendor("oxen").Models.Select(m => m.Id).ShouldBe(known, ignoreOrder: true);
+        model["enum"].ShouldBeNull("the request's model is an open string (issue 10: the vendor documents more slugs than any list)");
+        vendor.Models.Select(m => m.Id).ShouldBe(model["x-known-values"]!.Values<string>(), ignoreOrder: true);
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         // JSON is YAML, so the changed spec is written back as JSON under the same name.
         var spec = SpecDocument.Load("elumenta.yaml");
         var document = (JObject)spec.Json.DeepClone();
-        var body = spec.Operations().Single(o => o.Method == "post").Operation["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        var body = spec.Operation("CreateGeneration")["requestBody"]!["content"]!["application/json"]!["schema"]!;
         var schemaName = ((string)body["$ref"]!).Split('/').Last();
         ((JObject)document["components"]!["schemas"]![schemaName]!["properties"]!)["seed_value"] =
             new JObject { ["type"] = "integer", ["x-source"] = "test" };

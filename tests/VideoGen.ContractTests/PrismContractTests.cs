@@ -16,7 +16,7 @@ public sealed class PrismContractTests
 
         var created = await client.CreateGenerationAsync(new Elumenta.GenerateRequest
         {
-            Model = Elumenta.VideoModel.KlingV21,
+            Model = "kling-v2.1",
             Prompt = "A time-lapse of a blooming flower, macro photography, soft natural light",
             Duration = Elumenta.VideoDuration.FiveSeconds,
             AspectRatio = Elumenta.AspectRatio.Landscape16x9,
@@ -27,7 +27,7 @@ public sealed class PrismContractTests
 
         var imageToVideo = await client.CreateGenerationAsync(new Elumenta.GenerateRequest
         {
-            Model = Elumenta.VideoModel.LumaRay2,
+            Model = "luma-ray2",
             Prompt = "The character slowly turns their head and smiles",
             ImageUrl = new Uri("https://example.com/portrait.jpg"),
         });

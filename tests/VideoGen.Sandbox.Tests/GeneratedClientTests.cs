@@ -21,7 +21,7 @@ public sealed class GeneratedClientTests : IAsyncLifetime
     {
         var client = new ElumentaClient(Configuration("Elumenta", "elumenta"), _sandbox.Http);
 
-        var created = await client.CreateGenerationAsync(new GenerateRequest { Model = VideoGen.Elumenta.VideoModel.KlingV21, Prompt = "A drone flyover of a futuristic city at night" });
+        var created = await client.CreateGenerationAsync(new GenerateRequest { Model = "kling-v2.1", Prompt = "A drone flyover of a futuristic city at night" });
         created.Status.ShouldBe("pending");
         created.CreatedAt.ShouldNotBeNull();
         var done = await PollAsync(() => client.GetGenerationAsync(created.Id), g => g.Status != "pending");

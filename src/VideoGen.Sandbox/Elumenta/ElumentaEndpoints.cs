@@ -14,6 +14,7 @@ internal static class ElumentaEndpoints
 {
     public const string CreatePath = "/api/v2/generate";
     public const string GetPath = "/api/v2/generate/{id}";
+    public const string CalculatePricePath = "/api/v2/models/{slug}/calculate-price";
 
     private const int DefaultDuration = 5;
     private const string DefaultAspectRatio = "16:9";
@@ -22,6 +23,50 @@ internal static class ElumentaEndpoints
     {
         app.MapPost(CreatePath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: true, CreateAsync));
         app.MapGet(GetPath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: false, Get));
+        app.MapPost(CalculatePricePath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: false, CalculatePriceAsync));
+    }
+
+    /// <summary>
+    /// Calculate Price (https://docs.elumenta.ru/en/api-reference/models/calculate-price): what a generation with these
+    /// parameters costs, the same figure the sandbox charges on create; nothing is charged for asking.
+    /// </summary>
+    private static async Task<IResult> CalculatePriceAsync(VendorCall call)
+    {
+        var (body, problem) = await RequestBody.ReadObjectAsync(call.Http).ConfigureAwait(false);
+        if (body is null)
+        {
+            return ElumentaDialect.BadRequest(problem!);
+        }
+
+        var slug = (string)call.Http.Request.RouteValues["slug"]!;
+        var vendor = call.Runtime.Vendor(SandboxVendors.Elumenta);
+        if (vendor.FindModel(slug) is not { } model || model.Id != slug)
+        {
+            return ElumentaDialect.NotFound($"Model '{slug}' not found.");
+        }
+
+        var duration = DefaultDuration;
+        var durationToken = body["duration"];
+        if (!RequestBody.IsMissing(durationToken))
+        {
+            if (durationToken!.Type != JTokenType.Integer || !model.Durations.Contains(durationToken.Value<int>()))
+            {
+                return ElumentaDialect.Invalid("duration", durationToken,
+                    $"duration {RequestBody.Show(durationToken)} is not supported by {model.Id}; allowed: {string.Join(" or ", model.Durations)} (seconds, an integer).",
+                    new JArray(model.Durations));
+            }
+
+            duration = durationToken.Value<int>();
+        }
+
+        var price = SandboxPricing.PriceOf(model, duration);
+        return new JsonBody(new JObject
+        {
+            ["token_cost"] = (long)price,
+            ["min"] = model.Price is { } p ? (long)p.Min : null,
+            ["max"] = model.Price is { } q ? (long)q.Max : null,
+            ["pricing_type"] = model.Price is { } r && r.Min == r.Max ? "fixed" : "per_second",
+        }, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> CreateAsync(VendorCall call)
@@ -177,10 +222,15 @@ internal static class ElumentaEndpoints
                 body["completed_at"] = Iso.Format(job.EndedAt(now)!.Value);
                 break;
             default:
+                // The vendor sends the fields of an unfinished generation as null (issue 10); so does the sandbox.
                 body["result_url"] = null;
+                body["thumbnail_url"] = null;
                 body["tokens_spent"] = 0;
+                body["result_metadata"] = null;
+                body["error"] = null;
                 body["processing_ms"] = null;
                 body["created_at"] = Iso.Format(job.CreatedAt);
+                body["completed_at"] = null;
                 break;
         }
 

@@ -19,6 +19,7 @@ internal static class OxenEndpoints
     public const string GeneratePath = "/api/ai/videos/generate";
     public const string QueuePath = "/api/ai/queue";
     public const string QueueItemPath = "/api/ai/queue/{generation_id}";
+    public const string RetryPath = "/api/ai/queue/{generation_id}/retry";
 
     private const int DefaultDuration = 5;
     private const string InsufficientCredits = "Insufficient credits";
@@ -33,6 +34,70 @@ internal static class OxenEndpoints
         app.MapPost(QueuePath, VendorPipeline.Handle(runtime, OxenDialect.Instance, createsJob: true, EnqueueAsync));
         app.MapGet(QueuePath, VendorPipeline.Handle(runtime, OxenDialect.Instance, createsJob: false, List));
         app.MapGet(QueueItemPath, VendorPipeline.Handle(runtime, OxenDialect.Instance, createsJob: false, Get));
+        app.MapDelete(QueueItemPath, VendorPipeline.Handle(runtime, OxenDialect.Instance, createsJob: false, Cancel));
+        app.MapPost(RetryPath, VendorPipeline.Handle(runtime, OxenDialect.Instance, createsJob: true, Retry));
+    }
+
+    /// <summary>
+    /// <c>DELETE /api/ai/queue/{id}</c> (https://docs.oxen.ai/fine-tuning-api/cancel-generation.md): the generation is
+    /// kept with status <c>cancelled</c> (a finished one keeps its final status); the credits of an unfinished one are refunded.
+    /// </summary>
+    private static Task<IResult> Cancel(VendorCall call)
+    {
+        var raw = (string)call.Http.Request.RouteValues["generation_id"]!;
+        var job = Guid.TryParse(raw, out var id) ? call.Runtime.Jobs.Find(SandboxVendors.Oxen, id.ToString(), call.Owner) : null;
+        if (job is null)
+        {
+            return Task.FromResult(OxenDialect.NotFound());
+        }
+
+        call.Runtime.Jobs.Cancel(job, "Cancelled by the user");
+        return Task.FromResult<IResult>(new JsonBody(new JObject
+        {
+            ["generation_id"] = job.Id,
+            ["status"] = Status(job.PhaseAt(call.Now)),
+        }, StatusCodes.Status200OK));
+    }
+
+    /// <summary>
+    /// <c>POST /api/ai/queue/{id}/retry</c> (https://docs.oxen.ai/fine-tuning-api/kill-%26-retry-generation.md): cancels the
+    /// generation and enqueues a fresh one with the same parameters, linked by <c>retried_from_id</c>; a succeeded one cannot be retried.
+    /// </summary>
+    private static Task<IResult> Retry(VendorCall call)
+    {
+        var raw = (string)call.Http.Request.RouteValues["generation_id"]!;
+        var job = Guid.TryParse(raw, out var id) ? call.Runtime.Jobs.Find(SandboxVendors.Oxen, id.ToString(), call.Owner) : null;
+        if (job is null)
+        {
+            return Task.FromResult(OxenDialect.NotFound());
+        }
+
+        if (job.PhaseAt(call.Now) == SandboxJobPhase.Succeeded)
+        {
+            return Task.FromResult(OxenDialect.BadRequest("A generation that already succeeded cannot be retried."));
+        }
+
+        call.Runtime.Jobs.Cancel(job, "Cancelled by a retry");
+        var model = call.Runtime.Vendor(SandboxVendors.Oxen).FindModel(job.Model)!;
+        var price = SandboxPricing.PriceOf(model, job.DurationSeconds);
+        var charged = call.Runtime.Ledger.TryCharge(SandboxVendors.Oxen, call.Owner, price, out _);
+        var retried = call.Runtime.Jobs.Create(call.Runtime.Jobs.NextGuid().ToString(), new JobRequest
+        {
+            Vendor = SandboxVendors.Oxen,
+            Owner = call.Owner,
+            Model = job.Model,
+            ModelInfo = model,
+            Prompt = job.Prompt,
+            DurationSeconds = job.DurationSeconds,
+            AspectRatio = job.AspectRatio,
+            Price = charged ? price : 0m,
+            PublicBaseUrl = call.PublicBaseUrl,
+            Request = job.Request,
+            FailOnStart = charged ? null : InsufficientCredits,
+        });
+        var body = Render(retried, call.Now);
+        body["retried_from_id"] = job.Id;
+        return Task.FromResult<IResult>(new JsonBody(body, StatusCodes.Status200OK));
     }
 
     private static async Task<IResult> GenerateAsync(VendorCall call)

@@ -27,6 +27,10 @@ public class DelegatingVideoGenerator : IVideoGenerator
         => InnerGenerator.GetJobAsync(jobId, cancellationToken);
 
     /// <inheritdoc />
+    public virtual Task<VideoJob> CancelAsync(string jobId, CancellationToken cancellationToken = default)
+        => InnerGenerator.CancelAsync(jobId, cancellationToken);
+
+    /// <inheritdoc />
     public virtual object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);

@@ -27,6 +27,24 @@ public interface IVideoGenerator : IDisposable
     /// <exception cref="VideoGenException">The vendor refused or failed the request.</exception>
     Task<VideoJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Asks the vendor to cancel a submitted job. Where the vendor documents cancel (Oxen.ai:
+    /// <c>DELETE /api/ai/queue/{id}</c>) the job is cancelled and returned as the vendor reports it afterwards;
+    /// elsewhere a <see cref="VideoGenNotSupportedException"/> names the vendor. Whether a cancelled job is
+    /// charged is the vendor's rule; VideoGen does not assume a refund.
+    /// </summary>
+    /// <remarks>
+    /// A default member, so generators written before cancel existed keep compiling; it throws
+    /// <see cref="VideoGenNotSupportedException"/>. Middleware (<see cref="DelegatingVideoGenerator"/>) forwards it.
+    /// </remarks>
+    /// <param name="jobId">The vendor's job id, as <see cref="VideoJob.Id"/> gave it.</param>
+    /// <param name="cancellationToken">A token to cancel the request (not the job).</param>
+    /// <returns>The job after the cancel (normally <see cref="VideoJobStatus.Cancelled"/>).</returns>
+    /// <exception cref="VideoGenNotSupportedException">The vendor has no cancel operation; nothing was sent.</exception>
+    /// <exception cref="VideoGenException">The vendor refused or failed the request (for example the job had already finished).</exception>
+    Task<VideoJob> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
+        throw new VideoGenNotSupportedException("cancelling a job", (GetService(typeof(Catalog.VendorInfo)) as Catalog.VendorInfo)?.DisplayName);
+
     /// <summary>Asks for a service this generator or one it wraps provides (the typed vendor client, the metadata, ...).</summary>
     /// <param name="serviceType">The type wanted.</param>
     /// <param name="serviceKey">An optional key.</param>

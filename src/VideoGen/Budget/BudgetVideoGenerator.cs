@@ -86,7 +86,12 @@ public sealed class BudgetVideoGenerator : DelegatingVideoGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var callBudget = BudgetGuard.CallBudget(Vendor, options);
-        var estimate = PriceCalculator.Estimate(Vendor, request);
+
+        // The vendor's exact quote where the generator underneath has one (Elumenta's Calculate Price), else the catalog.
+        var estimate = (callBudget is not null || MaxCostPerJob is not null || MaxTotalCost is not null)
+            && InnerGenerator.GetService(typeof(IVideoPriceQuoter)) is IVideoPriceQuoter quoter && Vendor.Has(Catalog.VendorFeatures.PriceQuote)
+            ? await quoter.QuoteAsync(request, options, cancellationToken).ConfigureAwait(false)
+            : PriceCalculator.Estimate(Vendor, request);
         if (callBudget is { } perCall)
         {
             BudgetGuard.EnsureFits(Vendor.DisplayName, estimate, perCall, BudgetScope.PerCall);

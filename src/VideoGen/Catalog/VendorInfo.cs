@@ -37,6 +37,14 @@ public sealed class VendorInfo
     /// <summary>Request options the vendor's contract has (<c>negative-prompt</c>, <c>webhooks</c>, <c>loop</c>, ...).</summary>
     public IReadOnlySet<string> Features { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// The modes a model needs for the vendor's contract to take a start image: the adapter sends
+    /// <see cref="VideoGenerationRequest.StartImage"/> to the field these modes use (Oxen.ai's <c>input_image</c> serves
+    /// image-to-video and reference-to-video models alike). Validation reads this, so what it accepts is what the adapter maps.
+    /// </summary>
+    /// <value><see cref="VideoModes.ImageToVideo"/> unless the catalog says otherwise (<c>startImageModes</c>).</value>
+    public VideoModes StartImageModes { get; init; } = VideoModes.ImageToVideo;
+
     /// <summary>The vendor's models.</summary>
     public required IReadOnlyList<VideoModelInfo> Models { get; init; }
 
@@ -93,4 +101,16 @@ public static class VendorFeatures
 
     /// <summary>Listing queued jobs by model.</summary>
     public const string QueueList = "queue-list";
+
+    /// <summary>
+    /// The contract's model field is a free string: a slug the catalog does not know is sent with a
+    /// <see cref="ValidationWarning"/> rather than refused (Elumenta and NeuralBox document more slugs than their model table).
+    /// </summary>
+    public const string OpenModels = "open-models";
+
+    /// <summary>Cancelling a submitted job (<see cref="IVideoGenerator"/>'s <c>CancelAsync</c>).</summary>
+    public const string Cancel = "cancel";
+
+    /// <summary>An exact price quote from the vendor before submit (Elumenta's Calculate Price).</summary>
+    public const string PriceQuote = "price-quote";
 }

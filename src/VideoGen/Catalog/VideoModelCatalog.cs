@@ -78,6 +78,7 @@ public sealed class VideoModelCatalog
             PromptMaxLength = (int?)v["promptMaxLength"],
             PromptMinLength = (int?)v["promptMinLength"] ?? 1,
             Features = (v["features"] as JArray ?? []).Select(f => (string)f!).ToHashSet(StringComparer.Ordinal),
+            StartImageModes = v["startImageModes"] is JArray modes ? modes.Select(x => ParseMode((string)x!)).Aggregate(VideoModes.None, (a, b) => a | b) : VideoModes.ImageToVideo,
             Models = ((JArray)v["models"]!).Cast<JObject>().Select(m => ReadModel(m, id, unit)).ToList(),
             Source = Required(v, "source"),
         };
@@ -105,6 +106,7 @@ public sealed class VideoModelCatalog
                 (string)processing["source"]! + ((string?)processing["inferredReason"] is { } why ? " — inferred: " + why : string.Empty)),
             Price = price is null ? null : new ModelPrice((decimal)price["min"]!, (decimal)price["max"]!, unit, (string)price["source"]!, (string?)price["note"])
             {
+                Exact = (bool?)price["exact"] ?? false,
                 Points = (m["pricePoints"] as JArray ?? []).Select(p => new PricePoint((int)p["durationSeconds"]!, (decimal)p["amount"]!, (string)p["source"]!)).ToList(),
             },
             PriceNote = (string?)m["priceNote"],

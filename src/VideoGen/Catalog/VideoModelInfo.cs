@@ -70,8 +70,15 @@ public sealed record ModelPrice(decimal Min, decimal Max, string Unit, string So
     /// <summary>Prices documented for a specific duration (for example a vendor's worked example).</summary>
     public IReadOnlyList<PricePoint> Points { get; init; } = [];
 
-    /// <summary>Whether the price is one exact figure.</summary>
-    public bool IsExact => Min == Max;
+    /// <summary>
+    /// Whether a source calls the price exact (catalog <c>"exact": true</c>). A single figure in a table whose page says
+    /// the cost depends on duration and resolution is not exact.
+    /// </summary>
+    /// <value><see langword="false"/> unless the catalog says so.</value>
+    public bool Exact { get; init; }
+
+    /// <summary>Whether the price is one exact figure: a single figure that a source calls exact.</summary>
+    public bool IsExact => Exact && Min == Max;
 }
 
 /// <summary>A documented price for one duration.</summary>

@@ -38,6 +38,21 @@ public sealed record ValidationFailure(string Field, string? Value, string Allow
     public override string ToString() => $"{Field}: {(Value is null ? "(missing)" : $"'{Value}'")} is not allowed; {Allowed}.";
 }
 
+/// <summary>
+/// Something about a request that does not stop it being sent but that the caller should know: a model slug
+/// VideoGen's catalog does not know, on a vendor whose contract takes any slug (Elumenta, NeuralBox), is sent
+/// as given, and its durations, aspect ratios and price are then not checked.
+/// </summary>
+/// <param name="Field">The field, as the caller named it (for example <c>Model</c> or <c>model</c>).</param>
+/// <param name="Value">The value given, as text.</param>
+/// <param name="Message">What the caller should know, in words.</param>
+public sealed record ValidationWarning(string Field, string? Value, string Message)
+{
+    /// <summary>The warning as one line: field, value, message.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"{Field}: '{Value}': {Message}.";
+}
+
 /// <summary>The job reached a final failed state; the vendor's reason is in the message and <see cref="VendorReason"/>.</summary>
 public sealed class JobFailedException : VideoGenException
 {

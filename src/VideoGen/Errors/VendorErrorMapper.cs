@@ -84,6 +84,9 @@ internal static class VendorErrorMapper
                 $"{prefix}. Check the API key configured for {vendor}.", vendor),
             HttpStatusCode.PaymentRequired => new InsufficientCreditsException(
                 $"{prefix}. The account has too few credits for this request; nothing was generated.", vendor),
+            // Elumenta and NeuralBox: 403 insufficient_plan is the plan, not the key (error-handling guide).
+            HttpStatusCode.Forbidden when string.Equals(code, "insufficient_plan", StringComparison.OrdinalIgnoreCase) => new InsufficientPlanException(
+                $"{prefix}. The account's subscription plan does not include this; a higher plan is needed (retrying does not help).", vendor),
             HttpStatusCode.TooManyRequests => new RateLimitedException(
                 $"{prefix}.{RetryAfterText(retryAfter)}", vendor, retryAfter),
             HttpStatusCode.ServiceUnavailable => new ServiceUnavailableException(

@@ -14,13 +14,15 @@ namespace VideoGen.Pricing;
 /// <list type="number">
 /// <item>No catalog entry or no documented price (the gateway, Oxen.ai): <em>unknown</em>, with the reason.</item>
 /// <item>A duration the model does not document: <em>unknown</em> (the documented range covers only the documented durations).</item>
-/// <item>One documented figure (AIML API's 500 000 tokens per generation or extension, Elumenta's <c>minimax-video</c> 88 tokens): <em>exact</em>.</item>
-/// <item>A documented price for the requested duration (seed 000's completed <c>kling-v2.1</c> 5 s job: 26 tokens): <em>exact</em>.</item>
+/// <item>One figure its source states as the price (AIML API's 500 000 tokens per generation or extension): <em>exact</em>.</item>
+/// <item>One documented figure no source calls exact (Elumenta's <c>minimax-video</c> 88 tokens, on a page that says cost depends on duration and resolution): <em>approximate</em> (<see cref="PriceEstimate.IsApproximate"/>).</item>
+/// <item>A documented price for the requested duration: <em>exact</em>. (Examples are not prices: Elumenta's 26 tokens for a 5 s <c>kling-v2.1</c> job in seed 000 and 44 on its status page are both examples, so neither is in the catalog.)</item>
 /// <item>Otherwise the documented range (seed 000's Tokens column): a <em>range</em> whose maximum is the worst case.</item>
 /// </list>
 /// <para>
 /// When the request names no duration, the vendor's documented default is used where there is one
 /// (Elumenta and NeuralBox: 5 s). Every estimate's <see cref="PriceEstimate.Reason"/> says what it rests on.
+/// With an API key, <see cref="IVideoPriceQuoter"/> asks the vendor instead where it has a price endpoint.
 /// </para>
 /// </remarks>
 public static class PriceCalculator
@@ -71,8 +73,15 @@ public static class PriceCalculator
         if (price.IsExact)
         {
             return new PriceEstimate(vendor.Id, model.Id, price.Min, price.Max, price.Unit,
-                $"Exact: {Format(price.Min)} {price.Unit} per job, one documented figure.{Note(price.Note)} Source: {price.Source}.")
+                $"Exact: {Format(price.Min)} {price.Unit} per job, one figure its source states as the price.{Note(price.Note)} Source: {price.Source}.")
             { DurationSeconds = duration };
+        }
+
+        if (price.Min == price.Max)
+        {
+            return new PriceEstimate(vendor.Id, model.Id, price.Min, price.Max, price.Unit,
+                $"About {Format(price.Min)} {price.Unit}: the one documented figure, which no source calls exact.{Note(price.Note)} Source: {price.Source}.")
+            { DurationSeconds = duration, IsApproximate = true };
         }
 
         if (duration is { } d && price.Points.FirstOrDefault(p => p.DurationSeconds == d) is { } point)

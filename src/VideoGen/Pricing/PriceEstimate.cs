@@ -12,8 +12,15 @@ public sealed record PriceEstimate(string VendorId, string ModelId, decimal? Min
     /// <summary>Whether the vendor documents a price for this request.</summary>
     public bool IsKnown => Min is not null && Max is not null;
 
-    /// <summary>Whether the price is one exact figure.</summary>
-    public bool IsExact => IsKnown && Min == Max;
+    /// <summary>Whether the price is one exact figure (the vendor quoted it, or a source calls it exact).</summary>
+    public bool IsExact => IsKnown && Min == Max && !IsApproximate;
+
+    /// <summary>
+    /// Whether a single figure is only the documented figure, not one any source calls exact (Elumenta's
+    /// <c>minimax-video</c> 88 tokens, on a page that says cost depends on duration and resolution).
+    /// </summary>
+    /// <value><see langword="false"/>.</value>
+    public bool IsApproximate { get; init; }
 
     /// <summary>
     /// The duration in seconds the estimate was made for: the request's, or the vendor's documented
@@ -27,5 +34,5 @@ public sealed record PriceEstimate(string VendorId, string ModelId, decimal? Min
 
     /// <summary>The amount part of <see cref="ToString"/> without the reason: <c>26</c>, <c>26–94</c> or <c>unknown</c>.</summary>
     internal string AmountText =>
-        !IsKnown ? "unknown" : IsExact ? PriceCalculator.Format(Min!.Value) : $"{PriceCalculator.Format(Min!.Value)}–{PriceCalculator.Format(Max!.Value)}";
+        !IsKnown ? "unknown" : IsExact ? PriceCalculator.Format(Min!.Value) : Min == Max ? "~" + PriceCalculator.Format(Min!.Value) : $"{PriceCalculator.Format(Min!.Value)}–{PriceCalculator.Format(Max!.Value)}";
 }

@@ -27,6 +27,12 @@ internal sealed class AimlApiCreateGenerationRequestValidator : AbstractValidato
             .ValidPrompt()
             .OverridePropertyName("prompt");
 
+        // The seed's page requires aspect_ratio (specs/aimlapi.yaml CreateGenerationRequest x-vendor-required).
+        RuleFor(x => x.Request.AspectRatio)
+            .NotNull()
+            .WithMessage("aspect_ratio is required by AI/ML API's Luma page, for example 16:9")
+            .OverridePropertyName("aspect_ratio");
+
         When(x => x.Request.Model is not null, () =>
             RuleFor(x => x.Request.Model!.Value)
                 .KnownModel()

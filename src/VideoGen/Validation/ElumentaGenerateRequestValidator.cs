@@ -16,6 +16,9 @@ internal sealed class ElumentaGenerateRequestValidator : AbstractValidator<Scope
     private ElumentaGenerateRequestValidator()
     {
         RuleFor(x => x.Request.Model)
+            .Cascade(CascadeMode.Stop)
+            .Must(m => !string.IsNullOrWhiteSpace(m))
+            .WithMessage(x => $"a model slug is required, for example {ValidationText.List(x.Vendor.Models.Select(m => m.Id))}")
             .KnownModel()
             .OverridePropertyName("model");
 

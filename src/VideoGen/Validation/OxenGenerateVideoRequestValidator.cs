@@ -116,20 +116,14 @@ internal sealed class OxenGenerateVideoRequestValidator : AbstractValidator<Scop
             RuleFor(x => x.Request.InputImage)
                 .Must(IsUrlOrUrls)
                 .WithMessage("an input_image is an absolute http(s) URL, or a non-empty array of them")
-                .Must((x, _) => x.Model is null || x.Model.Supports(VideoModes.ImageToVideo) || x.Model.Supports(VideoModes.ReferenceImages))
-                .WithMessage(x => $"{x.ModelId} takes no input image ({ImageModels(x.Vendor)})")
+                // The one statement of which models take input_image is the catalog's StartImageModes.
+                .ModelCanAny(x => x.Vendor.StartImageModes, "takes no input image")
                 .OverridePropertyName("input_image"));
 
         RuleFor(x => x.Request.InputImage)
             .Must((x, image) => image is not null || x.ModelAllows(VideoModes.TextToVideo))
             .WithMessage(x => $"{x.ModelId} makes videos from an image only: give an input_image")
             .OverridePropertyName("input_image");
-    }
-
-    private static string ImageModels(VendorInfo vendor)
-    {
-        var ids = vendor.Models.Where(m => m.Supports(VideoModes.ImageToVideo) || m.Supports(VideoModes.ReferenceImages)).Select(m => m.Id).ToList();
-        return ids.Count == 0 ? "no known Oxen.ai model takes one" : $"{vendor.DisplayName} models that take one: {ValidationText.List(ids, "and")}";
     }
 
     /// <summary>A URL string, or a non-empty array of them (input_image is a string or an array in the reference).</summary>

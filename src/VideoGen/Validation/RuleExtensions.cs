@@ -25,10 +25,17 @@ internal static class RuleExtensions
     public static IRuleBuilderOptions<T, Uri?> HttpsUrl<T>(this IRuleBuilder<T, Uri?> rule, string what) =>
         rule.Must(ValidationText.IsHttpsUrl).WithMessage($"{what} is an absolute https URL");
 
-    /// <summary>The model the request names is in the vendor's catalog entry.</summary>
+    /// <summary>
+    /// The model the request names is in the vendor's catalog entry. Where the vendor's model field is a free string
+    /// (<see cref="VendorFeatures.OpenModels"/>) an unknown slug is a warning, not a failure: the vendor documents more
+    /// slugs than VideoGen's catalog holds.
+    /// </summary>
     public static IRuleBuilderOptions<Scoped<T>, TModel> KnownModel<T, TModel>(this IRuleBuilder<Scoped<T>, TModel> rule) =>
         rule.Must((x, _) => x.Model is not null)
-            .WithMessage(x => $"{x.Vendor.DisplayName} models are {ValidationText.List(x.Vendor.Models.Select(m => m.Id))}");
+            .WithMessage(x => x.Vendor.Has(VendorFeatures.OpenModels)
+                ? $"not in VideoGen's {x.Vendor.DisplayName} catalog (known: {ValidationText.List(x.Vendor.Models.Select(m => m.Id))}); it is sent as given, so its durations, aspect ratios and price are not checked here"
+                : $"{x.Vendor.DisplayName} models are {ValidationText.List(x.Vendor.Models.Select(m => m.Id))}")
+            .WithSeverity(x => x.Vendor.Has(VendorFeatures.OpenModels) ? Severity.Warning : Severity.Error);
 
     /// <summary>A generated enum value that is one of the enum's members (a cast can make any number an enum).</summary>
     public static IRuleBuilderOptions<T, TEnum> Member<T, TEnum>(this IRuleBuilder<T, TEnum> rule)
@@ -60,6 +67,15 @@ internal static class RuleExtensions
     public static IRuleBuilderOptions<Scoped<T>, TProperty> ModelCan<T, TProperty>(this IRuleBuilder<Scoped<T>, TProperty> rule, VideoModes modes, string cannot) =>
         rule.Must((x, _) => x.ModelAllows(modes))
             .WithMessage(x => $"{x.ModelId} {cannot} ({x.ModelsThatCan(modes)})");
+
+    /// <summary>The model can do at least one of the modes <paramref name="modes"/> gives (passes when the catalog does not know the model).</summary>
+    public static IRuleBuilderOptions<Scoped<T>, TProperty> ModelCanAny<T, TProperty>(this IRuleBuilder<Scoped<T>, TProperty> rule, Func<Scoped<T>, VideoModes> modes, string cannot) =>
+        rule.ModelCanAny(modes, _ => cannot);
+
+    /// <summary>As above, with the words chosen per request.</summary>
+    public static IRuleBuilderOptions<Scoped<T>, TProperty> ModelCanAny<T, TProperty>(this IRuleBuilder<Scoped<T>, TProperty> rule, Func<Scoped<T>, VideoModes> modes, Func<Scoped<T>, string> cannot) =>
+        rule.Must((x, _) => x.Model is null || (x.Model.Modes & modes(x)) != VideoModes.None)
+            .WithMessage(x => $"{x.ModelId} {cannot(x)} ({(modes(x) == VideoModes.ImageToVideo ? x.ModelsThatCan(modes(x)) : x.ModelsThatCanAny(modes(x)))})");
 
     private static bool WithinLimits(VendorInfo vendor, string prompt)
     {

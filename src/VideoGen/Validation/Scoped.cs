@@ -19,6 +19,15 @@ internal sealed record Scoped<T>(VendorInfo Vendor, string ModelId, VideoModelIn
     /// <summary>Whether the catalog knows the model and it can do every mode in <paramref name="modes"/>; true when the model is unknown (that is reported once, elsewhere).</summary>
     public bool ModelAllows(VideoModes modes) => Model is null || Model.Supports(modes);
 
+    /// <summary>The vendor's models that can do at least one of <paramref name="modes"/>, for messages.</summary>
+    public string ModelsThatCanAny(VideoModes modes)
+    {
+        var ids = Vendor.Models.Where(m => (m.Modes & modes) != VideoModes.None).Select(m => m.Id).ToList();
+        return ids.Count == 0
+            ? $"no {Vendor.DisplayName} model can"
+            : $"{Vendor.DisplayName} models that can: {ValidationText.List(ids, "and")}";
+    }
+
     /// <summary>The vendor's models that can do <paramref name="modes"/>, for messages.</summary>
     public string ModelsThatCan(VideoModes modes)
     {

@@ -77,7 +77,13 @@ internal static class ValidationText
 
     /// <summary>The FluentValidation result as VideoGen failures (field, value as shown, what is allowed).</summary>
     public static IReadOnlyList<ValidationFailure> ToFailures(FluentValidation.Results.ValidationResult result) =>
-        result.Errors.Select(e => new ValidationFailure(e.PropertyName, e.CustomState is Shown shown ? shown.Text : Show(e.AttemptedValue), e.ErrorMessage)).ToList();
+        result.Errors.Where(e => e.Severity == FluentValidation.Severity.Error)
+            .Select(e => new ValidationFailure(e.PropertyName, e.CustomState is Shown shown ? shown.Text : Show(e.AttemptedValue), e.ErrorMessage)).ToList();
+
+    /// <summary>The FluentValidation result's warnings (rules of severity Warning) as VideoGen warnings.</summary>
+    public static IReadOnlyList<ValidationWarning> ToWarnings(FluentValidation.Results.ValidationResult result) =>
+        result.Errors.Where(e => e.Severity == FluentValidation.Severity.Warning)
+            .Select(e => new ValidationWarning(e.PropertyName, e.CustomState is Shown shown ? shown.Text : Show(e.AttemptedValue), e.ErrorMessage)).ToList();
 
     private static string Cut(string text)
     {

@@ -27,7 +27,25 @@ public static class VendorRequestValidation
     /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="vendor"/> does not speak the Elumenta contract (specs/elumenta.yaml).</exception>
     public static IReadOnlyList<ValidationFailure> Validate(VendorInfo vendor, Elumenta.GenerateRequest request) =>
-        Run(vendor, request, ElumentaSpec, (_, r) => ValidationText.WireName(r.Model), ElumentaGenerateRequestValidator.Instance);
+        Run(vendor, request, ElumentaSpec, (_, r) => r.Model, ElumentaGenerateRequestValidator.Instance);
+
+    /// <summary>
+    /// What the caller should know about an Elumenta or NeuralBox generate request that does not stop it being sent
+    /// (a model slug the catalog does not know: the contract's model is a free string, so it is sent as given).
+    /// </summary>
+    /// <param name="vendor">The vendor the request is for (<c>elumenta</c> or <c>neuralbox</c>).</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The warnings; empty when there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="vendor"/> does not speak the Elumenta contract (specs/elumenta.yaml).</exception>
+    public static IReadOnlyList<ValidationWarning> Warnings(VendorInfo vendor, Elumenta.GenerateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        ArgumentNullException.ThrowIfNull(request);
+        CheckSpec<Elumenta.GenerateRequest>(vendor, ElumentaSpec);
+        var scoped = new Scoped<Elumenta.GenerateRequest>(vendor, request.Model ?? string.Empty, vendor.FindModel(request.Model), request);
+        return ValidationText.ToWarnings(ElumentaGenerateRequestValidator.Instance.Validate(scoped));
+    }
 
     /// <summary>Throws when an Elumenta or NeuralBox generate request breaks any rule.</summary>
     /// <param name="vendor">The vendor the request is for (<c>elumenta</c> or <c>neuralbox</c>).</param>
@@ -92,15 +110,19 @@ public static class VendorRequestValidation
     {
         ArgumentNullException.ThrowIfNull(vendor);
         ArgumentNullException.ThrowIfNull(request);
+        CheckSpec<T>(vendor, spec);
+        var modelId = modelOf(vendor, request);
+        var scoped = new Scoped<T>(vendor, modelId ?? string.Empty, vendor.FindModel(modelId), request);
+        return ValidationText.ToFailures(validator.Validate(scoped));
+    }
+
+    private static void CheckSpec<T>(VendorInfo vendor, string spec)
+    {
         if (!string.Equals(vendor.Spec, spec, StringComparison.Ordinal))
         {
             throw new ArgumentException(
                 $"A {typeof(T).FullName} is a request of specs/{spec}; vendor '{vendor.Id}' speaks specs/{vendor.Spec}.", nameof(vendor));
         }
-
-        var modelId = modelOf(vendor, request);
-        var scoped = new Scoped<T>(vendor, modelId ?? string.Empty, vendor.FindModel(modelId), request);
-        return ValidationText.ToFailures(validator.Validate(scoped));
     }
 
     private static void Throw(VendorInfo vendor, IReadOnlyList<ValidationFailure> failures)

@@ -56,7 +56,7 @@ internal sealed partial class VideoGenerationRequestValidator : AbstractValidato
         When(x => x.Request.StartImage is not null, () =>
             RuleFor(x => x.Request.StartImage)
                 .HttpUrl("a start image")
-                .ModelCan(VideoModes.ImageToVideo, "does not start from an image")
+                .ModelCanAny(x => x.Vendor.StartImageModes, x => x.Vendor.StartImageModes == VideoModes.ImageToVideo ? "does not start from an image" : "takes no start or reference image")
                 .OverridePropertyName(nameof(VideoGenerationRequest.StartImage)));
 
         // A model that cannot make a video from text alone needs the image it animates.

@@ -23,14 +23,31 @@ public static class VideoRequestValidation
     /// <param name="options">The per-call options.</param>
     /// <returns>The failures; empty when the request may be sent.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
-    public static IReadOnlyList<ValidationFailure> Validate(VendorInfo vendor, VideoGenerationRequest request, VideoGenerationOptions? options = null)
+    public static IReadOnlyList<ValidationFailure> Validate(VendorInfo vendor, VideoGenerationRequest request, VideoGenerationOptions? options = null) =>
+        Check(vendor, request, options).Failures;
+
+    /// <summary>Failures and warnings of one validation run.</summary>
+    internal static (IReadOnlyList<ValidationFailure> Failures, IReadOnlyList<ValidationWarning> Warnings) Check(VendorInfo vendor, VideoGenerationRequest request, VideoGenerationOptions? options)
     {
         ArgumentNullException.ThrowIfNull(vendor);
         ArgumentNullException.ThrowIfNull(request);
         var modelId = request.Model ?? vendor.DefaultModel;
         var scoped = new Scoped<VideoGenerationRequest>(vendor, modelId, vendor.FindModel(modelId), request) { Options = options };
-        return ValidationText.ToFailures(VideoGenerationRequestValidator.Instance.Validate(scoped));
+        var result = VideoGenerationRequestValidator.Instance.Validate(scoped);
+        return (ValidationText.ToFailures(result), ValidationText.ToWarnings(result));
     }
+
+    /// <summary>
+    /// What the caller should know about <paramref name="request"/> that does not stop it being sent: today a model
+    /// slug the catalog does not know, at a vendor whose model field is a free string (<see cref="VendorFeatures.OpenModels"/>).
+    /// </summary>
+    /// <param name="vendor">The vendor the request is for.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="options">The per-call options.</param>
+    /// <returns>The warnings; empty when there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
+    public static IReadOnlyList<ValidationWarning> Warnings(VendorInfo vendor, VideoGenerationRequest request, VideoGenerationOptions? options = null) =>
+        Check(vendor, request, options).Warnings;
 
     /// <summary>Throws when <paramref name="request"/> breaks any rule of <paramref name="vendor"/>.</summary>
     /// <param name="vendor">The vendor the request is for.</param>

@@ -17,11 +17,15 @@ namespace VideoGen.Vendors;
 /// </summary>
 /// <typeparam name="TClient">The generated client interface.</typeparam>
 /// <typeparam name="TVendorRequest">The generated request type.</typeparam>
-internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGenerator
+internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGenerator, Pricing.IVideoPriceQuoter
     where TClient : class
     where TVendorRequest : class
 {
+    /// <summary>How many submitted job ids an adapter remembers, to tell an expired job from an unknown id.</summary>
+    private const int RememberedJobs = 10_000;
+
     private readonly string? _apiKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _submitted = new(StringComparer.Ordinal);
     private readonly ILoggerFactory? _loggerFactory;
 
     protected VendorVideoGenerator(TClient client, VendorInfo vendor, ILoggerFactory? loggerFactory)
@@ -50,14 +54,11 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<ValidationFailure> failures = [];
-        try
+        var (failures, warnings) = VideoRequestValidation.Check(Vendor, request, options);
+        foreach (var warning in warnings)
         {
-            VideoRequestValidation.EnsureValid(Vendor, request, options);
-        }
-        catch (VideoGenValidationException e)
-        {
-            failures = e.Failures;
+            // A warning does not stop the request (an open model slug); it is logged so it is not lost.
+            Logger.LogWarning("{Vendor} request: {Warning}", VendorName, warning.ToString());
         }
 
         // The validator checks the catalog's default model when none is named, so that is the one sent.
@@ -75,7 +76,14 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         }
 
         // A per-call budget (VideoGenerationOptions.MaxCost) is checked here too, so it holds without the budget middleware.
-        BudgetGuard.EnsureWithinCallBudget(Vendor, request, options);
+        // With a price endpoint (Elumenta's Calculate Price), the vendor's exact figure is checked, else the catalog's worst case.
+        if (BudgetGuard.CallBudget(Vendor, options) is { } callBudget)
+        {
+            var estimate = Vendor.Has(VendorFeatures.PriceQuote)
+                ? await QuoteOrCatalogAsync(vendorRequest, model, request, cancellationToken).ConfigureAwait(false)
+                : Pricing.PriceCalculator.Estimate(Vendor, request);
+            BudgetGuard.EnsureFits(VendorName, estimate, callBudget, BudgetScope.PerCall);
+        }
 
         // The span covers what is sent: a request refused by validation never left the machine.
         using var span = VideoGenTelemetry.Start("submit", VendorName, model);
@@ -91,6 +99,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             throw;
         }
 
+        Remember(job.Id);
         span?.SetTag("videogen.job_id", job.Id);
         span?.SetTag("videogen.status", job.Status.ToString());
         VideoGenTelemetry.Submissions.Add(1, VideoGenTelemetry.VendorTag(VendorName), new KeyValuePair<string, object?>("videogen.model", model));
@@ -104,7 +113,16 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         cancellationToken.ThrowIfCancellationRequested();
         var read = ReadJob(jobId);
-        var job = await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        VideoJob job;
+        try
+        {
+            job = await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+        }
+        catch (VideoGenException e) when (e.StatusCode == HttpStatusCode.NotFound && IsKnownJob(jobId))
+        {
+            throw Expired(jobId, e);
+        }
+
         job = EndedInUnknownStatus(job);
         VideoGenLog.JobRead(Logger, VendorName, job.Id, job.Status, job.VendorStatus, job.Progress);
         return job;
@@ -145,6 +163,74 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             };
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>The base has no cancel: it throws <see cref="VideoGenNotSupportedException"/>. Vendors that document cancel override it.</remarks>
+    public virtual Task<VideoJob> CancelAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        throw new VideoGenNotSupportedException("cancelling a job", VendorName);
+    }
+
+    /// <inheritdoc />
+    public async Task<Pricing.PriceEstimate> QuoteAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        VideoRequestValidation.EnsureValid(Vendor, request, options);
+        var requested = request.Model ?? Vendor.DefaultModel;
+        var model = Vendor.FindModel(requested)?.Id ?? requested;
+        var mappingFailures = new List<ValidationFailure>();
+        var vendorRequest = CreateVendorRequest(request, options, model, mappingFailures);
+        if (mappingFailures.Count > 0)
+        {
+            throw new VideoGenValidationException(VendorName, mappingFailures);
+        }
+
+        return await QuoteOrCatalogAsync(vendorRequest, model, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Pricing.PriceEstimate> QuoteOrCatalogAsync(TVendorRequest vendorRequest, string model, VideoGenerationRequest request, CancellationToken cancellationToken)
+    {
+        var catalog = Pricing.PriceCalculator.Estimate(Vendor, request);
+        try
+        {
+            var quoted = await InvokeAsync(() => QuoteVendorAsync(vendorRequest, model, cancellationToken), "quoting a price", jobId: null).ConfigureAwait(false);
+            return quoted ?? catalog;
+        }
+        catch (VideoGenException e)
+        {
+            // A failed quote must not block a price or a budget check: the catalog's worst case still holds.
+            return catalog with { Reason = $"{VendorName}'s price quote failed ({e.Message}); from the catalog instead. {catalog.Reason}" };
+        }
+    }
+
+    /// <summary>The vendor's own price for the request, or <see langword="null"/> when the vendor has no price endpoint (the catalog estimate is used).</summary>
+    protected virtual Task<Pricing.PriceEstimate?> QuoteVendorAsync(TVendorRequest vendorRequest, string model, CancellationToken cancellationToken) =>
+        Task.FromResult<Pricing.PriceEstimate?>(null);
+
+    /// <summary>Whether this adapter submitted <paramref name="jobId"/> (in this process): a 404 for it means the vendor no longer keeps it.</summary>
+    protected bool IsKnownJob(string jobId) => _submitted.ContainsKey(jobId);
+
+    /// <summary>Remembers a submitted job id (bounded: the oldest are forgotten wholesale when full).</summary>
+    protected void Remember(string jobId)
+    {
+        if (_submitted.Count >= RememberedJobs)
+        {
+            _submitted.Clear();
+        }
+
+        _submitted.TryAdd(jobId, 0);
+    }
+
+    /// <summary>The typed error for a 404 on a job this client submitted: the vendor no longer has it.</summary>
+    protected VideoGenJobExpiredException Expired(string jobId, VideoGenException notFound) =>
+        new($"{VendorName} no longer has job {jobId} (HTTP 404 for a job this client submitted): its record or result expired after the vendor's retention period. " +
+            "If it completed, its file can no longer be fetched from the vendor; nothing was resubmitted.", VendorName, jobId, notFound)
+        {
+            ErrorCode = notFound.ErrorCode,
+            RequestId = notFound.RequestId,
+            ResponseExcerpt = notFound.ResponseExcerpt,
+        };
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)

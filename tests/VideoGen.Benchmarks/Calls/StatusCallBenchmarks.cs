@@ -118,7 +118,7 @@ public class StatusCallBenchmarks
         if (Transport == Transport.Sandbox)
         {
             // A real job, finished at once (time scale 0): every call reads a completed generation.
-            var created = await _generated.CreateGenerationAsync(new GenerateRequest { Model = VideoModel.KlingV21, Prompt = "A lighthouse at dusk, waves breaking" }).ConfigureAwait(false);
+            var created = await _generated.CreateGenerationAsync(new GenerateRequest { Model = "kling-v2.1", Prompt = "A lighthouse at dusk, waves breaking" }).ConfigureAwait(false);
             _id = created.Id;
         }
 

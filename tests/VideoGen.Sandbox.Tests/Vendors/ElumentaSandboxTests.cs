@@ -143,4 +143,19 @@ public sealed class ElumentaSandboxTests
         sandbox.Server.Ledger.TopUp("elumenta", SandboxHarness.Key, 100).ShouldBe(104);
         (await sandbox.PostAsync("/api/v2/generate", KlingRequest)).Code.ShouldBe(200);
     }
+
+    [Fact]
+    public async Task CalculatePrice_KnownModel_AnswersTheFigureCreateCharges()
+    {
+        // https://docs.elumenta.ru/en/api-reference/models/calculate-price: token_cost, min, max, pricing_type.
+        await using var sandbox = await SandboxHarness.StartAsync();
+
+        var quote = await sandbox.PostAsync("/api/v2/models/kling-v2.1/calculate-price", new { duration = 10 });
+
+        quote.Code.ShouldBe(200, quote.Text);
+        ((int)quote.Object["token_cost"]!).ShouldBe(94);
+        ((int)quote.Object["min"]!).ShouldBe(26);
+        ((int)quote.Object["max"]!).ShouldBe(94);
+        (await sandbox.PostAsync("/api/v2/models/kling-v9/calculate-price", new { duration = 5 })).Code.ShouldBe(404);
+    }
 }

@@ -227,6 +227,52 @@ public sealed class OxenSandboxTests
         ((string?)reply.Object["error"]!["type"]).ShouldBe("unauthorized");
     }
 
+    [Fact]
+    public async Task Delete_QueuedGeneration_CancelsItKeepsItAndRefunds()
+    {
+        // https://docs.oxen.ai/fine-tuning-api/cancel-generation.md: the row is retained with status cancelled.
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var id = await EnqueueAsync(sandbox, new { model = Model, prompt = "A sunset" });
+
+        var cancelled = await sandbox.SendAsync(HttpMethod.Delete, $"/api/ai/queue/{id}", null);
+
+        cancelled.Code.ShouldBe(200, cancelled.Text);
+        ((string?)cancelled.Object["generation_id"]).ShouldBe(id);
+        ((string?)cancelled.Object["status"]).ShouldBe("cancelled");
+        ((string?)(await sandbox.GetAsync($"/api/ai/queue/{id}")).Object["status"]).ShouldBe("cancelled");
+        (await sandbox.SendAsync(HttpMethod.Delete, $"/api/ai/queue/{Guid.NewGuid()}", null)).Code.ShouldBe(404);
+    }
+
+    [Fact]
+    public async Task Retry_Generation_CancelsItAndEnqueuesALinkedOne()
+    {
+        // https://docs.oxen.ai/fine-tuning-api/kill-%26-retry-generation.md
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var id = await EnqueueAsync(sandbox, new { model = Model, prompt = "A sunset" });
+
+        var retried = await sandbox.PostAsync($"/api/ai/queue/{id}/retry", new { });
+
+        retried.Code.ShouldBe(200, retried.Text);
+        ((string?)retried.Object["retried_from_id"]).ShouldBe(id);
+        ((string?)retried.Object["generation_id"]).ShouldNotBe(id);
+        ((string?)(await sandbox.GetAsync($"/api/ai/queue/{id}")).Object["status"]).ShouldBe("cancelled");
+    }
+
+    [Fact]
+    public async Task CancelAsync_ThroughTheAdapterAndGeneratedClient_CancelsTheSandboxJob()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var id = await EnqueueAsync(sandbox, new { model = Model, prompt = "A sunset" });
+        var client = new VideoGen.Oxen.OxenClient(
+            new VideoGen.Http.VendorClientConfiguration("Oxen.ai") { ApiKey = SandboxHarness.Key, BaseUrl = new Uri(sandbox.Url + "/") },
+            new HttpClient());
+        using var generator = VideoGen.Oxen.OxenClientExtensions.AsVideoGenerator(client);
+
+        var job = await generator.CancelAsync(id);
+
+        job.Status.ShouldBe(VideoJobStatus.Cancelled);
+    }
+
     private static async Task<string> EnqueueAsync(SandboxHarness sandbox, object body)
     {
         var reply = await sandbox.PostAsync("/api/ai/queue", body);

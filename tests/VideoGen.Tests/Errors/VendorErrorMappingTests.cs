@@ -103,7 +103,7 @@ public sealed class VendorErrorMappingTests
     private static Task CallAsync(VendorCase vendor, StubHttpHandler handler) => vendor.Vendor switch
     {
         "elumenta" => TestClients.Elumenta(handler).CreateGenerationAsync(
-            new VideoGen.Elumenta.GenerateRequest { Model = VideoGen.Elumenta.VideoModel.KlingV21, Prompt = "A red balloon" }),
+            new VideoGen.Elumenta.GenerateRequest { Model = "kling-v2.1", Prompt = "A red balloon" }),
         "gateway" => TestClients.Gateway(handler).CreateVideoAsync(
             new VideoGen.Gateway.CreateVideoRequest { Model = VideoGen.Gateway.VideoModel.Kling21, Prompt = "A red balloon" }),
         "aimlapi" => TestClients.AimlApi(handler).CreateGenerationAsync(new VideoGen.AimlApi.CreateGenerationRequest { Prompt = "A red balloon" }),

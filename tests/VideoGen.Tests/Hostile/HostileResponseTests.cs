@@ -124,7 +124,7 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
 
         // Generated clients: transport failures stay HttpClient's own exceptions there (generated code is
         // not edited), so only whole responses are fed to them; the adapters get dropped connections too.
-        yield return Client("ElumentaClient.CreateGeneration", ExampleResponses.ElumentaCreate, 200, () => elumenta.CreateGenerationAsync(new GenerateRequest { Model = Elumenta.VideoModel.KlingV21, Prompt = "A red balloon" }));
+        yield return Client("ElumentaClient.CreateGeneration", ExampleResponses.ElumentaCreate, 200, () => elumenta.CreateGenerationAsync(new GenerateRequest { Model = "kling-v2.1", Prompt = "A red balloon" }));
         yield return Client("ElumentaClient.GetGeneration", ExampleResponses.ElumentaGet, 200, () => elumenta.GetGenerationAsync(18500));
         yield return Client("GatewayClient.CreateVideo", ExampleResponses.GatewayCreate, 202, () => gateway.CreateVideoAsync(new CreateVideoRequest { Model = default, Prompt = "A red balloon" }));
         yield return Client("GatewayClient.GetJob", ExampleResponses.GatewayGet, 200, () => gateway.GetJobAsync("b2c3d4e5-f6a7-8901-bcde-f23456789012"));

@@ -63,15 +63,31 @@ public sealed class BudgetVideoGeneratorTests
     }
 
     [Fact]
-    public async Task SubmitAsync_DocumentedPointFitsTheBudget_PassesEvenThoughTheRangeWouldNot()
+    public async Task SubmitAsync_AnExampleIsNotAPrice_TheWorstCaseMustFit()
     {
-        // kling-v2.1 for 5 s is documented at 26 tokens (seed 000 completed example): exact, so a 26-token budget fits.
+        // Issue 10: seed 000's "kling-v2.1, 5 s: tokens_spent 26" is one example (the status page shows 44), not the price.
         var inner = new RecordingVideoGenerator();
         using var generator = new BudgetVideoGenerator(inner, Elumenta, new VideoBudgetOptions { MaxCostPerJob = 26m });
 
-        await generator.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 5 });
+        await Should.ThrowAsync<BudgetExceededException>(() => generator.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 5 }));
 
-        inner.Submitted.Count.ShouldBe(1);
+        inner.Submitted.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_VendorQuoteFitsTheBudget_PassesEvenThoughTheCatalogRangeWouldNot()
+    {
+        // With a key, Elumenta's Calculate Price gives the exact figure, which the budget uses.
+        var handler = new VideoGen.Tests.Vendors.StubHttpHandler()
+            .OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price", """{"token_cost": 26}""")
+            .OnJson(HttpMethod.Post, "/api/v2/generate", """{"id": 18500, "status": "pending"}""");
+        var inner = VideoGen.Elumenta.ElumentaClientExtensions.AsVideoGenerator(VideoGen.Tests.Vendors.TestClients.Elumenta(handler));
+        using var generator = new BudgetVideoGenerator(inner, Elumenta, new VideoBudgetOptions { MaxCostPerJob = 26m });
+
+        await generator.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 10 });
+
+        generator.TotalWorstCase.ShouldBe(26m);
+        handler.Requests.Select(r => r.Uri.AbsolutePath).ShouldBe(["/api/v2/models/kling-v2.1/calculate-price", "/api/v2/generate"]);
     }
 
     [Fact]
@@ -111,15 +127,15 @@ public sealed class BudgetVideoGeneratorTests
     public async Task SubmitAsync_TotalBudgetLeftForACheaperJob_LetsItThrough()
     {
         var inner = new RecordingVideoGenerator();
-        using var generator = new BudgetVideoGenerator(inner, Elumenta, new VideoBudgetOptions { MaxTotalCost = 220m });
+        using var generator = new BudgetVideoGenerator(inner, Elumenta, new VideoBudgetOptions { MaxTotalCost = 280m });
         await generator.SubmitAsync(Kling10s());
         await generator.SubmitAsync(Kling10s());
 
-        await generator.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 5 });
+        await generator.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "minimax-video", DurationSeconds = 5 });
 
         inner.Submitted.Count.ShouldBe(3);
-        generator.TotalWorstCase.ShouldBe(214m);
-        generator.RemainingTotal.ShouldBe(6m);
+        generator.TotalWorstCase.ShouldBe(276m);
+        generator.RemainingTotal.ShouldBe(4m);
     }
 
     [Theory]
@@ -251,12 +267,12 @@ public sealed class BudgetVideoGeneratorTests
     public async Task UseBudget_VendorFromTheInnerGenerator_GuardsThePipeline()
     {
         var inner = new RecordingVideoGenerator(Elumenta);
-        using var pipeline = new VideoGeneratorBuilder(inner).UseBudget(new VideoBudgetOptions { MaxCostPerJob = 50m }).Build();
+        using var pipeline = new VideoGeneratorBuilder(inner).UseBudget(new VideoBudgetOptions { MaxCostPerJob = 90m }).Build();
 
         await Should.ThrowAsync<BudgetExceededException>(() => pipeline.SubmitAsync(Kling10s()));
-        await pipeline.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 5 });
+        await pipeline.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "minimax-video", DurationSeconds = 5 });
 
-        pipeline.ShouldBeOfType<BudgetVideoGenerator>().MaxCostPerJob.ShouldBe(50m);
+        pipeline.ShouldBeOfType<BudgetVideoGenerator>().MaxCostPerJob.ShouldBe(90m);
         inner.Submitted.Count.ShouldBe(1);
     }
 

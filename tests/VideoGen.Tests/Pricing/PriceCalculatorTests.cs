@@ -39,27 +39,45 @@ public sealed class PriceCalculatorTests
     [Theory]
     [InlineData(5)]
     [InlineData(10)]
-    public void Estimate_ElumentaMinimax_IsExact88TokensForEveryDuration(int seconds)
+    public void Estimate_ElumentaMinimax_Is88TokensButNotCalledExact(int seconds)
     {
+        // Issue 10: no price is exact unless a source says so; the page that shows 88 says cost depends on duration.
         var estimate = PriceCalculator.Estimate(Vendor("elumenta"), new VideoGenerationRequest("a cat") { Model = "minimax-video", DurationSeconds = seconds });
 
-        estimate.IsExact.ShouldBeTrue();
+        estimate.IsExact.ShouldBeFalse();
+        estimate.IsApproximate.ShouldBeTrue();
         estimate.Max.ShouldBe(88m);
+        estimate.ToString().ShouldBe("~88 Elumenta tokens");
         estimate.Unit.ShouldBe("Elumenta tokens");
         estimate.Reason.ShouldContain("000_19877c27d990fa7a.txt § Model Comparison");
     }
 
     [Fact]
-    public void Estimate_ElumentaKling5Seconds_IsExactFromTheSeedsCompletedExample()
+    public void Estimate_ElumentaKling5Seconds_IsTheRangeNotTheSeedsExample()
     {
+        // Issue 10: "5 s = 26 tokens" is one example (the vendor's status page shows 44 for the same model and duration).
         var estimate = PriceCalculator.Estimate(Vendor("elumenta"), new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 5 });
 
-        estimate.IsExact.ShouldBeTrue();
+        estimate.IsExact.ShouldBeFalse();
         estimate.Min.ShouldBe(26m);
+        estimate.Max.ShouldBe(94m);
         estimate.DurationSeconds.ShouldBe(5);
-        estimate.Reason.ShouldContain("tokens_spent 26");
-        estimate.Reason.ShouldContain("26–94 Elumenta tokens");
-        estimate.ToString().ShouldBe("26 Elumenta tokens");
+        estimate.Reason.ShouldContain("44");
+        estimate.ToString().ShouldBe("26–94 Elumenta tokens");
+    }
+
+    [Fact]
+    public void Catalog_NoElumentaOrNeuralBoxPrice_IsCalledExact()
+    {
+        foreach (var vendor in new[] { "elumenta", "neuralbox" })
+        {
+            foreach (var model in Vendor(vendor).Models)
+            {
+                model.Price.ShouldNotBeNull();
+                model.Price!.IsExact.ShouldBeFalse($"{vendor}/{model.Id}: no source calls its price exact");
+                model.Price.Points.ShouldBeEmpty($"{vendor}/{model.Id}: an example is not a price");
+            }
+        }
     }
 
     [Fact]
@@ -69,8 +87,8 @@ public sealed class PriceCalculatorTests
 
         estimate.ModelId.ShouldBe("kling-v2.1");
         estimate.DurationSeconds.ShouldBe(5);
-        estimate.IsExact.ShouldBeTrue();
-        estimate.Max.ShouldBe(26m);
+        estimate.IsExact.ShouldBeFalse();
+        estimate.Max.ShouldBe(94m);
         estimate.Reason.ShouldContain("the request names no duration");
         estimate.Reason.ShouldContain("duration default 5");
     }

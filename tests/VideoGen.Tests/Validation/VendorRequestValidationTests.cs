@@ -25,7 +25,6 @@ public sealed class VendorRequestValidationTests
         { "aimlapi", """{"prompt":"Flying jellyfish","aspect_ratio":"16:9"}""" },
         { "aimlapi", """{"prompt":"Flying jellyfish","aspect_ratio":"16:9","keyframes":{"frame0":{"type":"image","url":"https://example.com/image1.png"}}}""" },
         { "aimlapi", """{"prompt":"Flying jellyfish","aspect_ratio":"16:9","keyframes":{"frame0":{"type":"generation","id":"0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"}}}""" },
-        { "aimlapi", """{"prompt":"Flying jellyfish","keyframes":{"frame1":{"type":"generation","id":"0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"}}}""" },
         // Seed 004 § Minimal Example, Async Generation; the reference's multi-shot example (specs/oxen.yaml).
         { "oxen", """{"model":"kling-video-v2-6-pro-text-to-video","prompt":"A red balloon floating upward through blue sky","duration":5}""" },
         { "oxen", """{"model":"kling-video-o3-pro-reference-to-video","multi_prompt":[{"prompt":"Wide shot: a bird takes off from a branch","duration":5},{"prompt":"Tracking shot: the bird soars through clouds","duration":5}],"aspect_ratio":"16:9"}""" },
@@ -54,7 +53,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void EnsureValid_ElumentaDurationNotOfTheModel_NamesJsonFieldValueAndAllowed()
     {
-        var request = new Elumenta.GenerateRequest { Model = Elumenta.VideoModel.KlingV21, Prompt = "A cat", Duration = (Elumenta.VideoDuration)7 };
+        var request = new Elumenta.GenerateRequest { Model = "kling-v2.1", Prompt = "A cat", Duration = (Elumenta.VideoDuration)7 };
 
         var error = Should.Throw<VideoGenValidationException>(() => VendorRequestValidation.EnsureValid(Vendor("elumenta"), request));
 
@@ -66,7 +65,7 @@ public sealed class VendorRequestValidationTests
     {
         var request = new Elumenta.GenerateRequest
         {
-            Model = (Elumenta.VideoModel)42,
+            Model = " ",
             Prompt = " ",
             ImageUrl = new Uri("data/portrait.jpg", UriKind.Relative),
             AspectRatio = (Elumenta.AspectRatio)9,
@@ -74,10 +73,78 @@ public sealed class VendorRequestValidationTests
 
         var error = Should.Throw<VideoGenValidationException>(() => VendorRequestValidation.EnsureValid(Vendor("neuralbox"), request));
 
-        error.Failures.Select(f => (f.Field, f.Value)).ShouldBe([("model", "42"), ("prompt", " "), ("image_url", "data/portrait.jpg"), ("aspect_ratio", "9")]);
-        error.Failures[0].Allowed.ShouldBe("NeuralBox models are luma-flash2, kling-v2.1, minimax-video, luma-ray2, mj-video-480p or mj-video-720p");
+        error.Failures.Select(f => (f.Field, f.Value)).ShouldBe([("model", " "), ("prompt", " "), ("image_url", "data/portrait.jpg"), ("aspect_ratio", "9")]);
+        error.Failures[0].Allowed.ShouldBe("a model slug is required, for example luma-flash2, kling-v2.1, minimax-video, luma-ray2, mj-video-480p or mj-video-720p");
         error.Failures[3].Allowed.ShouldBe("the contract allows 16:9, 9:16 or 1:1");
         error.Message.ShouldStartWith("The NeuralBox request was not sent: 4 problems.");
+    }
+
+    [Theory]
+    [InlineData("elumenta", "kling-v2.1-pro")]
+    [InlineData("neuralbox", "luma-ray2-flash")]
+    [InlineData("elumenta", "luma-ray2-1080p")]
+    public void Validate_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
+    {
+        // Issue 10: the vendor documents more slugs than the seeds' table; the contract's model is a free string.
+        var request = new Elumenta.GenerateRequest { Model = slug, Prompt = "A cat" };
+
+        VendorRequestValidation.Validate(Vendor(vendorId), request).ShouldBeEmpty();
+        var warning = VendorRequestValidation.Warnings(Vendor(vendorId), request).ShouldHaveSingleItem();
+        warning.Field.ShouldBe("model");
+        warning.Value.ShouldBe(slug);
+        warning.Message.ShouldContain("sent as given");
+    }
+
+    [Theory]
+    [InlineData("elumenta", "kling-v2.1-pro")]
+    [InlineData("neuralbox", "luma-ray2-1080p")]
+    public void ValidateNeutral_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
+    {
+        var request = new VideoGenerationRequest("A cat") { Model = slug, DurationSeconds = 5 };
+
+        VideoRequestValidation.Validate(Vendor(vendorId), request).ShouldBeEmpty();
+        VideoRequestValidation.Warnings(Vendor(vendorId), request).ShouldHaveSingleItem().Field.ShouldBe(nameof(VideoGenerationRequest.Model));
+    }
+
+    [Fact]
+    public void ValidateNeutral_UnknownModelAtAClosedVendor_IsStillRefused()
+    {
+        var request = new VideoGenerationRequest("A cat") { Model = "ray-9" };
+
+        VideoRequestValidation.Validate(Vendor("aimlapi"), request).ShouldContain(f => f.Field == nameof(VideoGenerationRequest.Model));
+        VideoRequestValidation.Warnings(Vendor("aimlapi"), request).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("kling-video-o3-pro-reference-to-video")]
+    public void ValidateNeutral_OxenStartImageForAReferenceModel_IsAcceptedAsTheAdapterMapsIt(string model)
+    {
+        // Issue 10: `validate --vendor oxen --image` refused an image the adapter sends as input_image.
+        var request = new VideoGenerationRequest("A cat") { Model = model, StartImage = new Uri("https://example.com/cat.png") };
+
+        VideoRequestValidation.Validate(Vendor("oxen"), request).ShouldBeEmpty();
+        VendorRequestValidation.Validate(Vendor("oxen"), new Oxen.GenerateVideoRequest { Model = model, Prompt = "A cat", InputImage = "https://example.com/cat.png" }).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Validate_AimlSeedExampleWithoutAspectRatio_IsRefusedAsThePageRequiresIt()
+    {
+        // Issue 10: the seed's page requires aspect_ratio; its backward-extension example omits it. The schema wins:
+        // VideoGen sends aspect_ratio on every request.
+        var request = Newtonsoft.Json.JsonConvert.DeserializeObject<Aiml.CreateGenerationRequest>(
+            """{"prompt":"Flying jellyfish","keyframes":{"frame1":{"type":"generation","id":"0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"}}}""")!;
+
+        VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().Field.ShouldBe("aspect_ratio");
+    }
+
+    [Fact]
+    public void Validate_AimlPromptOf2049Characters_IsRefused()
+    {
+        // Issue 10 decision: AI/ML API's 2048, not Luma's 5000.
+        var request = new Aiml.CreateGenerationRequest { Prompt = new string('a', 2049), AspectRatio = Aiml.AspectRatio.Landscape16x9 };
+
+        VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().Field.ShouldBe("prompt");
+        VendorRequestValidation.Validate(Vendor("aimlapi"), new Aiml.CreateGenerationRequest { Prompt = new string('a', 2048), AspectRatio = Aiml.AspectRatio.Landscape16x9 }).ShouldBeEmpty();
     }
 
     [Fact]
@@ -134,7 +201,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_AimlKeyframeGenerationWithoutId_NamesTheKeyframeField()
     {
-        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", Keyframes = new Aiml.Keyframes { Frame0 = new Aiml.Keyframe { Type = Aiml.KeyframeType.Generation } } };
+        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", AspectRatio = Aiml.AspectRatio.Landscape16x9, Keyframes = new Aiml.Keyframes { Frame0 = new Aiml.Keyframe { Type = Aiml.KeyframeType.Generation } } };
 
         var failure = VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem();
 
@@ -147,6 +214,7 @@ public sealed class VendorRequestValidationTests
         var request = new Aiml.CreateGenerationRequest
         {
             Prompt = "Flying jellyfish",
+            AspectRatio = Aiml.AspectRatio.Landscape16x9,
             Keyframes = new Aiml.Keyframes
             {
                 // An image with an id and no url; a generation with a url and an empty id.
@@ -208,7 +276,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_AimlHttpCallback_IsRefused()
     {
-        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", CallbackUrl = new Uri("http://hooks.example.com/luma") };
+        var request = new Aiml.CreateGenerationRequest { Prompt = "Flying jellyfish", AspectRatio = Aiml.AspectRatio.Landscape16x9, CallbackUrl = new Uri("http://hooks.example.com/luma") };
 
         VendorRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().ToString()
             .ShouldBe("callback_url: 'http://hooks.example.com/luma' is not allowed; a callback_url is an absolute https URL.");
@@ -220,7 +288,7 @@ public sealed class VendorRequestValidationTests
         var request = new Oxen.GenerateVideoRequest { Model = "kling-video-v2-6-pro-text-to-video", Prompt = "A red balloon", InputImage = "https://example.com/balloon.png" };
 
         VendorRequestValidation.Validate(Vendor("oxen"), request).ShouldHaveSingleItem().ToString().ShouldBe(
-            "input_image: 'https://example.com/balloon.png' is not allowed; kling-video-v2-6-pro-text-to-video takes no input image (Oxen.ai models that take one: kling-video-o3-pro-reference-to-video).");
+            "input_image: 'https://example.com/balloon.png' is not allowed; kling-video-v2-6-pro-text-to-video takes no input image (Oxen.ai models that can: kling-video-o3-pro-reference-to-video).");
     }
 
     [Fact]

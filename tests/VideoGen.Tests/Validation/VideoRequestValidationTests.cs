@@ -42,8 +42,8 @@ public sealed class VideoRequestValidationTests
             "DurationSeconds", "0", "a duration is a positive number of seconds"),
         ["elumenta aspect ratio 4:3"] = ("elumenta", () => new("A cat") { AspectRatio = "4:3" }, null,
             "AspectRatio", "4:3", "kling-v2.1 accepts 16:9, 9:16 or 1:1"),
-        ["elumenta unknown model"] = ("elumenta", () => new("A cat") { Model = "kling-v9" }, null,
-            "Model", "kling-v9", "Elumenta models are luma-flash2, kling-v2.1, minimax-video, luma-ray2, mj-video-480p or mj-video-720p"),
+        ["aimlapi unknown model"] = ("aimlapi", () => new("A cat") { Model = "ray-9" }, null,
+            "Model", "ray-9", "AIML API models are"),
         ["elumenta blank prompt"] = ("elumenta", () => new("   "), null,
             "Prompt", "   ", "a prompt is required: describe the video"),
         ["elumenta mj-video-480p at 720p"] = ("elumenta", () => new("A cat") { Model = "mj-video-480p", Resolution = "720p" }, null,
@@ -103,7 +103,7 @@ public sealed class VideoRequestValidationTests
         ["oxen webhook"] = ("oxen", () => new("A red balloon"), new VideoGenerationOptions { WebhookUrl = new Uri("https://hooks.example.com/v") },
             "WebhookUrl", "https://hooks.example.com/v", "Oxen.ai sends no webhooks; poll the job instead"),
         ["oxen image-to-video on the text-to-video model"] = ("oxen", () => new("A red balloon") { Model = "kling-video-v2-6-pro-text-to-video", StartImage = new Uri("https://example.com/balloon.png") }, null,
-            "StartImage", "https://example.com/balloon.png", "kling-video-v2-6-pro-text-to-video does not start from an image (no Oxen.ai model can)"),
+            "StartImage", "https://example.com/balloon.png", "kling-video-v2-6-pro-text-to-video takes no start or reference image (Oxen.ai models that can: kling-video-o3-pro-reference-to-video)"),
         ["oxen unknown model"] = ("oxen", () => new("A red balloon") { Model = "kling-video-v9" }, null,
             "Model", "kling-video-v9", "Oxen.ai models are kling-video-v2-6-pro-text-to-video or kling-video-o3-pro-reference-to-video"),
     };
@@ -227,10 +227,13 @@ public sealed class VideoRequestValidationTests
     [Fact]
     public void Validate_UnknownModel_ReportsOnlyTheModel()
     {
-        // Model-dependent rules cannot judge a model the catalog does not know; the model is the one problem.
+        // Model-dependent rules cannot judge a model the catalog does not know; the model is the one problem
+        // (at a vendor with a closed model list; Elumenta's open slugs only warn, see VendorRequestValidationTests).
         var request = new VideoGenerationRequest("A cat") { Model = "nope", DurationSeconds = 7, AspectRatio = "4:3", StartImage = new Uri("https://example.com/a.png") };
 
-        VideoRequestValidation.Validate(Vendor("elumenta"), request).ShouldHaveSingleItem().Field.ShouldBe("Model");
+        VideoRequestValidation.Validate(Vendor("aimlapi"), request).ShouldHaveSingleItem().Field.ShouldBe("Model");
+        VideoRequestValidation.Validate(Vendor("elumenta"), request).ShouldBeEmpty();
+        VideoRequestValidation.Warnings(Vendor("elumenta"), request).ShouldHaveSingleItem().Field.ShouldBe("Model");
     }
 
     [Fact]

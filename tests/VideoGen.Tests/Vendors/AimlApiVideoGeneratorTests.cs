@@ -51,14 +51,28 @@ public sealed class AimlApiVideoGeneratorTests
     }
 
     [Fact]
-    public async Task SubmitAsync_PromptOnly_SendsPromptAndCatalogDefaultModelOnly()
+    public async Task SubmitAsync_PromptOnly_SendsPromptCatalogDefaultModelAndTheRequiredAspectRatio()
     {
         var (generator, handler) = Create();
 
         await generator.SubmitAsync("Flying jellyfish");
 
+        // aspect_ratio is required by the seed's page (issue 10); Luma's default 16:9 is sent when none is named.
         JToken.DeepEquals(handler.Requests.ShouldHaveSingleItem().Json, JObject.Parse(
-            $$"""{"prompt": "Flying jellyfish", "model": "{{VideoModelCatalog.Default.GetVendor("aimlapi").DefaultModel}}"}""")).ShouldBeTrue();
+            $$"""{"prompt": "Flying jellyfish", "model": "{{VideoModelCatalog.Default.GetVendor("aimlapi").DefaultModel}}", "aspect_ratio": "16:9"}""")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task GetJobAsync_CompletedWithAimlsVideoUrl_ReadsIt()
+    {
+        // Issue 10: AI/ML API's objects carry video.url, Luma's assets.video; both are read, neither required.
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Get, "/v2/generate/video/luma-ai/generation",
+            """{"id": "0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9", "state": "completed", "video": {"url": "https://cdn.aimlapi.com/v.mp4"}}""");
+
+        var job = await TestClients.AimlApi(handler).AsVideoGenerator().GetJobAsync("0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9");
+
+        job.Status.ShouldBe(VideoJobStatus.Succeeded);
+        job.ResultUri.ShouldBe(new Uri("https://cdn.aimlapi.com/v.mp4"));
     }
 
     [Fact]

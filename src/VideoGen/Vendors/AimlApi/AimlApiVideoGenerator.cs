@@ -30,6 +30,9 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
         _ => VideoJobStatus.Unknown,
     };
 
+    /// <summary>Luma's default aspect ratio, sent when a request names none (https://github.com/lumalabs/lumaai-python, generation_create_params: aspect_ratio default 16:9).</summary>
+    internal const string DefaultAspectRatio = "16:9";
+
     /// <inheritdoc />
     protected override CreateGenerationRequest CreateVendorRequest(VideoGenerationRequest request, VideoGenerationOptions? options, string model, List<ValidationFailure> failures)
     {
@@ -38,7 +41,9 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
         {
             Prompt = request.Prompt,
             Model = ParseWire<LumaModel>(model, nameof(request.Model), failures),
-            AspectRatio = ParseWire<AspectRatio>(request.AspectRatio, nameof(request.AspectRatio), failures),
+            // CUSTOM: the seed's page requires aspect_ratio (specs/aimlapi.yaml x-vendor-required); when the caller names
+            // none, Luma's own default (16:9) is sent rather than leaving it out.
+            AspectRatio = ParseWire<AspectRatio>(request.AspectRatio ?? DefaultAspectRatio, nameof(request.AspectRatio), failures),
             Resolution = ParseWire<VideoResolution>(request.Resolution, nameof(request.Resolution), failures),
 
             Duration = ToDuration(request.DurationSeconds, failures),
@@ -164,7 +169,8 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     public VideoJob ToJob(Generation generation, string? model)
     {
         ArgumentNullException.ThrowIfNull(generation);
-        var video = generation.Assets?.Video;
+        // Both shapes are read (specs/aimlapi.yaml Generation.video): AI/ML API's video.url first, then Luma's assets.video.
+        var video = generation.Video?.Url ?? generation.Assets?.Video;
         return new VideoJob
         {
             Id = generation.Id.ToString("D"),

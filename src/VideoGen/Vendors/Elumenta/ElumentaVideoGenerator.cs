@@ -73,7 +73,8 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
 
         var vendorRequest = new GenerateRequest
         {
-            Model = ParseWire<VideoModel>(model, nameof(request.Model), failures) ?? default,
+            // The contract's model is a free string: a slug the catalog does not know is sent as given (with a warning).
+            Model = model,
             Prompt = request.Prompt,
             ImageUrl = request.StartImage,
             NegativePrompt = request.NegativePrompt,
@@ -108,6 +109,29 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
     {
         var generation = await Client.CreateGenerationAsync(vendorRequest, cancellationToken).ConfigureAwait(false);
         return ToJob(generation);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Calculate Price (<c>POST /api/v2/models/{slug}/calculate-price</c>, https://docs.elumenta.ru/en/api-reference/models/calculate-price):
+    /// the vendor's <c>token_cost</c> for these parameters is the exact figure.
+    /// </remarks>
+    protected override async Task<Pricing.PriceEstimate?> QuoteVendorAsync(GenerateRequest vendorRequest, string model, CancellationToken cancellationToken)
+    {
+        var body = new CalculatePriceRequest
+        {
+            Duration = vendorRequest.Duration is { } d ? (int)d : null,
+            AspectRatio = vendorRequest.AspectRatio is { } r ? Validation.ValidationText.WireName(r) : null,
+            ImageUrl = vendorRequest.ImageUrl,
+        };
+        var quote = await Client.CalculatePriceAsync(model, body, cancellationToken).ConfigureAwait(false);
+        var range = quote.Min is { } min && quote.Max is { } max ? $" (the model's range: {min}–{max})" : string.Empty;
+        var type = quote.PricingType is { Length: > 0 } t ? $", pricing type {VendorText(t)}" : string.Empty;
+        return new Pricing.PriceEstimate(Vendor.Id, model, quote.TokenCost, quote.TokenCost, Vendor.PriceUnit,
+            $"Exact: {VendorName}'s Calculate Price quoted {quote.TokenCost} {Vendor.PriceUnit} for these parameters{range}{type}.")
+        {
+            DurationSeconds = body.Duration ?? 5,
+        };
     }
 
     /// <inheritdoc />

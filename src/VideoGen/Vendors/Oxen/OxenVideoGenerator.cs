@@ -16,7 +16,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
     /// <summary>How far before the journal's intent a matching generation may have been enqueued (clock skew between us and Oxen).</summary>
     private static readonly TimeSpan ReconcileSkew = TimeSpan.FromMinutes(2);
 
-    private const MappedFields Supported = MappedFields.StartImage;
+    private const MappedFields Supported = MappedFields.StartImage | MappedFields.NegativePrompt;
 
     public OxenVideoGenerator(IOxenClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
         : base(client, vendor, loggerFactory)
@@ -99,6 +99,9 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
 
             // input_image takes a URL string or an array of them; one start image is the string form.
             InputImage = request.StartImage?.OriginalString,
+
+            // Model-specific: Oxen passes it to models whose request_schema has it (specs/oxen.yaml negative_prompt).
+            NegativePrompt = request.NegativePrompt,
         };
         return vendorRequest;
     }
@@ -134,6 +137,49 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
         }
 
         return async cancellationToken => ToJob(await Client.GetQueuedGenerationAsync(id, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>DELETE /api/ai/queue/{id}</c> (https://docs.oxen.ai/fine-tuning-api/cancel-generation.md): Oxen keeps the
+    /// generation with status <c>cancelled</c>, so the job is read back afterwards and returned as Oxen then reports it
+    /// (a job that had already finished keeps its final state). A 404 for a job this client submitted is
+    /// <see cref="VideoGenJobExpiredException"/>.
+    /// </remarks>
+    public override async Task<VideoJob> CancelAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            throw InvalidJobId(jobId, "UUIDs (for example 7cf9b23a-1234-5678-9abc-def012345678)");
+        }
+
+        CancelledGeneration cancelled;
+        try
+        {
+            cancelled = await InvokeAsync(() => Client.CancelQueuedGenerationAsync(id, cancellationToken), "cancelling job " + jobId, jobId).ConfigureAwait(false);
+        }
+        catch (VideoGenException e) when (e.StatusCode == HttpStatusCode.NotFound && IsKnownJob(jobId))
+        {
+            throw Expired(jobId, e);
+        }
+
+        try
+        {
+            return await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VideoGenException) when (cancelled.Status is not null)
+        {
+            // The cancel was accepted; when the read-back fails, the cancel's own answer is the job's state.
+            return new VideoJob
+            {
+                Id = jobId,
+                Vendor = VendorName,
+                Status = ToJobStatus(cancelled.Status),
+                VendorStatus = VendorText(cancelled.Status),
+                RawRepresentation = cancelled,
+            };
+        }
     }
 
     /// <summary>Maps a queued generation onto the neutral job.</summary>
