@@ -45,14 +45,14 @@ public static class VideoGenWebhookEndpoints
 
     private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookJobUpdates updates, WebhookSignatureVerifier? verifier, ILogger logger)
     {
-        if (context.Request.ContentLength > GatewayWebhooks.MaxBodyBytes)
+        if (context.Request.ContentLength > ApiframeWebhooks.MaxBodyBytes)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        if (buffer.Length > GatewayWebhooks.MaxBodyBytes)
+        if (buffer.Length > ApiframeWebhooks.MaxBodyBytes)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
@@ -73,7 +73,7 @@ public static class VideoGenWebhookEndpoints
         VideoJob job;
         try
         {
-            job = GatewayWebhooks.ToVideoJob(GatewayWebhooks.Parse(Encoding.UTF8.GetString(body)));
+            job = ApiframeWebhooks.ToVideoJob(ApiframeWebhooks.Parse(Encoding.UTF8.GetString(body)));
         }
         catch (FormatException e)
         {

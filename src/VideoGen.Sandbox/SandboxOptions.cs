@@ -41,7 +41,7 @@ public sealed class SandboxOptions
     public static IReadOnlyDictionary<string, decimal> DefaultInitialCredits { get; } = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase)
     {
         [SandboxVendors.Elumenta] = 10_000m,
-        [SandboxVendors.Gateway] = 10_000m,
+        [SandboxVendors.Apiframe] = 10_000m,
         [SandboxVendors.AimlApi] = 50_000_000m,
         [SandboxVendors.Oxen] = 100m,
     };

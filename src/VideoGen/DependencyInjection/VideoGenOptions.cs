@@ -52,7 +52,7 @@ public sealed class VideoGenOptions
     {
         VendorIds.Elumenta => Elumenta,
         VendorIds.NeuralBox => NeuralBox,
-        VendorIds.Gateway => Gateway,
+        VendorIds.Apiframe => Gateway,
         VendorIds.AimlApi => AimlApi,
         VendorIds.Oxen => Oxen,
         _ => throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", VendorIds.All)}.", nameof(vendorId)),

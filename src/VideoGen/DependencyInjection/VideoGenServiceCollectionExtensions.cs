@@ -8,7 +8,7 @@ using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.DependencyInjection;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -55,7 +55,7 @@ public static class VideoGenServiceCollectionExtensions
 
         services.AddElumentaClient();
         services.AddNeuralBoxClient();
-        services.AddGatewayClient();
+        services.AddApiframeClient();
         services.AddAimlApiClient();
         services.AddOxenClient();
         services.TryAddSingleton(CreateDefaultGenerator);
@@ -114,13 +114,13 @@ public static class VideoGenServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Registers the jobs gateway client (<see cref="IGatewayClient"/>, also keyed <c>gateway</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
+    /// <summary>Registers the jobs gateway client (<see cref="IApiframeClient"/>, also keyed <c>gateway</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the gateway's options (<c>VideoGen:Gateway</c>) in code. Its host is not documented: set <see cref="VideoGenVendorOptions.BaseUrl"/>.</param>
     /// <returns>The builder of the gateway's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    public static IHttpClientBuilder AddGatewayClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IGatewayClient, GatewayClient>(services, VendorIds.Gateway, configure, (c, http) => new GatewayClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
+    public static IHttpClientBuilder AddApiframeClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
+        AddTypedVendor<IApiframeClient, ApiframeClient>(services, VendorIds.Apiframe, configure, (c, http) => new ApiframeClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
 
     /// <summary>Registers the AIML API client (<see cref="IAimlApiClient"/>, also keyed <c>aimlapi</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
@@ -143,7 +143,7 @@ public static class VideoGenServiceCollectionExtensions
     {
         VendorIds.Elumenta => nameof(VideoGenOptions.Elumenta),
         VendorIds.NeuralBox => nameof(VideoGenOptions.NeuralBox),
-        VendorIds.Gateway => nameof(VideoGenOptions.Gateway),
+        VendorIds.Apiframe => nameof(VideoGenOptions.Gateway),
         VendorIds.AimlApi => nameof(VideoGenOptions.AimlApi),
         VendorIds.Oxen => nameof(VideoGenOptions.Oxen),
         _ => vendorId,

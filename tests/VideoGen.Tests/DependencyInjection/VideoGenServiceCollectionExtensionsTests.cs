@@ -8,7 +8,7 @@ using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.DependencyInjection;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Oxen;
 using VideoGen.Tests.Vendors;
 
@@ -33,7 +33,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
             o.GetVendor(id).ApiKey = Key + "-" + id;
         }
 
-        o.Gateway.BaseUrl = new Uri("https://gateway.test/");
+        o.Apiframe.BaseUrl = new Uri("https://gateway.test/");
     }
 
     private static StubHttpHandler ElumentaStub() => new StubHttpHandler()
@@ -83,7 +83,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
         provider.GetRequiredService<IElumentaClient>().ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://elumenta.ru/api/");
         provider.GetRequiredKeyedService<IElumentaClient>(VendorIds.Elumenta).ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://elumenta.ru/api/");
         provider.GetRequiredKeyedService<IElumentaClient>(VendorIds.NeuralBox).ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://neuralbox.top/api/");
-        provider.GetRequiredService<IGatewayClient>().ShouldBeOfType<GatewayClient>().BaseUrl.ShouldBe("https://gateway.test/");
+        provider.GetRequiredService<IApiframeClient>().ShouldBeOfType<ApiframeClient>().BaseUrl.ShouldBe("https://gateway.test/");
         provider.GetRequiredService<IAimlApiClient>().ShouldBeOfType<AimlApiClient>().BaseUrl.ShouldBe("https://api.aimlapi.com/");
         provider.GetRequiredService<IOxenClient>().ShouldBeOfType<OxenClient>().BaseUrl.ShouldBe("https://hub.oxen.ai/");
         provider.GetRequiredKeyedService<IOxenClient>(VendorIds.Oxen).ShouldNotBeNull();
@@ -150,7 +150,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
     {
         using var provider = new ServiceCollection().AddVideoGeneration().BuildServiceProvider();
 
-        var e = Should.Throw<InvalidOperationException>(() => provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Gateway));
+        var e = Should.Throw<InvalidOperationException>(() => provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Apiframe));
 
         e.Message.ShouldContain("VideoGen:Gateway:BaseUrl");
         e.Message.ShouldContain("placeholder");

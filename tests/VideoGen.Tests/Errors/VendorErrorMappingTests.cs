@@ -105,7 +105,7 @@ public sealed class VendorErrorMappingTests
         "elumenta" => TestClients.Elumenta(handler).CreateGenerationAsync(
             new VideoGen.Elumenta.GenerateRequest { Model = VideoGen.Elumenta.VideoModel.KlingV21, Prompt = "A red balloon" }),
         "gateway" => TestClients.Gateway(handler).CreateVideoAsync(
-            new VideoGen.Gateway.CreateVideoRequest { Model = VideoGen.Gateway.VideoModel.Kling21, Prompt = "A red balloon" }),
+            new VideoGen.Apiframe.CreateVideoRequest { Model = VideoGen.Apiframe.VideoModel.Kling21, Prompt = "A red balloon" }),
         "aimlapi" => TestClients.AimlApi(handler).CreateGenerationAsync(new VideoGen.AimlApi.CreateGenerationRequest { Prompt = "A red balloon" }),
         "oxen" => TestClients.Oxen(handler).EnqueueGenerationAsync(
             new VideoGen.Oxen.EnqueueGenerationRequest { Model = "kling-video-v2-6-pro-text-to-video", Prompt = "A red balloon" }),

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
@@ -163,12 +163,12 @@ public sealed class HostileRegressionTests
     }
 
     [Theory]
-    [InlineData(VendorIds.Gateway)]
+    [InlineData(VendorIds.Apiframe)]
     [InlineData(VendorIds.Oxen)]
     public async Task JournaledSubmit_AcceptedWithoutAJobId_IsOutcomeUnknownNotNeverSent(string vendorId)
     {
         // Was "never sent" for Oxen (an error with neither status nor cause), so a retry could pay twice.
-        var generator = vendorId == VendorIds.Gateway
+        var generator = vendorId == VendorIds.Apiframe
             ? TestClients.Gateway(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator()
             : TestClients.Oxen(Answer(HttpStatusCode.OK, """{"generations": []}""")).AsVideoGenerator();
 

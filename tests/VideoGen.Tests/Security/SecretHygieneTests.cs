@@ -47,7 +47,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         ActivitySource.AddActivityListener(_listener);
     }
 
-    public static TheoryData<string> Vendors => [VendorIds.Elumenta, VendorIds.NeuralBox, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen];
+    public static TheoryData<string> Vendors => [VendorIds.Elumenta, VendorIds.NeuralBox, VendorIds.Apiframe, VendorIds.AimlApi, VendorIds.Oxen];
 
     public async Task InitializeAsync()
     {
@@ -233,7 +233,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         {
             VendorIds.Elumenta => services.AddElumentaClient(),
             VendorIds.NeuralBox => services.AddNeuralBoxClient(),
-            VendorIds.Gateway => services.AddGatewayClient(),
+            VendorIds.Apiframe => services.AddApiframeClient(),
             VendorIds.AimlApi => services.AddAimlApiClient(),
             VendorIds.Oxen => services.AddOxenClient(),
             _ => throw new ArgumentOutOfRangeException(nameof(vendorId)),

@@ -4,7 +4,7 @@ using VideoGen.Catalog;
 using VideoGen.Validation;
 using Aiml = VideoGen.AimlApi;
 using Elumenta = VideoGen.Elumenta;
-using Gateway = VideoGen.Gateway;
+using Gateway = VideoGen.Apiframe;
 using Oxen = VideoGen.Oxen;
 
 namespace VideoGen.Tests.Validation;
@@ -44,7 +44,7 @@ public sealed class VendorRequestValidationTests
             "elumenta.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Elumenta.GenerateRequest>(body)!),
             "aimlapi.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Aiml.CreateGenerationRequest>(body)!),
             "oxen.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Oxen.EnqueueGenerationRequest>(body)!),
-            "gateway.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Gateway.CreateVideoRequest>(body)!),
+            "gateway.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Apiframe.CreateVideoRequest>(body)!),
             _ => throw new InvalidOperationException(vendor.Spec),
         };
 
@@ -83,7 +83,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayPromptOf4001Characters_IsRefused()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = new string('a', 4001), Model = Gateway.VideoModel.Kling21 };
+        var request = new Apiframe.CreateVideoRequest { Prompt = new string('a', 4001), Model = Apiframe.VideoModel.Kling21 };
 
         var failure = VendorRequestValidation.Validate(Vendor("gateway"), request).ShouldHaveSingleItem();
 
@@ -95,7 +95,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayEmptyPrompt_IsRefused()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = "", Model = Gateway.VideoModel.Veo3 };
+        var request = new Apiframe.CreateVideoRequest { Prompt = "", Model = Apiframe.VideoModel.Veo3 };
 
         VendorRequestValidation.Validate(Vendor("gateway"), request).ShouldHaveSingleItem().Field.ShouldBe("prompt");
     }
@@ -103,12 +103,12 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayHttpWebhookAndUnknownEvent_ReportsBoth()
     {
-        var request = new Gateway.CreateVideoRequest
+        var request = new Apiframe.CreateVideoRequest
         {
             Prompt = "A cat",
-            Model = Gateway.VideoModel.MidjourneyVideo,
+            Model = Apiframe.VideoModel.MidjourneyVideo,
             WebhookUrl = new Uri("http://hooks.example.com/video"),
-            WebhookEvents = [Gateway.WebhookEvent.Completed, (Gateway.WebhookEvent)7],
+            WebhookEvents = [Apiframe.WebhookEvent.Completed, (Apiframe.WebhookEvent)7],
         };
 
         var failures = VendorRequestValidation.Validate(Vendor("gateway"), request);
@@ -123,7 +123,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayEventsWithoutUrl_IsRefused()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = "A cat", Model = Gateway.VideoModel.Sora2, WebhookEvents = [Gateway.WebhookEvent.Completed] };
+        var request = new Apiframe.CreateVideoRequest { Prompt = "A cat", Model = Apiframe.VideoModel.Sora2, WebhookEvents = [Apiframe.WebhookEvent.Completed] };
 
         var failure = VendorRequestValidation.Validate(Vendor("gateway"), request).ShouldHaveSingleItem();
 
@@ -287,7 +287,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_RequestOfAnotherContract_ThrowsArgumentException()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = "A cat", Model = Gateway.VideoModel.Kling21 };
+        var request = new Apiframe.CreateVideoRequest { Prompt = "A cat", Model = Apiframe.VideoModel.Kling21 };
 
         var error = Should.Throw<ArgumentException>(() => VendorRequestValidation.Validate(Vendor("elumenta"), request));
 

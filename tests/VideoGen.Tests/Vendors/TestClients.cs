@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -14,7 +14,7 @@ internal static class TestClients
     public static ElumentaClient Elumenta(StubHttpHandler handler, string vendor = "Elumenta") =>
         new(Configuration(vendor, "https://elumenta.test/api/"), new HttpClient(handler));
 
-    public static GatewayClient Gateway(StubHttpHandler handler) =>
+    public static ApiframeClient Gateway(StubHttpHandler handler) =>
         new(Configuration("Gateway", "https://gateway.test/"), new HttpClient(handler));
 
     public static AimlApiClient AimlApi(StubHttpHandler handler) =>

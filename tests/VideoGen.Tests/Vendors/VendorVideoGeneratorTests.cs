@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -119,7 +119,7 @@ public sealed class VendorVideoGeneratorTests
     public void AsVideoGenerator_NullClient_ThrowsArgumentNullException()
     {
         Should.Throw<ArgumentNullException>(() => ((IElumentaClient)null!).AsVideoGenerator());
-        Should.Throw<ArgumentNullException>(() => ((IGatewayClient)null!).AsVideoGenerator());
+        Should.Throw<ArgumentNullException>(() => ((IApiframeClient)null!).AsVideoGenerator());
         Should.Throw<ArgumentNullException>(() => ((IAimlApiClient)null!).AsVideoGenerator());
         Should.Throw<ArgumentNullException>(() => ((IOxenClient)null!).AsVideoGenerator());
     }

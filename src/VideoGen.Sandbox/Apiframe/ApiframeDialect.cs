@@ -1,17 +1,17 @@
 using Newtonsoft.Json.Linq;
 using VideoGen.Sandbox.Core;
 
-namespace VideoGen.Sandbox.Gateway;
+namespace VideoGen.Sandbox.Apiframe;
 
 /// <summary>
 /// The gateway's error body: <c>{"error": name, "message": meaning}</c>, carrying the two columns of the seed's
 /// error table (specs/gateway.yaml ErrorResponse, inferred) with the seed's error names.
 /// </summary>
-internal sealed class GatewayDialect : IVendorDialect
+internal sealed class ApiframeDialect : IVendorDialect
 {
-    public static readonly GatewayDialect Instance = new();
+    public static readonly ApiframeDialect Instance = new();
 
-    public string Vendor => SandboxVendors.Gateway;
+    public string Vendor => SandboxVendors.Apiframe;
 
     public IResult Unauthorized() => Error(401, "Unauthorized", "Missing or invalid API key.");
 

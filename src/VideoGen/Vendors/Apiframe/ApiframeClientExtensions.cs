@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 
-namespace VideoGen.Gateway;
+namespace VideoGen.Apiframe;
 
-/// <summary>Turns an <see cref="IGatewayClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
-public static class GatewayClientExtensions
+/// <summary>Turns an <see cref="IApiframeClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
+public static class ApiframeClientExtensions
 {
     /// <summary>
     /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> for the <c>/v2/videos/generate</c> jobs gateway.
@@ -18,9 +18,9 @@ public static class GatewayClientExtensions
     /// </param>
     /// <returns>The generator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
-    public static IVideoGenerator AsVideoGenerator(this IGatewayClient client, ILoggerFactory? loggerFactory = null)
+    public static IVideoGenerator AsVideoGenerator(this IApiframeClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new GatewayVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Gateway), loggerFactory);
+        return new ApiframeVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Apiframe), loggerFactory);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Newtonsoft.Json.Linq;
 using VideoGen.Sandbox.Core;
 
-namespace VideoGen.Sandbox.Gateway;
+namespace VideoGen.Sandbox.Apiframe;
 
 /// <summary>
 /// The unified jobs gateway (specs/gateway.yaml; seed 001): <c>POST /v2/videos/generate</c> answers 202 with
@@ -11,7 +11,7 @@ namespace VideoGen.Sandbox.Gateway;
 /// events named in <c>webhookEvents</c> (all three when it is omitted) are POSTed as WebhookPayload: progress at
 /// 0, 25, 50 and 75 % of processing, then completed or failed.
 /// </summary>
-internal static class GatewayEndpoints
+internal static class ApiframeEndpoints
 {
     public const string CreatePath = "/v2/videos/generate";
     public const string GetPath = "/v2/jobs/{jobId}";
@@ -25,8 +25,8 @@ internal static class GatewayEndpoints
 
     public static void Map(WebApplication app, SandboxRuntime runtime)
     {
-        app.MapPost(CreatePath, VendorPipeline.Handle(runtime, GatewayDialect.Instance, createsJob: true, CreateAsync));
-        app.MapGet(GetPath, VendorPipeline.Handle(runtime, GatewayDialect.Instance, createsJob: false, Get));
+        app.MapPost(CreatePath, VendorPipeline.Handle(runtime, ApiframeDialect.Instance, createsJob: true, CreateAsync));
+        app.MapGet(GetPath, VendorPipeline.Handle(runtime, ApiframeDialect.Instance, createsJob: false, Get));
     }
 
     private static async Task<IResult> CreateAsync(VendorCall call)
@@ -34,14 +34,14 @@ internal static class GatewayEndpoints
         var (body, problem) = await RequestBody.ReadObjectAsync(call.Http).ConfigureAwait(false);
         if (body is null)
         {
-            return GatewayDialect.Validation(problem!);
+            return ApiframeDialect.Validation(problem!);
         }
 
-        var vendor = call.Runtime.Vendor(SandboxVendors.Gateway);
+        var vendor = call.Runtime.Vendor(SandboxVendors.Apiframe);
         var promptToken = body["prompt"];
         if (RequestBody.IsMissing(promptToken) || promptToken!.Type != JTokenType.String)
         {
-            return GatewayDialect.Validation($"prompt is required: a string of 1–4,000 characters; got {RequestBody.Show(promptToken)}.");
+            return ApiframeDialect.Validation($"prompt is required: a string of 1–4,000 characters; got {RequestBody.Show(promptToken)}.");
         }
 
         var prompt = (string)promptToken!;
@@ -49,14 +49,14 @@ internal static class GatewayEndpoints
         var maxLength = vendor.PromptMaxLength ?? int.MaxValue;
         if (length < vendor.PromptMinLength || length > maxLength)
         {
-            return GatewayDialect.Validation($"prompt has {length.ToString("N0", CultureInfo.InvariantCulture)} characters; allowed: {vendor.PromptMinLength}–{maxLength.ToString("N0", CultureInfo.InvariantCulture)}.");
+            return ApiframeDialect.Validation($"prompt has {length.ToString("N0", CultureInfo.InvariantCulture)} characters; allowed: {vendor.PromptMinLength}–{maxLength.ToString("N0", CultureInfo.InvariantCulture)}.");
         }
 
         var modelToken = body["model"];
         var model = modelToken?.Type == JTokenType.String ? vendor.Models.FirstOrDefault(m => m.Id == (string)modelToken!) : null;
         if (model is null)
         {
-            return GatewayDialect.Validation($"model {RequestBody.Show(modelToken)} is not available; allowed: {string.Join(", ", vendor.Models.Select(m => m.Id))}.");
+            return ApiframeDialect.Validation($"model {RequestBody.Show(modelToken)} is not available; allowed: {string.Join(", ", vendor.Models.Select(m => m.Id))}.");
         }
 
         Uri? webhookUrl = null;
@@ -65,7 +65,7 @@ internal static class GatewayEndpoints
         {
             if (urlToken!.Type != JTokenType.String || !RequestBody.IsHttpUrl((string?)urlToken))
             {
-                return GatewayDialect.Validation($"webhookUrl {RequestBody.Show(urlToken)} is not an absolute http(s) URL.");
+                return ApiframeDialect.Validation($"webhookUrl {RequestBody.Show(urlToken)} is not an absolute http(s) URL.");
             }
 
             webhookUrl = new Uri((string)urlToken!);
@@ -77,7 +77,7 @@ internal static class GatewayEndpoints
         {
             if (eventsToken is not JArray list || list.Any(e => e.Type != JTokenType.String || !Events.Contains((string)e!)))
             {
-                return GatewayDialect.Validation($"webhookEvents {RequestBody.Show(eventsToken)} is not allowed; send an array of: {string.Join(", ", Events)}.");
+                return ApiframeDialect.Validation($"webhookEvents {RequestBody.Show(eventsToken)} is not allowed; send an array of: {string.Join(", ", Events)}.");
             }
 
             events = list.Select(e => (string)e!).ToHashSet(StringComparer.Ordinal);
@@ -86,7 +86,7 @@ internal static class GatewayEndpoints
         var parameters = body["parameters"];
         if (!RequestBody.IsMissing(parameters) && parameters!.Type != JTokenType.Object)
         {
-            return GatewayDialect.Validation($"parameters {RequestBody.Show(parameters)} is not allowed; send an object of model-specific parameters.");
+            return ApiframeDialect.Validation($"parameters {RequestBody.Show(parameters)} is not allowed; send an object of model-specific parameters.");
         }
 
         var duration = 5;
@@ -94,7 +94,7 @@ internal static class GatewayEndpoints
         {
             if (durationToken.Type != JTokenType.Integer || durationToken.Value<long>() < 1 || (model.MaxDurationSeconds is { } max && durationToken.Value<long>() > max))
             {
-                return GatewayDialect.Validation($"parameters.{found.Key} {RequestBody.Show(durationToken)} is not allowed for {model.Id}; use whole seconds from 1{(model.MaxDurationSeconds is { } m ? $" to {m}" : string.Empty)}.");
+                return ApiframeDialect.Validation($"parameters.{found.Key} {RequestBody.Show(durationToken)} is not allowed for {model.Id}; use whole seconds from 1{(model.MaxDurationSeconds is { } m ? $" to {m}" : string.Empty)}.");
             }
 
             duration = durationToken.Value<int>();
@@ -105,14 +105,14 @@ internal static class GatewayEndpoints
             ?? SampleClips.DefaultAspectRatio;
 
         var price = SandboxPricing.PriceOf(model, duration);
-        if (!call.Runtime.Ledger.TryCharge(SandboxVendors.Gateway, call.Owner, price, out var balance))
+        if (!call.Runtime.Ledger.TryCharge(SandboxVendors.Apiframe, call.Owner, price, out var balance))
         {
-            return GatewayDialect.InsufficientCredits($"Not enough credits: this job costs {price.ToString("0.##", CultureInfo.InvariantCulture)} credits and the balance is {balance.ToString("0.##", CultureInfo.InvariantCulture)}.");
+            return ApiframeDialect.InsufficientCredits($"Not enough credits: this job costs {price.ToString("0.##", CultureInfo.InvariantCulture)} credits and the balance is {balance.ToString("0.##", CultureInfo.InvariantCulture)}.");
         }
 
         var job = call.Runtime.Jobs.Create(call.Runtime.Jobs.NextGuid().ToString(), new JobRequest
         {
-            Vendor = SandboxVendors.Gateway,
+            Vendor = SandboxVendors.Apiframe,
             Owner = call.Owner,
             Model = model.Id,
             ModelInfo = model,
@@ -141,9 +141,9 @@ internal static class GatewayEndpoints
     private static Task<IResult> Get(VendorCall call)
     {
         var id = (string)call.Http.Request.RouteValues["jobId"]!;
-        var job = call.Runtime.Jobs.Find(SandboxVendors.Gateway, id, call.Owner);
+        var job = call.Runtime.Jobs.Find(SandboxVendors.Apiframe, id, call.Owner);
         return Task.FromResult(job is null
-            ? GatewayDialect.NotFound($"No job with id '{id}'.")
+            ? ApiframeDialect.NotFound($"No job with id '{id}'.")
             : new JsonBody(Render(job, call.Now), StatusCodes.Status200OK));
     }
 

@@ -1,10 +1,10 @@
 using Newtonsoft.Json.Linq;
 using VideoGen.Catalog;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 
 namespace VideoGen.Tests.Vendors;
 
-public sealed class GatewayVideoGeneratorTests
+public sealed class ApiframeVideoGeneratorTests
 {
     private const string Queued = """{"jobId": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "QUEUED"}""";
 
@@ -147,7 +147,7 @@ public sealed class GatewayVideoGeneratorTests
     [InlineData(null, VideoJobStatus.Unknown)]
     public void ToJobStatus_VendorWord_MapsToNormalizedStatus(string? word, VideoJobStatus expected)
     {
-        GatewayVideoGenerator.ToJobStatus(word).ShouldBe(expected);
+        ApiframeVideoGenerator.ToJobStatus(word).ShouldBe(expected);
     }
 
     [Theory]
@@ -160,7 +160,7 @@ public sealed class GatewayVideoGeneratorTests
     [InlineData(null, null)]
     public void ToProgress_Percent_IsAFractionWithinZeroAndOne(double? percent, double? expected)
     {
-        GatewayVideoGenerator.ToProgress(percent).ShouldBe(expected);
+        ApiframeVideoGenerator.ToProgress(percent).ShouldBe(expected);
     }
 
     [Fact]
@@ -200,8 +200,8 @@ public sealed class GatewayVideoGeneratorTests
         var client = TestClients.Gateway(new StubHttpHandler());
         var generator = client.AsVideoGenerator();
 
-        generator.GetService<IGatewayClient>().ShouldBeSameAs(client);
-        generator.GetService<GatewayClient>().ShouldBeSameAs(client);
+        generator.GetService<IApiframeClient>().ShouldBeSameAs(client);
+        generator.GetService<ApiframeClient>().ShouldBeSameAs(client);
         generator.GetService<VendorInfo>()!.Id.ShouldBe("gateway");
     }
 }
