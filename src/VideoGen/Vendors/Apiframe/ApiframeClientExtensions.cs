@@ -7,8 +7,8 @@ namespace VideoGen.Apiframe;
 public static class ApiframeClientExtensions
 {
     /// <summary>
-    /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> for the <c>/v2/videos/generate</c> jobs gateway.
-    /// Requests are validated against the gateway's catalog entry before anything is sent.
+    /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> for Apiframe v2 (https://docs-v2.apiframe.ai/docs/videos).
+    /// Requests are validated against the model pages (per-model durations, resolutions, images) before anything is sent.
     /// </summary>
     /// <param name="client">The typed client. The generator does not dispose it.</param>
     /// <param name="loggerFactory">

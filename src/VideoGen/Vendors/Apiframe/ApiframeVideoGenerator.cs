@@ -7,8 +7,17 @@ using VideoGen.Vendors;
 namespace VideoGen.Apiframe;
 
 /// <summary><see cref="IVideoGenerator"/> over Apiframe v2 (<c>specs/apiframe.yaml</c>, https://docs-v2.apiframe.ai/docs/videos).</summary>
-internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeClient, CreateVideoRequest>
+internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeClient, CreateVideoRequest>, Journal.ISubmissionReconciler
 {
+    /// <summary>How far the vendor's clock and ours may disagree when matching a job to a submission's time window.</summary>
+    internal static readonly TimeSpan ReconcileSkew = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most pages of GET /v2/jobs a reconciliation reads (100 jobs each) before it gives up and says "cannot tell".</summary>
+    internal const int MaxReconcilePages = 50;
+
+    /// <summary>The page size of a reconciliation listing: the documented maximum (https://docs-v2.apiframe.ai/docs/jobs/list, limit 1–100).</summary>
+    internal const int ReconcilePageSize = 100;
+
     public ApiframeVideoGenerator(IApiframeClient client, VendorInfo vendor, ILoggerFactory? loggerFactory = null)
         : base(client, vendor, loggerFactory)
     {
@@ -114,6 +123,70 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
         }
 
         return urls;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads GET /v2/jobs (https://docs-v2.apiframe.ai/docs/jobs/list) filtered by the entry's model, every page
+    /// until <c>hasMore</c> is false (the page does not document the order, so no page can be skipped). Apiframe's
+    /// job carries no prompt, so a candidate is any job of that model created between the intent and the entry's
+    /// last change (each widened by <see cref="ReconcileSkew"/>), or with no creation time at all. Conservative:
+    /// <see langword="null"/> ("cannot tell") when a page says there is more but gives no cursor, when the
+    /// listing runs past <see cref="MaxReconcilePages"/> pages, or when an entry is unreadable; an empty list
+    /// ("not created") only after the whole listing was read and no job of the window matches. The journal claims
+    /// a candidate only when exactly one is left unowned.
+    /// </remarks>
+    public async Task<IReadOnlyList<VideoJob>?> FindCandidatesAsync(Journal.JournalEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var model = entry.Model ?? Vendor.DefaultModel;
+        var from = entry.CreatedAt - ReconcileSkew;
+        var until = (entry.UpdatedAt > entry.CreatedAt ? entry.UpdatedAt : entry.CreatedAt) + ReconcileSkew;
+        var candidates = new Dictionary<string, VideoJob>(StringComparer.Ordinal);
+        string? cursor = null;
+        for (var page = 0; page < MaxReconcilePages; page++)
+        {
+            var list = await InvokeAsync(() => Client.ListJobsAsync(model: model, limit: ReconcilePageSize, cursor: cursor, cancellationToken: cancellationToken), "listing jobs", jobId: null).ConfigureAwait(false);
+            foreach (var job in list.Jobs ?? [])
+            {
+                // CUSTOM: a null item, or one without an id, in a broken listing makes the listing unusable as proof.
+                if (job is null || JobIdOf(job.Id) is null)
+                {
+                    return null;
+                }
+
+                if (job.Model is { } jobModel && !string.Equals(jobModel, model, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (job.CreatedAt is not { } at || (at >= from && at <= until))
+                {
+                    candidates.TryAdd(job.Id, ToJob(job));
+                }
+            }
+
+            if (list.HasMore != true)
+            {
+                // hasMore false (or absent: the page says "When hasMore is false, there are no more results"; an absent
+                // flag with a cursor is not trusted as the end).
+                if (list.HasMore is null && !string.IsNullOrEmpty(list.NextCursor))
+                {
+                    return null;
+                }
+
+                return candidates.Values.ToList();
+            }
+
+            if (string.IsNullOrEmpty(list.NextCursor) || list.NextCursor == cursor)
+            {
+                return null;
+            }
+
+            cursor = list.NextCursor;
+        }
+
+        return null;
     }
 
     /// <summary>The job id, or <see langword="null"/> when Apiframe sent an empty one (a required field, but a string).</summary>
