@@ -6,10 +6,18 @@ public sealed class VideoGenWebhookOptions
     /// <summary>
     /// The signing secret (<c>whsec_…</c>). When set, every delivery must carry a valid Standard Webhooks
     /// signature (<c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c>) or it is refused
-    /// with 401. The gateway's documents name no signing scheme, so this is off unless you set it.
+    /// with 401. Apiframe does not sign this way: for its deliveries set <see cref="ApiframeApiKey"/>.
     /// </summary>
-    /// <value>No secret: deliveries are not verified.</value>
+    /// <value>No secret: deliveries are not verified this way.</value>
     public string? SigningSecret { get; set; }
+
+    /// <summary>
+    /// The Apiframe API key (<c>afk_…</c>) the jobs were submitted with. When set, every delivery must carry a valid
+    /// <c>X-Webhook-Signature</c>: HMAC-SHA256 of the raw body keyed with SHA-256 of this key
+    /// (https://docs-v2.apiframe.ai/docs/webhooks), or it is refused with 401. Never logged.
+    /// </summary>
+    /// <value>No key: Apiframe's signature is not checked.</value>
+    public string? ApiframeApiKey { get; set; }
 
     /// <summary>How far a delivery's timestamp may be from now.</summary>
     /// <value>300 seconds.</value>
