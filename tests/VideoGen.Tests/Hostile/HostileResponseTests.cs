@@ -141,12 +141,12 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
         {
             ("Elumenta", elumenta.AsVideoGenerator(VendorIds.Elumenta), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500"),
             ("NeuralBox", new ElumentaClient(Configuration("NeuralBox"), http).AsVideoGenerator(VendorIds.NeuralBox), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500"),
-            ("Gateway", gateway.AsVideoGenerator(), ExampleResponses.GatewayCreate, ExampleResponses.GatewayGet, "b2c3d4e5-f6a7-8901-bcde-f23456789012"),
+            ("Apiframe", gateway.AsVideoGenerator(), ExampleResponses.GatewayCreate, ExampleResponses.GatewayGet, "b2c3d4e5-f6a7-8901-bcde-f23456789012"),
             ("AIML API", aiml.AsVideoGenerator(), ExampleResponses.AimlGeneration, ExampleResponses.AimlGeneration, AimlId.ToString()),
             ("Oxen.ai", oxen.AsVideoGenerator(), ExampleResponses.OxenEnqueue, ExampleResponses.OxenGet, OxenId.ToString()),
         })
         {
-            var success = name == "AIML API" ? 201 : name == "Gateway" ? 202 : 200;
+            var success = name == "AIML API" ? 201 : name == "Apiframe" ? 202 : 200;
             yield return Adapter($"{name} adapter SubmitAsync", create, success, async () => Job(await adapter.SubmitAsync(request), name));
             yield return Adapter($"{name} adapter GetJobAsync", get, 200, async () => Job(await adapter.GetJobAsync(jobId), name));
             if (name == "AIML API")

@@ -89,7 +89,7 @@ public sealed class VendorRequestValidationTests
 
         failure.Field.ShouldBe("prompt");
         failure.Value.ShouldBe(new string('a', 80) + "… (4001 characters)");
-        failure.Allowed.ShouldBe("Gateway prompts are 1 to 4000 characters; this one has 4001");
+        failure.Allowed.ShouldBe("Apiframe prompts are 1 to 4000 characters; this one has 4001");
     }
 
     [Fact]

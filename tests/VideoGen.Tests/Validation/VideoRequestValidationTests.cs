@@ -65,7 +65,7 @@ public sealed class VideoRequestValidationTests
         ["neuralbox extend"] = ("neuralbox", () => new("A cat") { Extend = new VideoExtension(ExtendId) }, null,
             "Extend", $"generation {ExtendId}, forward", "NeuralBox cannot extend an earlier generation; leave Extend unset"),
         ["gateway prompt of 4001 characters"] = ("gateway", () => new(new string('a', 4001)) { Model = "kling-2.1" }, null,
-            "Prompt", new string('a', 80) + "… (4001 characters)", "Gateway prompts are 1 to 4000 characters; this one has 4001"),
+            "Prompt", new string('a', 80) + "… (4001 characters)", "Apiframe prompts are 1 to 4000 characters; this one has 4001"),
         ["gateway http webhook"] = ("gateway", () => new("A cat") { Model = "kling-2.1" }, new VideoGenerationOptions { WebhookUrl = new Uri("http://hooks.example.com/video") },
             "WebhookUrl", "http://hooks.example.com/video", "a webhook URL is an absolute https URL"),
         ["gateway midjourney-video without an image"] = ("gateway", () => new("Waves") { Model = "midjourney-video" }, null,
@@ -221,7 +221,7 @@ public sealed class VideoRequestValidationTests
 
         VideoRequestValidation.Validate(Vendor("gateway"), new VideoGenerationRequest(prompt) { Model = "veo-3" }).ShouldBeEmpty();
         VideoRequestValidation.Validate(Vendor("gateway"), new VideoGenerationRequest(prompt + "🎬") { Model = "veo-3" })
-            .ShouldHaveSingleItem().Allowed.ShouldBe("Gateway prompts are 1 to 4000 characters; this one has 4001");
+            .ShouldHaveSingleItem().Allowed.ShouldBe("Apiframe prompts are 1 to 4000 characters; this one has 4001");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class VendorVideoGeneratorTests
     {
         "elumenta" => (TestClients.Elumenta(handler).AsVideoGenerator(), "Elumenta"),
         "neuralbox" => (TestClients.Elumenta(handler, "NeuralBox").AsVideoGenerator(), "NeuralBox"),
-        "gateway" => (TestClients.Gateway(handler).AsVideoGenerator(), "Gateway"),
+        "gateway" => (TestClients.Apiframe(handler).AsVideoGenerator(), "Apiframe"),
         "aimlapi" => (TestClients.AimlApi(handler).AsVideoGenerator(), "AIML API"),
         "oxen" => (TestClients.Oxen(handler).AsVideoGenerator(), "Oxen.ai"),
         _ => throw new ArgumentOutOfRangeException(nameof(vendorId)),

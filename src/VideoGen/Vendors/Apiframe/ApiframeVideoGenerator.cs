@@ -270,6 +270,17 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
             PassThrough(options?.AdditionalProperties, extra, DocumentedKeys(family), "AdditionalProperties", failures);
         }
 
+        // CUSTOM: strict in what we send: an empty parameters object is left out, the model's defaults apply.
+        vendorRequest.GrokImagineVideoParams = NullIfEmpty(vendorRequest.GrokImagineVideoParams);
+        vendorRequest.HailuoParams = NullIfEmpty(vendorRequest.HailuoParams);
+        vendorRequest.LumaParams = NullIfEmpty(vendorRequest.LumaParams);
+        vendorRequest.KlingParams = NullIfEmpty(vendorRequest.KlingParams);
+        vendorRequest.MidjourneyVideoParams = NullIfEmpty(vendorRequest.MidjourneyVideoParams);
+        vendorRequest.RunwayParams = NullIfEmpty(vendorRequest.RunwayParams);
+        vendorRequest.SeedanceParams = NullIfEmpty(vendorRequest.SeedanceParams);
+        vendorRequest.SoraParams = NullIfEmpty(vendorRequest.SoraParams);
+        vendorRequest.VeoParams = NullIfEmpty(vendorRequest.VeoParams);
+        vendorRequest.WanParams = NullIfEmpty(vendorRequest.WanParams);
         return vendorRequest;
 
         void NoAspectRatio()
@@ -280,6 +291,10 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
             }
         }
     }
+
+    private static T? NullIfEmpty<T>(T? parameters)
+        where T : class =>
+        parameters is null || Newtonsoft.Json.JsonConvert.SerializeObject(parameters) == "{}" ? null : parameters;
 
     /// <summary>The JSON names of the parameters a family's typed object maps from the neutral request.</summary>
     private static string[] DocumentedKeys(Family family) => family switch
