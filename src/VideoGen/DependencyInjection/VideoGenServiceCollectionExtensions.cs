@@ -126,6 +126,10 @@ public static class VideoGenServiceCollectionExtensions
     {
         var builder = AddTypedVendor<IApiframeClient, ApiframeClient>(services, VendorIds.Apiframe, configure, (c, http) => new ApiframeClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
 
+        // CUSTOM: HttpClient drops Authorization on a redirect but forwards a custom header: with the key in X-API-Key,
+        // following a redirect would hand the key to whatever host the redirect names. So Apiframe's client never follows one.
+        builder.ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false });
+
         // CUSTOM: the former id 'gateway' resolves to the same services, so code keyed on it keeps working.
         services.TryAddKeyedTransient<IApiframeClient>(VendorIds.Gateway, (sp, _) => sp.GetRequiredKeyedService<IApiframeClient>(VendorIds.Apiframe));
         services.TryAddKeyedSingleton<IVideoGenerator>(VendorIds.Gateway, (sp, _) => sp.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Apiframe));

@@ -29,7 +29,7 @@ public sealed class VendorRequestValidationTests
         // Seed 004 § Minimal Example, Async Generation; the reference's multi-shot example (specs/oxen.yaml).
         { "oxen", """{"model":"kling-video-v2-6-pro-text-to-video","prompt":"A red balloon floating upward through blue sky","duration":5}""" },
         { "oxen", """{"model":"kling-video-o3-pro-reference-to-video","multi_prompt":[{"prompt":"Wide shot: a bird takes off from a branch","duration":5},{"prompt":"Tracking shot: the bird soars through clouds","duration":5}],"aspect_ratio":"16:9"}""" },
-        // Seed 001 § Common request body.
+        // Seed 001 § Common request body (= https://docs-v2.apiframe.ai/docs/videos).
         { "gateway", """{"prompt":"A cat surfing a wave","model":"kling-2.1","webhookUrl":"https://hooks.example.com/video","webhookEvents":["progress","completed","failed"]}""" },
     };
 
@@ -44,7 +44,7 @@ public sealed class VendorRequestValidationTests
             "elumenta.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Elumenta.GenerateRequest>(body)!),
             "aimlapi.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Aiml.CreateGenerationRequest>(body)!),
             "oxen.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Oxen.EnqueueGenerationRequest>(body)!),
-            "gateway.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Apiframe.CreateVideoRequest>(body)!),
+            "apiframe.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Apiframe.CreateVideoRequest>(body)!),
             _ => throw new InvalidOperationException(vendor.Spec),
         };
 
@@ -106,7 +106,7 @@ public sealed class VendorRequestValidationTests
         var request = new Apiframe.CreateVideoRequest
         {
             Prompt = "A cat",
-            Model = Apiframe.VideoModel.MidjourneyVideo,
+            Model = Apiframe.VideoModel.Kling21,
             WebhookUrl = new Uri("http://hooks.example.com/video"),
             WebhookEvents = [Apiframe.WebhookEvent.Completed, (Apiframe.WebhookEvent)7],
         };
@@ -292,7 +292,7 @@ public sealed class VendorRequestValidationTests
         var error = Should.Throw<ArgumentException>(() => VendorRequestValidation.Validate(Vendor("elumenta"), request));
 
         error.ParamName.ShouldBe("vendor");
-        error.Message.ShouldContain("specs/gateway.yaml");
+        error.Message.ShouldContain("specs/apiframe.yaml");
         error.Message.ShouldContain("'elumenta' speaks specs/elumenta.yaml");
     }
 
