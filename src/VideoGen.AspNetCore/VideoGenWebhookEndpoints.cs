@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using VideoGen.Apiframe;
 using VideoGen.Webhooks;
 
 namespace VideoGen.AspNetCore;
 
-/// <summary>Maps the endpoint that receives the gateway's webhooks and feeds them to waiting jobs.</summary>
+/// <summary>Maps the endpoint that receives Apiframe's webhooks and feeds them to waiting jobs.</summary>
 public static class VideoGenWebhookEndpoints
 {
     /// <summary>Registers the <see cref="WebhookJobUpdates"/> hub the endpoint publishes to (pass it to <c>WaitOptions.Webhooks</c>).</summary>
@@ -37,7 +38,7 @@ public static class VideoGenWebhookEndpoints
     /// the vendor stops redelivering them.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
-    /// <param name="pattern">The route, the path of the <c>webhookUrl</c> you give the gateway.</param>
+    /// <param name="pattern">The route, the path of the <c>webhookUrl</c> you give Apiframe.</param>
     /// <param name="configure">Sets the signing secret and tolerance.</param>
     /// <returns>The endpoint, to add authorization or rate limiting.</returns>
     public static RouteHandlerBuilder MapVideoGenWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhooks/videogen", Action<VideoGenWebhookOptions>? configure = null)
@@ -46,10 +47,11 @@ public static class VideoGenWebhookEndpoints
         var options = new VideoGenWebhookOptions();
         configure?.Invoke(options);
         var verifier = options.SigningSecret is { Length: > 0 } secret ? new WebhookSignatureVerifier(secret, options.Tolerance, options.TimeProvider) : null;
-        return endpoints.MapPost(pattern, (HttpContext context, WebhookJobUpdates updates, ILoggerFactory loggers) => ReceiveAsync(context, updates, verifier, options, loggers.CreateLogger("VideoGen.Webhooks")));
+        var apiframe = options.ApiframeApiKey is { Length: > 0 } key ? new ApiframeWebhookSignature(key) : null;
+        return endpoints.MapPost(pattern, (HttpContext context, WebhookJobUpdates updates, ILoggerFactory loggers) => ReceiveAsync(context, updates, verifier, apiframe, options, loggers.CreateLogger("VideoGen.Webhooks")));
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookJobUpdates updates, WebhookSignatureVerifier? verifier, VideoGenWebhookOptions options, ILogger logger)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, WebhookJobUpdates updates, WebhookSignatureVerifier? verifier, ApiframeWebhookSignature? apiframe, VideoGenWebhookOptions options, ILogger logger)
     {
         var body = await ReadBoundedAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
@@ -59,13 +61,13 @@ public static class VideoGenWebhookEndpoints
 
         var headers = context.Request.Headers;
         string? deliveryId = headers["webhook-id"];
-        if (verifier is null && !options.AllowUnsignedDeliveries)
+        if (verifier is null && apiframe is null && !options.AllowUnsignedDeliveries)
         {
             logger.LogWarning("Refused a webhook delivery: no signing secret is configured and unsigned deliveries are not allowed");
             return Results.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unsigned webhook delivery",
-                detail: "No signing secret is configured: set VideoGenWebhookOptions.SigningSecret, or AllowUnsignedDeliveries to accept deliveries unverified.");
+                detail: "No signing secret is configured: set VideoGenWebhookOptions.SigningSecret (Standard Webhooks) or ApiframeApiKey (Apiframe's X-Webhook-Signature), or AllowUnsignedDeliveries to accept deliveries unverified.");
         }
 
         if (verifier is not null)
@@ -78,10 +80,17 @@ public static class VideoGenWebhookEndpoints
             }
         }
 
+        // CUSTOM: Apiframe's own scheme (X-Webhook-Signature over the raw body), checked besides the Standard Webhooks one.
+        if (apiframe is not null && apiframe.Verify(headers[ApiframeWebhooks.SignatureHeader], body) is { IsValid: false } apiframeCheck)
+        {
+            logger.LogWarning("Refused a webhook delivery: {Reason}", apiframeCheck.Reason);
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid webhook signature", detail: apiframeCheck.Reason);
+        }
+
         VideoJob job;
         try
         {
-            job = GatewayWebhooks.ToVideoJob(GatewayWebhooks.Parse(Encoding.UTF8.GetString(body)));
+            job = ApiframeWebhooks.ToVideoJob(ApiframeWebhooks.Parse(Encoding.UTF8.GetString(body)));
         }
         catch (FormatException e)
         {

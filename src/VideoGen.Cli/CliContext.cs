@@ -87,7 +87,9 @@ internal sealed class CliContext
     public string? Variable(string name) => Environment(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>The vendor's API key from its environment variable, or null.</summary>
-    public string? ApiKey(VendorInfo vendor) => Variable(vendor.ApiKeyEnvironmentVariable);
+    // CUSTOM: Apiframe's key is also read from its former variable GATEWAY_API_KEY, so setups for the 'gateway' id keep working.
+    public string? ApiKey(VendorInfo vendor) =>
+        Variable(vendor.ApiKeyEnvironmentVariable) ?? (vendor.Id == VendorIds.Apiframe ? Variable("GATEWAY_API_KEY") : null);
 
     /// <summary>The journal file: <c>$VIDEOGEN_HOME/journal.db</c>, or <c>~/.videogen/journal.db</c>.</summary>
     public string JournalPath => Variable(HomeEnvironmentVariable) is { } home ? Path.Combine(home, "journal.db") : SqliteJobJournal.DefaultPath;
@@ -126,7 +128,7 @@ internal sealed class CliContext
             foreach (var pair in credits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-                var vendor = parts[0].ToLowerInvariant() == "neuralbox" ? SandboxVendors.Elumenta : parts[0].ToLowerInvariant();
+                var vendor = parts[0].ToLowerInvariant() switch { "neuralbox" => SandboxVendors.Elumenta, "gateway" => SandboxVendors.Apiframe, var id => id };
                 if (parts.Length != 2
                     || !SandboxVendors.All.Contains(vendor)
                     || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)

@@ -12,7 +12,7 @@ internal sealed class RequestOptions
 
     public Option<string> Vendor { get; } = new("--vendor")
     {
-        Description = "elumenta, neuralbox, gateway, aimlapi or oxen.",
+        Description = "elumenta, neuralbox, apiframe (also: gateway), aimlapi or oxen.",
         DefaultValueFactory = _ => DefaultVendor,
     };
 

@@ -4,7 +4,7 @@ using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.Downloads;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
@@ -108,7 +108,7 @@ internal sealed class VendorSession : IAsyncDisposable
         IVideoGenerator generator = vendor.Id switch
         {
             VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
-            VendorIds.Gateway => new GatewayClient(configuration, http).AsVideoGenerator(),
+            VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
             VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
             VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
             _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),

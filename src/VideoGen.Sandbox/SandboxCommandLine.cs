@@ -31,7 +31,7 @@ internal static class SandboxCommandLine
           --fault-retry-after-seconds N   Retry-After of injected 429/503 (default 1)  [VIDEOGEN_SANDBOX_FAULT_RETRY_AFTER_SECONDS]
           --help                          this text
 
-        Vendors: elumenta (also neuralbox) at /api/v2/generate, gateway at /v2/videos/generate and /v2/jobs/{id},
+        Vendors: elumenta (also neuralbox) at /api/v2/generate, apiframe (also: gateway) at /v2/videos/generate, /v2/jobs/{id} and /v2/jobs,
         aimlapi at /v2/generate/video/luma-ai/..., oxen at /api/ai/.... Sandbox endpoints: /_sandbox/counters,
         /_sandbox/credits, /_sandbox/jobs.
         """;

@@ -34,14 +34,14 @@ public sealed class SandboxOptions
 
     /// <summary>The starting balance of every API key, per vendor, in the vendor's own unit, unless <see cref="InitialCredits"/> says otherwise.</summary>
     /// <remarks>
-    /// Elumenta: 10,000 tokens (about 100 kling-v2.1 videos). Gateway: 10,000 credits (its prices are not
+    /// Elumenta: 10,000 tokens (about 100 kling-v2.1 videos). Apiframe: 10,000 credits (its prices are not
     /// documented, so jobs cost 0 and only an empty balance is refused). AIML API: 50,000,000 AI/ML tokens
     /// (100 generations at 500,000). Oxen: 100 USD (prices not documented; jobs cost 0).
     /// </remarks>
     public static IReadOnlyDictionary<string, decimal> DefaultInitialCredits { get; } = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase)
     {
         [SandboxVendors.Elumenta] = 10_000m,
-        [SandboxVendors.Gateway] = 10_000m,
+        [SandboxVendors.Apiframe] = 10_000m,
         [SandboxVendors.AimlApi] = 50_000_000m,
         [SandboxVendors.Oxen] = 100m,
     };
@@ -86,6 +86,13 @@ public sealed class SandboxOptions
     /// </summary>
     /// <value>null: any non-empty key.</value>
     public ISet<string>? AcceptedApiKeys { get; set; }
+
+    /// <summary>
+    /// Keys that exist but are deactivated: a vendor that tells them apart answers its own code (Apiframe: 403
+    /// "API key is inactive", https://docs-v2.apiframe.ai/docs/getting-started/authentication); others answer 401.
+    /// </summary>
+    /// <value>null: no key is inactive.</value>
+    public ISet<string>? InactiveApiKeys { get; set; }
 
     /// <summary>
     /// The faults to inject. Unlike the other options, which the sandbox copies when it starts, this object is read

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VideoGen.Sandbox.AimlApi;
 using VideoGen.Sandbox.Core;
 using VideoGen.Sandbox.Elumenta;
-using VideoGen.Sandbox.Gateway;
+using VideoGen.Sandbox.Apiframe;
 using VideoGen.Sandbox.Oxen;
 
 namespace VideoGen.Sandbox;
@@ -234,7 +234,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var runtime = new SandboxRuntime(options, logger);
 
         ElumentaEndpoints.Map(app, runtime);
-        GatewayEndpoints.Map(app, runtime);
+        ApiframeEndpoints.Map(app, runtime);
         AimlApiEndpoints.Map(app, runtime);
         OxenEndpoints.Map(app, runtime);
         MediaEndpoints.Map(app, runtime);

@@ -41,18 +41,18 @@ public sealed class PrismContractTests
     }
 
     [Fact]
-    public async Task GatewayClient_EveryOperation_PassesPrismValidation()
+    public async Task ApiframeClient_EveryOperation_PassesPrismValidation()
     {
         await using var session = await PrismSession.StartAsync("gateway.yaml");
-        var client = new Gateway.GatewayClient(session.Configuration("Gateway"), session.Http);
+        var client = new Apiframe.ApiframeClient(session.Configuration("Gateway"), session.Http);
 
-        var accepted = await client.CreateVideoAsync(new Gateway.CreateVideoRequest
+        var accepted = await client.CreateVideoAsync(new Apiframe.CreateVideoRequest
         {
-            Model = Gateway.VideoModel.Kling21,
+            Model = Apiframe.VideoModel.Kling21,
             Prompt = "A drone flyover of a futuristic city at night",
             WebhookUrl = new Uri("https://hooks.example.com/videogen"),
-            WebhookEvents = [Gateway.WebhookEvent.Progress, Gateway.WebhookEvent.Completed, Gateway.WebhookEvent.Failed],
-            Parameters = new Gateway.ModelParameters { ["duration"] = 5 },
+            WebhookEvents = [Apiframe.WebhookEvent.Progress, Apiframe.WebhookEvent.Completed, Apiframe.WebhookEvent.Failed],
+            Parameters = new Apiframe.ModelParameters { ["duration"] = 5 },
         });
         accepted.JobId.ShouldNotBeNullOrEmpty();
         accepted.Status.ShouldNotBeNullOrEmpty();

@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 using VideoGen.Sandbox.Tests.Infrastructure;
@@ -35,11 +35,11 @@ public sealed class GeneratedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GatewayClient_CreateThenGetJob_ReadsCompletedWithVideoUrls()
+    public async Task ApiframeClient_CreateThenGetJob_ReadsCompletedWithVideoUrls()
     {
-        var client = new GatewayClient(Configuration("Gateway", "gateway"), _sandbox.Http);
+        var client = new ApiframeClient(Configuration("Gateway", "gateway"), _sandbox.Http);
 
-        var created = await client.CreateVideoAsync(new CreateVideoRequest { Prompt = "A fox in the snow", Model = VideoGen.Gateway.VideoModel.Veo3 });
+        var created = await client.CreateVideoAsync(new CreateVideoRequest { Prompt = "A fox in the snow", Model = VideoGen.Apiframe.VideoModel.Veo3 });
         created.Status.ShouldBe("QUEUED");
         var done = await PollAsync(() => client.GetJobAsync(created.JobId), j => j.Status is "COMPLETED" or "FAILED");
 
@@ -109,9 +109,9 @@ public sealed class GeneratedClientTests : IAsyncLifetime
     public async Task Clients_NoCredits_ThrowInsufficientCreditsException()
     {
         _sandbox.Server.Ledger.SetBalance("gateway", "client_key_gateway", 0);
-        var client = new GatewayClient(Configuration("Gateway", "gateway"), _sandbox.Http);
+        var client = new ApiframeClient(Configuration("Gateway", "gateway"), _sandbox.Http);
 
-        var error = await Should.ThrowAsync<InsufficientCreditsException>(() => client.CreateVideoAsync(new CreateVideoRequest { Prompt = "p", Model = VideoGen.Gateway.VideoModel.Sora2 }));
+        var error = await Should.ThrowAsync<InsufficientCreditsException>(() => client.CreateVideoAsync(new CreateVideoRequest { Prompt = "p", Model = VideoGen.Apiframe.VideoModel.Sora2 }));
 
         error.ErrorCode.ShouldBe("Insufficient credits");
     }

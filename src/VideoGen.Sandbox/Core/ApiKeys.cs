@@ -20,6 +20,13 @@ internal static class ApiKeys
         return token.Length == 0 ? null : token;
     }
 
+    /// <summary>The key in header <paramref name="name"/> (Apiframe: <c>X-API-Key</c>), or null when there is none.</summary>
+    public static string? ReadHeader(HttpContext context, string name)
+    {
+        var token = context.Request.Headers[name].ToString().Trim();
+        return token.Length == 0 ? null : token;
+    }
+
     /// <summary>A stable, one-way fingerprint of a key (SHA-256, hex, first 32 characters).</summary>
     public static string Fingerprint(string apiKey) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)))[..32];

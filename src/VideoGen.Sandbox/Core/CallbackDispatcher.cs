@@ -15,6 +15,9 @@ internal sealed record CallbackEvent(DateTimeOffset At, bool Terminal, Func<JTok
 /// <summary>The notifications of one job, in order, plus what to send instead when the job is cancelled.</summary>
 internal sealed class CallbackSchedule(IReadOnlyList<CallbackEvent> events, Func<DateTimeOffset, JToken?> onCancelled)
 {
+    /// <summary>Extra headers of a delivery from its exact body and payload (Apiframe's X-Webhook-Signature and X-Webhook-Event); none by default.</summary>
+    public Func<string, JToken, IEnumerable<KeyValuePair<string, string>>>? Headers { get; init; }
+
     private int _next;
 
     public bool Done { get; private set; }
@@ -133,7 +136,7 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
                 var now = _time.GetUtcNow();
                 foreach (var payload in schedule.TakeDue(job, now))
                 {
-                    await DeliverAsync(job, target, payload, cancellationToken).ConfigureAwait(false);
+                    await DeliverAsync(job, target, payload, schedule, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (schedule.Done)
@@ -170,7 +173,7 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(SandboxJob job, Uri target, JToken payload, CancellationToken cancellationToken)
+    private async Task DeliverAsync(SandboxJob job, Uri target, JToken payload, CallbackSchedule schedule, CancellationToken cancellationToken)
     {
         var json = payload.ToString(Formatting.None);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -178,7 +181,13 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
             try
             {
                 using var content = new StringContent(json, Encoding.UTF8, "application/json");
-                using var response = await _http.PostAsync(target, content, cancellationToken).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
+                foreach (var (name, value) in schedule.Headers?.Invoke(json, payload) ?? [])
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+
+                using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     _counters.WebhookDelivered();

@@ -9,8 +9,8 @@ public static class SandboxVendors
     /// <summary>Elumenta / NeuralBox (<c>specs/elumenta.yaml</c>), served under <c>/api/v2/generate</c>.</summary>
     public const string Elumenta = "elumenta";
 
-    /// <summary>The unified jobs gateway (<c>specs/gateway.yaml</c>), served under <c>/v2/videos/generate</c> and <c>/v2/jobs</c>.</summary>
-    public const string Gateway = "gateway";
+    /// <summary>Apiframe v2 (<c>specs/apiframe.yaml</c>), served under <c>/v2/videos/generate</c> and <c>/v2/jobs</c>; also reached by its former id <c>gateway</c>.</summary>
+    public const string Apiframe = "apiframe";
 
     /// <summary>AIML API's Luma Dream Machine (<c>specs/aimlapi.yaml</c>), served under <c>/v2/generate/video/luma-ai</c>.</summary>
     public const string AimlApi = "aimlapi";
@@ -19,7 +19,7 @@ public static class SandboxVendors
     public const string Oxen = "oxen";
 
     /// <summary>Every vendor id the sandbox serves.</summary>
-    public static IReadOnlyList<string> All { get; } = [Elumenta, Gateway, AimlApi, Oxen];
+    public static IReadOnlyList<string> All { get; } = [Elumenta, Apiframe, AimlApi, Oxen];
 
     /// <summary>
     /// Normalizes a vendor id: trims, lower-cases, and maps <c>neuralbox</c> to <see cref="Elumenta"/>
@@ -35,6 +35,11 @@ public static class SandboxVendors
         if (id == "neuralbox")
         {
             return Elumenta;
+        }
+
+        if (id == "gateway")
+        {
+            return Apiframe;
         }
 
         return All.Contains(id)

@@ -10,6 +10,12 @@ internal interface IVendorDialect
 
     IResult Unauthorized();
 
+    /// <summary>The header the vendor reads its key from; null for <c>Authorization: Bearer</c>.</summary>
+    string? ApiKeyHeader => null;
+
+    /// <summary>The answer to a key that exists but is deactivated (<see cref="SandboxOptions.InactiveApiKeys"/>).</summary>
+    IResult InactiveKey() => Unauthorized();
+
     IResult RateLimited(string retryAfterSeconds);
 
     IResult ServerError();
@@ -97,11 +103,20 @@ internal static class VendorPipeline
                     return dialect.ServiceUnavailable(runtime.Faults.RetryAfterSeconds);
             }
 
-            var key = ApiKeys.ReadBearer(context);
+            var key = dialect.ApiKeyHeader is { } header ? ApiKeys.ReadHeader(context, header) : ApiKeys.ReadBearer(context);
             if (key is null || (runtime.Options.AcceptedApiKeys is { } accepted && !accepted.Contains(key)))
             {
-                context.Response.Headers.WWWAuthenticate = "Bearer";
+                if (dialect.ApiKeyHeader is null)
+                {
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                }
+
                 return dialect.Unauthorized();
+            }
+
+            if (runtime.Options.InactiveApiKeys?.Contains(key) == true)
+            {
+                return dialect.InactiveKey();
             }
 
             var result = await handler(new VendorCall(context, runtime, ApiKeys.Fingerprint(key), faults, aborted.Token)).ConfigureAwait(false);

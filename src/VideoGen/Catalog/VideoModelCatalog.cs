@@ -29,11 +29,11 @@ public sealed class VideoModelCatalog
     /// <summary>Every vendor.</summary>
     public IReadOnlyList<VendorInfo> Vendors { get; }
 
-    /// <summary>Finds a vendor by id (case-insensitive).</summary>
-    /// <param name="vendorId">The vendor id.</param>
+    /// <summary>Finds a vendor by id (case-insensitive); an alias (<see cref="VendorIds.Gateway"/>) finds its vendor.</summary>
+    /// <param name="vendorId">The vendor id or alias.</param>
     /// <returns>The vendor, or <see langword="null"/>.</returns>
     public VendorInfo? FindVendor(string? vendorId) =>
-        vendorId is null ? null : Vendors.FirstOrDefault(v => string.Equals(v.Id, vendorId, StringComparison.OrdinalIgnoreCase));
+        vendorId is null ? null : Vendors.FirstOrDefault(v => string.Equals(v.Id, VendorIds.Resolve(vendorId), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Gets a vendor by id.</summary>
     /// <param name="vendorId">The vendor id.</param>

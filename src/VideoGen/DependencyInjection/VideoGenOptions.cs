@@ -6,7 +6,7 @@ namespace VideoGen.DependencyInjection;
 /// <summary>
 /// Options of <c>AddVideoGeneration</c>: the default vendor and, per vendor, the API key and base URL.
 /// Bound from the <see cref="SectionName"/> configuration section, for example
-/// <c>VideoGen:DefaultVendor</c>, <c>VideoGen:Elumenta:ApiKey</c>, <c>VideoGen:Gateway:BaseUrl</c>.
+/// <c>VideoGen:DefaultVendor</c>, <c>VideoGen:Elumenta:ApiKey</c>, <c>VideoGen:Apiframe:BaseUrl</c>.
 /// </summary>
 /// <remarks>Validated once, when first read: an unknown default vendor or a base URL that is not an absolute http(s) URL fails with every problem listed.</remarks>
 public sealed class VideoGenOptions
@@ -29,10 +29,19 @@ public sealed class VideoGenOptions
     public VideoGenVendorOptions NeuralBox { get; set; } = new();
 
     /// <summary>
-    /// The jobs gateway (section <c>VideoGen:Gateway</c>; key fallback <c>GATEWAY_API_KEY</c>). Its host is
-    /// not documented, so <see cref="VideoGenVendorOptions.BaseUrl"/> must be set to use it.
+    /// Apiframe (section <c>VideoGen:Apiframe</c>, or its former name <c>VideoGen:Gateway</c>; key fallback
+    /// <c>APIFRAME_API_KEY</c>, then <c>GATEWAY_API_KEY</c>). Host: <c>https://api.apiframe.ai</c>.
     /// </summary>
-    public VideoGenVendorOptions Gateway { get; set; } = new();
+    public VideoGenVendorOptions Apiframe { get; set; } = new();
+
+    /// <summary>The former name of <see cref="Apiframe"/>: the same options object, so the section <c>VideoGen:Gateway</c> still binds.</summary>
+    // CUSTOM: an alias, not a second vendor: configuration written for the 'gateway' id keeps working.
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public VideoGenVendorOptions Gateway
+    {
+        get => Apiframe;
+        set => Apiframe = value;
+    }
 
     /// <summary>AIML API (section <c>VideoGen:AimlApi</c>; key fallback <c>AIMLAPI_API_KEY</c>).</summary>
     public VideoGenVendorOptions AimlApi { get; set; } = new();
@@ -48,11 +57,11 @@ public sealed class VideoGenOptions
     /// <param name="vendorId">A vendor id (<see cref="VendorIds"/>, case-insensitive).</param>
     /// <returns>That vendor's options.</returns>
     /// <exception cref="ArgumentException">No vendor has that id; the message lists the known ones.</exception>
-    public VideoGenVendorOptions GetVendor(string vendorId) => vendorId?.ToLowerInvariant() switch
+    public VideoGenVendorOptions GetVendor(string vendorId) => (vendorId is null ? null : VendorIds.Resolve(vendorId))?.ToLowerInvariant() switch
     {
         VendorIds.Elumenta => Elumenta,
         VendorIds.NeuralBox => NeuralBox,
-        VendorIds.Gateway => Gateway,
+        VendorIds.Apiframe => Apiframe,
         VendorIds.AimlApi => AimlApi,
         VendorIds.Oxen => Oxen,
         _ => throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", VendorIds.All)}.", nameof(vendorId)),

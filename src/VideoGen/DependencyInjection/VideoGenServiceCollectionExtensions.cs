@@ -8,7 +8,7 @@ using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.DependencyInjection;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -37,7 +37,7 @@ public static class VideoGenServiceCollectionExtensions
     /// unkeyed <see cref="IVideoGenerator"/> of <see cref="VideoGenOptions.DefaultVendor"/>. Options are bound from
     /// the <c>VideoGen</c> section of the application's <see cref="IConfiguration"/> when one is registered, then
     /// <paramref name="configure"/> runs. A vendor's API key not set in options is read from its environment
-    /// variable (<c>ELUMENTA_API_KEY</c>, <c>NEURALBOX_API_KEY</c>, <c>GATEWAY_API_KEY</c>, <c>AIMLAPI_API_KEY</c>, <c>OXEN_API_KEY</c>).
+    /// variable (<c>ELUMENTA_API_KEY</c>, <c>NEURALBOX_API_KEY</c>, <c>APIFRAME_API_KEY</c> (or its former <c>GATEWAY_API_KEY</c>), <c>AIMLAPI_API_KEY</c>, <c>OXEN_API_KEY</c>).
     /// Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -55,7 +55,7 @@ public static class VideoGenServiceCollectionExtensions
 
         services.AddElumentaClient();
         services.AddNeuralBoxClient();
-        services.AddGatewayClient();
+        services.AddApiframeClient();
         services.AddAimlApiClient();
         services.AddOxenClient();
         services.TryAddSingleton(CreateDefaultGenerator);
@@ -114,13 +114,27 @@ public static class VideoGenServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Registers the jobs gateway client (<see cref="IGatewayClient"/>, also keyed <c>gateway</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
+    /// <summary>
+    /// Registers the Apiframe client (<see cref="IApiframeClient"/>, also keyed <c>apiframe</c> and by its former id
+    /// <c>gateway</c>) and its keyed <see cref="IVideoGenerator"/> (under both keys, the same instance).
+    /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets the gateway's options (<c>VideoGen:Gateway</c>) in code. Its host is not documented: set <see cref="VideoGenVendorOptions.BaseUrl"/>.</param>
-    /// <returns>The builder of the gateway's <see cref="HttpClient"/>.</returns>
+    /// <param name="configure">Sets Apiframe's options (<c>VideoGen:Apiframe</c>) in code.</param>
+    /// <returns>The builder of Apiframe's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    public static IHttpClientBuilder AddGatewayClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IGatewayClient, GatewayClient>(services, VendorIds.Gateway, configure, (c, http) => new GatewayClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
+    public static IHttpClientBuilder AddApiframeClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null)
+    {
+        var builder = AddTypedVendor<IApiframeClient, ApiframeClient>(services, VendorIds.Apiframe, configure, (c, http) => new ApiframeClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
+
+        // CUSTOM: HttpClient drops Authorization on a redirect but forwards a custom header: with the key in X-API-Key,
+        // following a redirect would hand the key to whatever host the redirect names. So Apiframe's client never follows one.
+        builder.ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false });
+
+        // CUSTOM: the former id 'gateway' resolves to the same services, so code keyed on it keeps working.
+        services.TryAddKeyedTransient<IApiframeClient>(VendorIds.Gateway, (sp, _) => sp.GetRequiredKeyedService<IApiframeClient>(VendorIds.Apiframe));
+        services.TryAddKeyedSingleton<IVideoGenerator>(VendorIds.Gateway, (sp, _) => sp.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Apiframe));
+        return builder;
+    }
 
     /// <summary>Registers the AIML API client (<see cref="IAimlApiClient"/>, also keyed <c>aimlapi</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
@@ -143,11 +157,23 @@ public static class VideoGenServiceCollectionExtensions
     {
         VendorIds.Elumenta => nameof(VideoGenOptions.Elumenta),
         VendorIds.NeuralBox => nameof(VideoGenOptions.NeuralBox),
-        VendorIds.Gateway => nameof(VideoGenOptions.Gateway),
+        VendorIds.Apiframe => nameof(VideoGenOptions.Apiframe),
         VendorIds.AimlApi => nameof(VideoGenOptions.AimlApi),
         VendorIds.Oxen => nameof(VideoGenOptions.Oxen),
         _ => vendorId,
     };
+
+    /// <summary>A vendor's key from its environment variable; Apiframe's falls back to the former <c>GATEWAY_API_KEY</c>.</summary>
+    internal static string? ApiKeyFromEnvironment(VendorInfo vendor)
+    {
+        var key = Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(key) && vendor.Id == VendorIds.Apiframe
+            ? Environment.GetEnvironmentVariable(LegacyApiframeKeyVariable)
+            : key;
+    }
+
+    /// <summary>The former environment variable of Apiframe's key, still read when <c>APIFRAME_API_KEY</c> is unset.</summary>
+    internal const string LegacyApiframeKeyVariable = "GATEWAY_API_KEY";
 
     /// <summary>The name of a vendor's <see cref="HttpClient"/> in the factory.</summary>
     internal static string HttpClientName(string vendorId) => HttpClientNamePrefix + SectionOf(vendorId);
@@ -169,7 +195,7 @@ public static class VideoGenServiceCollectionExtensions
         }
 
         var apiKey = string.IsNullOrWhiteSpace(options.ApiKey)
-            ? Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable)
+            ? ApiKeyFromEnvironment(vendor)
             : options.ApiKey;
         return new VendorClientConfiguration(vendor.DisplayName)
         {

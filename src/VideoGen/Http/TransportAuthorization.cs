@@ -18,6 +18,9 @@ internal sealed class TransportAuthorizationHandler : DelegatingHandler
     /// <summary>Where <see cref="VendorClientBase"/> puts the key for this handler.</summary>
     public static readonly HttpRequestOptionsKey<string> ApiKey = new("VideoGen.ApiKey");
 
+    /// <summary>The header that carries the key, when the vendor does not take <c>Authorization: Bearer</c> (Apiframe: <c>X-API-Key</c>).</summary>
+    public static readonly HttpRequestOptionsKey<string> ApiKeyHeader = new("VideoGen.ApiKeyHeader");
+
     public TransportAuthorizationHandler(HttpMessageHandler inner)
         : base(inner)
     {
@@ -30,7 +33,16 @@ internal sealed class TransportAuthorizationHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var header = request.Options.TryGetValue(ApiKeyHeader, out var name) ? name : null;
+        if (header is null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        else
+        {
+            request.Headers.TryAddWithoutValidation(header, key);
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -41,6 +53,10 @@ internal sealed class TransportAuthorizationHandler : DelegatingHandler
             // Sent: the header leaves with the request. A retry above copies the request's headers, and
             // response.RequestMessage reaches callers and loggers; neither gets the key.
             request.Headers.Authorization = null;
+            if (header is not null)
+            {
+                request.Headers.Remove(header);
+            }
         }
 
         // A vendor or a debugging proxy that echoes the key in a header (a request id, a diagnostic) would

@@ -30,6 +30,10 @@ public abstract class VendorClientBase
     // wrap and to tell Elumenta from NeuralBox; it stays protected for everyone else.
     internal VendorClientConfiguration ClientConfiguration => Configuration;
 
+    /// <summary>The header that carries the API key, for vendors that do not take <c>Authorization: Bearer</c>.</summary>
+    /// <value><see langword="null"/>: the key goes as <c>Authorization: Bearer</c>.</value>
+    protected virtual string? ApiKeyHeaderName => null;
+
     /// <summary>Called by generated code before the URL is final. Does nothing.</summary>
     /// <param name="client">The HTTP client.</param>
     /// <param name="request">The request.</param>
@@ -61,6 +65,14 @@ public abstract class VendorClientBase
         {
             // CUSTOM: the handler at the bottom of the factory's pipeline writes the header (see TransportAuthorizationHandler).
             request.Options.Set(TransportAuthorizationHandler.ApiKey, Configuration.ApiKey);
+            if (ApiKeyHeaderName is { } name)
+            {
+                request.Options.Set(TransportAuthorizationHandler.ApiKeyHeader, name);
+            }
+        }
+        else if (ApiKeyHeaderName is { } name)
+        {
+            request.Headers.TryAddWithoutValidation(name, Configuration.ApiKey);
         }
         else
         {

@@ -15,9 +15,9 @@ namespace VideoGen;
 /// backward extension both use <c>frame1</c>.</item>
 /// <item><b>Elumenta, NeuralBox</b>: <c>image_url</c>, the starting image (000_19877c27d990fa7a.txt and
 /// 002_f482a26cd93bb35a.txt § Request). They document no end frame and no extension.</item>
-/// <item><b>The gateway</b>: seed 001 says each model takes its own <c>parameters</c> object ("see the individual model
-/// pages") but does not document those fields, so no start or end image can be mapped; pass the model's own field with
-/// <see cref="VideoGenerationOptions.AdditionalProperties"/>.</item>
+/// <item><b>Apiframe</b>: each model family's parameters object names its image fields (<c>klingParams.start_image</c>,
+/// <c>veoParams.last_frame</c>, ...; https://docs-v2.apiframe.ai/docs/videos); the adapter maps them and the per-model
+/// validator refuses an end frame where the model has none.</item>
 /// <item><b>Oxen.ai</b>: seed 004 names no start or end image field.</item>
 /// </list>
 /// </remarks>
@@ -45,7 +45,9 @@ public static class VideoFrameMapping
         else if (vendor.Has(VendorFeatures.StartImage))
         {
             var only = $"image_url, the starting image ({vendor.Source} § Request), is its only image field";
-            if (request.EndImage is not null)
+
+            // CUSTOM: a vendor some of whose models take an end frame (Apiframe) leaves the per-model check to its validator.
+            if (request.EndImage is not null && !vendor.Models.Any(m => m.Supports(VideoModes.EndFrame)))
             {
                 failures.Add(new ValidationFailure(nameof(VideoGenerationRequest.EndImage), request.EndImage.OriginalString,
                     $"{vendor.DisplayName} documents no end frame: {only}; leave it unset"));

@@ -1,4 +1,5 @@
 using FluentValidation;
+using VideoGen.Apiframe;
 using VideoGen.Catalog;
 
 namespace VideoGen.Validation;
@@ -16,7 +17,7 @@ namespace VideoGen.Validation;
 public static class VendorRequestValidation
 {
     private const string ElumentaSpec = "elumenta.yaml";
-    private const string GatewaySpec = "gateway.yaml";
+    private const string ApiframeSpec = "apiframe.yaml";
     private const string AimlApiSpec = "aimlapi.yaml";
     private const string OxenSpec = "oxen.yaml";
 
@@ -55,22 +56,22 @@ public static class VendorRequestValidation
     /// <exception cref="VideoGenValidationException">One or more rules are broken; the message lists every one (field, value given, what is allowed).</exception>
     public static void EnsureValid(VendorInfo vendor, Elumenta.GenerateRequest request) => Throw(vendor, Validate(vendor, request));
 
-    /// <summary>Every failure of a gateway create-video request, at once.</summary>
-    /// <param name="vendor">The vendor the request is for (<c>gateway</c>).</param>
+    /// <summary>Every failure of an Apiframe create-video request, at once.</summary>
+    /// <param name="vendor">The vendor the request is for (<c>apiframe</c>).</param>
     /// <param name="request">The request.</param>
     /// <returns>The failures; empty when the request may be sent.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="vendor"/> does not speak the gateway contract (specs/gateway.yaml).</exception>
-    public static IReadOnlyList<ValidationFailure> Validate(VendorInfo vendor, Gateway.CreateVideoRequest request) =>
-        Run(vendor, request, GatewaySpec, (_, r) => ValidationText.WireName(r.Model), GatewayCreateVideoRequestValidator.Instance);
+    /// <exception cref="ArgumentException"><paramref name="vendor"/> does not speak the Apiframe contract (specs/apiframe.yaml).</exception>
+    public static IReadOnlyList<ValidationFailure> Validate(VendorInfo vendor, Apiframe.CreateVideoRequest request) =>
+        Run(vendor, request, ApiframeSpec, (_, r) => ValidationText.WireName(r.Model), ApiframeCreateVideoRequestValidator.Instance);
 
-    /// <summary>Throws when a gateway create-video request breaks any rule.</summary>
-    /// <param name="vendor">The vendor the request is for (<c>gateway</c>).</param>
+    /// <summary>Throws when an Apiframe create-video request breaks any rule.</summary>
+    /// <param name="vendor">The vendor the request is for (<c>apiframe</c>).</param>
     /// <param name="request">The request.</param>
     /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="vendor"/> does not speak the gateway contract (specs/gateway.yaml).</exception>
+    /// <exception cref="ArgumentException"><paramref name="vendor"/> does not speak the Apiframe contract (specs/apiframe.yaml).</exception>
     /// <exception cref="VideoGenValidationException">One or more rules are broken; the message lists every one (field, value given, what is allowed).</exception>
-    public static void EnsureValid(VendorInfo vendor, Gateway.CreateVideoRequest request) => Throw(vendor, Validate(vendor, request));
+    public static void EnsureValid(VendorInfo vendor, Apiframe.CreateVideoRequest request) => Throw(vendor, Validate(vendor, request));
 
     /// <summary>Every failure of an AIML API (Luma) create or extend request, keyframes included, at once.</summary>
     /// <param name="vendor">The vendor the request is for (<c>aimlapi</c>).</param>

@@ -13,7 +13,13 @@ public static class VendorIds
     /// <summary>NeuralBox: the Elumenta contract on NeuralBox's host (<c>specs/elumenta.yaml</c>).</summary>
     public const string NeuralBox = "neuralbox";
 
-    /// <summary>The unified <c>/v2/videos/generate</c> jobs gateway (<c>specs/gateway.yaml</c>).</summary>
+    /// <summary>Apiframe v2 (<c>specs/apiframe.yaml</c>, https://docs-v2.apiframe.ai).</summary>
+    public const string Apiframe = "apiframe";
+
+    /// <summary>
+    /// The former id of <see cref="Apiframe"/> (seed 001's "unified jobs gateway" named no vendor): accepted
+    /// wherever a vendor id is read, and resolved to <see cref="Apiframe"/> by <see cref="Resolve"/>.
+    /// </summary>
     public const string Gateway = "gateway";
 
     /// <summary>AIML API's Luma Dream Machine (<c>specs/aimlapi.yaml</c>).</summary>
@@ -23,5 +29,14 @@ public static class VendorIds
     public const string Oxen = "oxen";
 
     /// <summary>Every vendor id, in catalog order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Elumenta, NeuralBox, Gateway, AimlApi, Oxen];
+    public static IReadOnlyList<string> All { get; } = [Elumenta, NeuralBox, Apiframe, AimlApi, Oxen];
+
+    /// <summary>The canonical id of <paramref name="id"/>: <see cref="Apiframe"/> for its alias <see cref="Gateway"/>, else <paramref name="id"/> itself.</summary>
+    /// <param name="id">A vendor id or alias, in any case.</param>
+    /// <returns>The canonical id.</returns>
+    public static string Resolve(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return string.Equals(id, Gateway, StringComparison.OrdinalIgnoreCase) ? Apiframe : id;
+    }
 }

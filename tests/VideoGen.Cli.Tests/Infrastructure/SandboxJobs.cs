@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 using VideoGen.Sandbox;
@@ -40,7 +40,7 @@ public static class SandboxJobs
         return vendor switch
         {
             "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
-            "gateway" => new GatewayClient(configuration, http).AsVideoGenerator(),
+            "gateway" => new ApiframeClient(configuration, http).AsVideoGenerator(),
             "aimlapi" => new AimlApiClient(configuration, http).AsVideoGenerator(),
             "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
             _ => throw new ArgumentException($"unknown vendor {vendor}", nameof(vendor)),

@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -28,12 +28,12 @@ public sealed class NeuralBoxConformanceTests(PrismFixture prism) : VideoGenerat
 
 public sealed class GatewayConformanceTests(PrismFixture prism) : VideoGeneratorConformanceTests(prism)
 {
-    protected override string VendorId => VendorIds.Gateway;
+    protected override string VendorId => VendorIds.Apiframe;
 
-    protected override Type ClientType => typeof(IGatewayClient);
+    protected override Type ClientType => typeof(IApiframeClient);
 
     protected override IVideoGenerator CreateGenerator(VendorClientConfiguration configuration, HttpClient httpClient) =>
-        new GatewayClient(configuration, httpClient).AsVideoGenerator();
+        new ApiframeClient(configuration, httpClient).AsVideoGenerator();
 }
 
 public sealed class AimlApiConformanceTests(PrismFixture prism) : VideoGeneratorConformanceTests(prism)

@@ -18,7 +18,7 @@ public sealed class BatchRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
 {
     private const double TimeScale = 0.002;
     private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string[] Vendors = [VendorIds.Elumenta, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen];
+    private static readonly string[] Vendors = [VendorIds.Elumenta, VendorIds.Apiframe, VendorIds.AimlApi, VendorIds.Oxen];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("videogen-kill-").FullName;
     private readonly SandboxFaultOptions _faults = new();
@@ -96,7 +96,7 @@ public sealed class BatchRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task Batch_EverySubmissionDroppedAfterAcceptance_OxenLinesFoundByListingOthersKeptUnknownNeverResent()
     {
-        var file = WriteBatch("lighthouse", 9, [VendorIds.Oxen, VendorIds.Oxen, VendorIds.Gateway]);
+        var file = WriteBatch("lighthouse", 9, [VendorIds.Oxen, VendorIds.Oxen, VendorIds.Apiframe]);
         _faults.DropAfterAcceptRate = 1;
 
         using var batch = await CliProcess.RunAsync(Home, Environment, CliTimeout, "batch", file, "--base-url", _sandbox.BaseUrl.ToString(), "--concurrency", "4", "--out", Out, "--json");

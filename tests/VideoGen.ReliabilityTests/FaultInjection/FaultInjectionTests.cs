@@ -35,7 +35,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output) : IDis
     /// <summary>A wait that failed on a transient read is started again this many times, as <c>videogen wait</c> would be.</summary>
     private const int MaxWaits = 3;
 
-    private static readonly string[] Vendors = [VendorIds.Elumenta, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen];
+    private static readonly string[] Vendors = [VendorIds.Elumenta, VendorIds.Apiframe, VendorIds.AimlApi, VendorIds.Oxen];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("videogen-reliability-").FullName;
 

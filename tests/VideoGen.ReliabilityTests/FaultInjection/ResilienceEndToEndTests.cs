@@ -36,7 +36,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
 
     [Theory]
     [InlineData(VendorIds.Elumenta, 429)]
-    [InlineData(VendorIds.Gateway, 503)]
+    [InlineData(VendorIds.Apiframe, 503)]
     [InlineData(VendorIds.AimlApi, 429)]
     [InlineData(VendorIds.Oxen, 503)]
     public async Task GetJobAsync_SandboxAnswersWithRetryAfter_RetriedOnceAfterThatWait(string vendor, int status)
@@ -57,7 +57,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task GetJobAsync_SandboxAnswers500_RetriedAfterTheBackoff()
     {
-        using var stack = Stack(VendorIds.Gateway);
+        using var stack = Stack(VendorIds.Apiframe);
         var job = await stack.Generator.SubmitAsync(new VideoGenerationRequest("A kite over dunes"));
         FaultOnce(stack, 500);
 
@@ -71,7 +71,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
 
     [Theory]
     [InlineData(VendorIds.Elumenta)]
-    [InlineData(VendorIds.Gateway)]
+    [InlineData(VendorIds.Apiframe)]
     [InlineData(VendorIds.AimlApi)]
     [InlineData(VendorIds.Oxen)]
     public async Task SubmitAsync_ConnectionDroppedAfterAcceptance_SentOnceAndOutcomeUnknownCarriesTheCorrelationId(string vendor)
@@ -154,7 +154,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
         await using var slow = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1, Faults = _faults });
         _faults.RetryAfter = TimeSpan.FromSeconds(5);
         var resilience = new ResilienceOptions { BaseDelay = BaseDelay, MaxDelay = TimeSpan.FromSeconds(10) };
-        using var stack = VendorStack.Create(slow, VendorIds.Gateway, _journal, resilience);
+        using var stack = VendorStack.Create(slow, VendorIds.Apiframe, _journal, resilience);
         var job = await stack.Generator.SubmitAsync(new VideoGenerationRequest("A kite"));
         _faults.RateLimitRate = 1;
         var wait = new WaitOptions { Timeout = TimeSpan.FromSeconds(1.5), ProcessingTimeScale = 0.001, PollInterval = TimeSpan.FromMilliseconds(100) };

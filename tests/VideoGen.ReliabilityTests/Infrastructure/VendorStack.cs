@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
@@ -53,7 +53,7 @@ internal sealed class VendorStack : IDisposable
         var adapter = vendor switch
         {
             VendorIds.Elumenta => new ElumentaClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Gateway => new GatewayClient(configuration, http).AsVideoGenerator(),
+            VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
             VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
             VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
             _ => throw new ArgumentException($"No stack for vendor '{vendor}'.", nameof(vendor)),

@@ -1,3 +1,4 @@
+using VideoGen.Apiframe;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -16,7 +17,8 @@ namespace VideoGen.Tests.AspNetCore;
 public sealed class VideoGenWebhookEndpointTests : IAsyncLifetime
 {
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    private const string Completed = """{"event":"completed","jobId":"b2c3d4e5-f6a7-8901-bcde-f23456789012","status":"COMPLETED","progress":100,"result":{"videoUrls":["https://cdn.example/v.mp4"]}}""";
+    private const string Completed = """{"event":"completed","jobId":"b2c3d4e5-f6a7-8901-bcde-f23456789012","status":"COMPLETED","progress":100,"result":{"videoUrl":"https://cdn.example/v.mp4"},"model":"kling-2.1","creditCost":5,"completedAt":"2026-03-15T10:00:32.000Z"}""";
+    private const string ApiframeKey = "afk_test_7f3a9c";
     private WebApplication _app = null!;
     private HttpClient _http = null!;
     private readonly WebhookSignatureVerifier _signer = new(Secret);
@@ -30,6 +32,7 @@ public sealed class VideoGenWebhookEndpointTests : IAsyncLifetime
         _app = builder.Build();
         _app.MapVideoGenWebhooks("/hooks/video", o => o.SigningSecret = Secret);
         _app.MapVideoGenWebhooks("/hooks/unsigned", o => o.AllowUnsignedDeliveries = true);
+        _app.MapVideoGenWebhooks("/hooks/apiframe", o => o.ApiframeApiKey = ApiframeKey);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address) };
@@ -98,6 +101,33 @@ public sealed class VideoGenWebhookEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_ApiframeSignatureOfTheRawBody_IsAcceptedAndPublished()
+    {
+        using var response = await DeliverApiframe(Completed, new ApiframeWebhookSignature(ApiframeKey).Sign(Encoding.UTF8.GetBytes(Completed)));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var job = await new VideoJobOperation(new NoPolling(), "b2c3d4e5-f6a7-8901-bcde-f23456789012")
+            .WaitForCompletionAsync(new WaitOptions { Webhooks = Hub, WebhookGracePeriod = TimeSpan.FromSeconds(5) });
+        job.ResultUri.ShouldBe(new Uri("https://cdn.example/v.mp4"));
+        job.Cost!.Amount.ShouldBe(5m);
+    }
+
+    [Theory]
+    [InlineData("tampered")]
+    [InlineData("wrong-key")]
+    [InlineData("missing")]
+    public async Task Post_ApiframeDeliveryWithoutAValidSignature_IsRefusedWith401(string kind)
+    {
+        var signed = new ApiframeWebhookSignature(kind == "wrong-key" ? "afk_someone_else" : ApiframeKey).Sign(Encoding.UTF8.GetBytes(Completed));
+        var body = kind == "tampered" ? Completed.Replace("cdn.example", "evil.example", StringComparison.Ordinal) : Completed;
+
+        using var response = await DeliverApiframe(body, kind == "missing" ? null : signed);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadAsStringAsync()).ShouldNotContain(ApiframeKey);
+    }
+
+    [Fact]
     public async Task Post_NotAPayload_Is400()
     {
         using var response = await _http.PostAsync("/hooks/unsigned", new StringContent("""{"hello":"world"}""", Encoding.UTF8, "application/json"));
@@ -111,6 +141,19 @@ public sealed class VideoGenWebhookEndpointTests : IAsyncLifetime
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", timestamp);
         request.Headers.Add("webhook-signature", signature ?? _signer.CreateSignatureHeader(id, timestamp, Encoding.UTF8.GetBytes(body)));
+        return _http.SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> DeliverApiframe(string body, string? signature)
+    {
+        // https://docs-v2.apiframe.ai/docs/webhooks: X-Webhook-Signature and X-Webhook-Event.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/apiframe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Webhook-Event", "completed");
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Webhook-Signature", signature);
+        }
+
         return _http.SendAsync(request);
     }
 

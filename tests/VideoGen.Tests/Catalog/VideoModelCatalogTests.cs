@@ -9,7 +9,7 @@ public sealed class VideoModelCatalogTests
     {
         var catalog = VideoModelCatalog.Default;
 
-        catalog.Vendors.Select(v => v.Id).ShouldBe(["elumenta", "neuralbox", "gateway", "aimlapi", "oxen"], ignoreOrder: true);
+        catalog.Vendors.Select(v => v.Id).ShouldBe(["elumenta", "neuralbox", "apiframe", "aimlapi", "oxen"], ignoreOrder: true);
         catalog.GetVendor("elumenta").Models.Select(m => m.Id).ShouldBe(
             ["luma-flash2", "kling-v2.1", "minimax-video", "luma-ray2", "mj-video-480p", "mj-video-720p"], ignoreOrder: true);
         catalog.GetVendor("gateway").Models.Count.ShouldBe(31);
@@ -45,7 +45,7 @@ public sealed class VideoModelCatalogTests
         var error = Should.Throw<ArgumentException>(() => VideoModelCatalog.Default.GetVendor("acme"));
 
         error.Message.ShouldContain("'acme'");
-        error.Message.ShouldContain("elumenta, neuralbox, gateway, aimlapi, oxen");
+        error.Message.ShouldContain("elumenta, neuralbox, apiframe, aimlapi, oxen");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.DependencyInjection;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Oxen;
 using VideoGen.Tests.Vendors;
 
@@ -33,7 +33,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
             o.GetVendor(id).ApiKey = Key + "-" + id;
         }
 
-        o.Gateway.BaseUrl = new Uri("https://gateway.test/");
+        o.Apiframe.BaseUrl = new Uri("https://gateway.test/");
     }
 
     private static StubHttpHandler ElumentaStub() => new StubHttpHandler()
@@ -83,7 +83,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
         provider.GetRequiredService<IElumentaClient>().ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://elumenta.ru/api/");
         provider.GetRequiredKeyedService<IElumentaClient>(VendorIds.Elumenta).ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://elumenta.ru/api/");
         provider.GetRequiredKeyedService<IElumentaClient>(VendorIds.NeuralBox).ShouldBeOfType<ElumentaClient>().BaseUrl.ShouldBe("https://neuralbox.top/api/");
-        provider.GetRequiredService<IGatewayClient>().ShouldBeOfType<GatewayClient>().BaseUrl.ShouldBe("https://gateway.test/");
+        provider.GetRequiredService<IApiframeClient>().ShouldBeOfType<ApiframeClient>().BaseUrl.ShouldBe("https://gateway.test/");
         provider.GetRequiredService<IAimlApiClient>().ShouldBeOfType<AimlApiClient>().BaseUrl.ShouldBe("https://api.aimlapi.com/");
         provider.GetRequiredService<IOxenClient>().ShouldBeOfType<OxenClient>().BaseUrl.ShouldBe("https://hub.oxen.ai/");
         provider.GetRequiredKeyedService<IOxenClient>(VendorIds.Oxen).ShouldNotBeNull();
@@ -124,7 +124,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
         var e = Should.Throw<InvalidOperationException>(() => provider.GetRequiredService<IVideoGenerator>());
 
         e.Message.ShouldContain("VideoGen:DefaultVendor");
-        e.Message.ShouldContain("elumenta, neuralbox, gateway, aimlapi, oxen");
+        e.Message.ShouldContain("elumenta, neuralbox, apiframe, aimlapi, oxen");
     }
 
     [Fact]
@@ -146,14 +146,39 @@ public sealed class VideoGenServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddVideoGeneration_GatewayWithoutBaseUrl_FailsSayingTheHostIsUndocumented()
+    public void AddVideoGeneration_ApiframeWithoutBaseUrl_UsesTheDocumentedHost()
     {
         using var provider = new ServiceCollection().AddVideoGeneration().BuildServiceProvider();
 
-        var e = Should.Throw<InvalidOperationException>(() => provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Gateway));
+        var client = (ApiframeClient)provider.GetRequiredKeyedService<IApiframeClient>(VendorIds.Apiframe);
 
-        e.Message.ShouldContain("VideoGen:Gateway:BaseUrl");
-        e.Message.ShouldContain("placeholder");
+        // https://docs-v2.apiframe.ai/docs/getting-started/authentication: https://api.apiframe.ai.
+        client.BaseUrl.ShouldBe("https://api.apiframe.ai/");
+    }
+
+    [Fact]
+    public void AddVideoGeneration_FormerGatewayId_ResolvesTheSameApiframeServices()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(o => o.DefaultVendor = "gateway").BuildServiceProvider();
+
+        var apiframe = provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Apiframe);
+        provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Gateway).ShouldBeSameAs(apiframe);
+        provider.GetRequiredService<IVideoGenerator>().ShouldBeSameAs(apiframe);
+        provider.GetRequiredKeyedService<IApiframeClient>(VendorIds.Gateway).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void AddVideoGeneration_FormerGatewaySection_BindsApiframesOptions()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["VideoGen:Gateway:BaseUrl"] = "https://proxy.test/",
+        }).Build();
+        using var provider = new ServiceCollection().AddVideoGeneration(configuration.GetSection("VideoGen")).BuildServiceProvider();
+
+        var client = (ApiframeClient)provider.GetRequiredKeyedService<IApiframeClient>(VendorIds.Apiframe);
+
+        client.BaseUrl.ShouldBe("https://proxy.test/");
     }
 
     [Fact]
@@ -321,7 +346,7 @@ public sealed class VideoGenServiceCollectionExtensionsTests
 
         text.ShouldNotContain(Key);
         text.ShouldContain("DefaultVendor=gateway");
-        text.ShouldContain("Gateway: BaseUrl=https://gateway.test/, ApiKey=(set)");
+        text.ShouldContain("Apiframe: BaseUrl=https://gateway.test/, ApiKey=(set)");
         new VideoGenVendorOptions().ToString().ShouldBe("BaseUrl=(catalog), ApiKey=(not set)");
     }
 

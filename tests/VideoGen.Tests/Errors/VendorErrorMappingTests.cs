@@ -34,7 +34,7 @@ public sealed class VendorErrorMappingTests
         return ($$$"""{"error": "{{{code}}}", "message": "{{{words}}}", "details": {"hint": "see docs"}}""", code, words);
     });
 
-    private static readonly VendorCase Gateway = new("gateway", "Gateway", status =>
+    private static readonly VendorCase Gateway = new("gateway", "Apiframe", status =>
     {
         // specs/gateway.yaml ErrorResponse {error, message}; the seed's error table names the errors.
         var error = status switch
@@ -104,8 +104,8 @@ public sealed class VendorErrorMappingTests
     {
         "elumenta" => TestClients.Elumenta(handler).CreateGenerationAsync(
             new VideoGen.Elumenta.GenerateRequest { Model = "kling-v2.1", Prompt = "A red balloon" }),
-        "gateway" => TestClients.Gateway(handler).CreateVideoAsync(
-            new VideoGen.Gateway.CreateVideoRequest { Model = VideoGen.Gateway.VideoModel.Kling21, Prompt = "A red balloon" }),
+        "gateway" => TestClients.Apiframe(handler).CreateVideoAsync(
+            new VideoGen.Apiframe.CreateVideoRequest { Model = VideoGen.Apiframe.VideoModel.Kling21, Prompt = "A red balloon" }),
         "aimlapi" => TestClients.AimlApi(handler).CreateGenerationAsync(new VideoGen.AimlApi.CreateGenerationRequest { Prompt = "A red balloon" }),
         "oxen" => TestClients.Oxen(handler).EnqueueGenerationAsync(
             new VideoGen.Oxen.EnqueueGenerationRequest { Model = "kling-video-v2-6-pro-text-to-video", Prompt = "A red balloon" }),

@@ -23,18 +23,18 @@ internal static class ExampleResponses
         """{"id": 18503, "status": "failed", "error": "Provider error: content policy violation", "tokens_spent": 0}""",
     ];
 
-    // specs/gateway.yaml CreateVideo 202 "queued" (seed 001 § Response).
+    // specs/apiframe.yaml CreateVideo 202 "queued" (https://docs-v2.apiframe.ai/docs/videos, Response).
     public static readonly string[] GatewayCreate =
     [
         """{"jobId": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "QUEUED"}""",
     ];
 
-    // specs/gateway.yaml GetJob 200: no example in the spec (the endpoint is undocumented); built from the Job schema.
+    // specs/apiframe.yaml GetJob 200: https://docs-v2.apiframe.ai/docs/jobs/get (Processing, Failed) with the video result shapes of the model pages.
     public static readonly string[] GatewayGet =
     [
-        """{"jobId": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "PROCESSING", "model": "veo3", "progress": 42.5, "result": null, "error": null, "createdAt": "2026-03-08T12:05:00Z", "completedAt": null}""",
-        """{"jobId": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "COMPLETED", "model": "midjourney-video", "progress": 100, "result": {"videoUrls": ["https://cdn.example.com/v/1.mp4", "https://cdn.example.com/v/2.mp4"]}, "createdAt": "2026-03-08T12:05:00Z", "completedAt": "2026-03-08T12:06:10Z"}""",
-        """{"jobId": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "FAILED", "error": "Content policy violation"}""",
+        """{"id": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "PROCESSING", "model": "veo-3", "progress": 65, "result": null, "error": null, "creditCost": 10, "webhookStatus": null, "createdAt": "2026-03-15T10:00:00.000Z", "completedAt": null}""",
+        """{"id": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "COMPLETED", "model": "midjourney-video", "progress": 100, "result": {"videos": ["https://cdn2.apiframe.ai/videos/job-id-1.mp4", "https://cdn2.apiframe.ai/videos/job-id-2.mp4"]}, "creditCost": 10, "webhookStatus": "sent", "createdAt": "2026-03-15T10:00:00.000Z", "completedAt": "2026-03-15T10:00:32.000Z"}""",
+        """{"id": "b2c3d4e5-f6a7-8901-bcde-f23456789012", "status": "FAILED", "model": "midjourney", "progress": 0, "result": null, "error": "Provider returned an error: content policy violation", "creditCost": 0, "webhookStatus": "sent", "createdAt": "2026-03-15T10:00:00.000Z", "completedAt": "2026-03-15T10:00:05.000Z"}""",
     ];
 
     // specs/aimlapi.yaml: no response examples (AIML API does not document the bodies); built from the Generation schema (Luma's Generation object).

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
@@ -61,7 +61,7 @@ public sealed class HostileRegressionTests
     [Fact]
     public async Task GeneratedClient_ValidDates_StillRead()
     {
-        var client = TestClients.Gateway(Answer(HttpStatusCode.OK, """{"jobId": "j-1", "status": "COMPLETED", "createdAt": "2026-03-08T12:05:00Z", "completedAt": "2026-03-08T14:06:10+02:00", "error": "2026-03-08T12:05:00Z"}"""));
+        var client = TestClients.Apiframe(Answer(HttpStatusCode.OK, """{"id": "j-1", "status": "COMPLETED", "createdAt": "2026-03-08T12:05:00Z", "completedAt": "2026-03-08T14:06:10+02:00", "error": "2026-03-08T12:05:00Z"}"""));
 
         var job = await client.GetJobAsync("j-1");
 
@@ -101,11 +101,11 @@ public sealed class HostileRegressionTests
     public async Task SubmitAsync_GatewayAcceptsWithAnEmptyJobId_ThrowsWithTheStatusSoTheOutcomeIsUnknown()
     {
         // Was a VideoJob with Id "", which no one can poll.
-        var generator = TestClients.Gateway(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator();
+        var generator = TestClients.Apiframe(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator();
 
         var e = await Should.ThrowAsync<VideoGenException>(() => generator.SubmitAsync("A red balloon"));
 
-        e.Message.ShouldBe("Gateway accepted the request but returned no job id; nothing can be polled.");
+        e.Message.ShouldBe("Apiframe accepted the request but returned no job id; nothing can be polled.");
 
         // With a status, the journal records "outcome unknown" (the job may exist), not "never sent".
         e.StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -114,11 +114,11 @@ public sealed class HostileRegressionTests
     [Fact]
     public async Task GetJobAsync_GatewayJobWithAnEmptyId_ThrowsVideoGenException()
     {
-        var generator = TestClients.Gateway(Answer(HttpStatusCode.OK, """{"jobId": " ", "status": "PROCESSING"}""")).AsVideoGenerator();
+        var generator = TestClients.Apiframe(Answer(HttpStatusCode.OK, """{"id": " ", "status": "PROCESSING"}""")).AsVideoGenerator();
 
         var e = await Should.ThrowAsync<VideoGenException>(() => generator.GetJobAsync("j-1"));
 
-        e.Message.ShouldBe("Gateway returned a job without an id.");
+        e.Message.ShouldBe("Apiframe returned a job without an id.");
         e.JobId.ShouldBe("j-1");
     }
 
@@ -166,13 +166,13 @@ public sealed class HostileRegressionTests
     }
 
     [Theory]
-    [InlineData(VendorIds.Gateway)]
+    [InlineData(VendorIds.Apiframe)]
     [InlineData(VendorIds.Oxen)]
     public async Task JournaledSubmit_AcceptedWithoutAJobId_IsOutcomeUnknownNotNeverSent(string vendorId)
     {
         // Was "never sent" for Oxen (an error with neither status nor cause), so a retry could pay twice.
-        var generator = vendorId == VendorIds.Gateway
-            ? TestClients.Gateway(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator()
+        var generator = vendorId == VendorIds.Apiframe
+            ? TestClients.Apiframe(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator()
             : TestClients.Oxen(Answer(HttpStatusCode.OK, """{"generations": []}""")).AsVideoGenerator();
 
         var state = await JournaledOutcome(generator);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
@@ -118,7 +118,7 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
     {
         var http = new HttpClient(handler);
         var elumenta = new ElumentaClient(Configuration("Elumenta"), http);
-        var gateway = new GatewayClient(Configuration("Gateway"), http);
+        var gateway = new ApiframeClient(Configuration("Gateway"), http);
         var aiml = new AimlApiClient(Configuration("AIML API"), http);
         var oxen = new OxenClient(Configuration("Oxen.ai"), http);
 
@@ -126,8 +126,8 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
         // not edited), so only whole responses are fed to them; the adapters get dropped connections too.
         yield return Client("ElumentaClient.CreateGeneration", ExampleResponses.ElumentaCreate, 200, () => elumenta.CreateGenerationAsync(new GenerateRequest { Model = "kling-v2.1", Prompt = "A red balloon" }));
         yield return Client("ElumentaClient.GetGeneration", ExampleResponses.ElumentaGet, 200, () => elumenta.GetGenerationAsync(18500));
-        yield return Client("GatewayClient.CreateVideo", ExampleResponses.GatewayCreate, 202, () => gateway.CreateVideoAsync(new CreateVideoRequest { Model = default, Prompt = "A red balloon" }));
-        yield return Client("GatewayClient.GetJob", ExampleResponses.GatewayGet, 200, () => gateway.GetJobAsync("b2c3d4e5-f6a7-8901-bcde-f23456789012"));
+        yield return Client("ApiframeClient.CreateVideo", ExampleResponses.GatewayCreate, 202, () => gateway.CreateVideoAsync(new CreateVideoRequest { Model = default, Prompt = "A red balloon" }));
+        yield return Client("ApiframeClient.GetJob", ExampleResponses.GatewayGet, 200, () => gateway.GetJobAsync("b2c3d4e5-f6a7-8901-bcde-f23456789012"));
         yield return Client("AimlApiClient.CreateGeneration", ExampleResponses.AimlGeneration, 201, () => aiml.CreateGenerationAsync(new CreateGenerationRequest { Prompt = "A red balloon" }));
         yield return Client("AimlApiClient.GetGeneration", ExampleResponses.AimlGeneration, 200, () => aiml.GetGenerationAsync(AimlId, GenerationWaitState.Completed));
         yield return Client("AimlApiClient.GetGenerations", ExampleResponses.AimlGenerationList, 200, () => aiml.GetGenerationsAsync([AimlId], null));
@@ -141,12 +141,12 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
         {
             ("Elumenta", elumenta.AsVideoGenerator(VendorIds.Elumenta), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500"),
             ("NeuralBox", new ElumentaClient(Configuration("NeuralBox"), http).AsVideoGenerator(VendorIds.NeuralBox), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500"),
-            ("Gateway", gateway.AsVideoGenerator(), ExampleResponses.GatewayCreate, ExampleResponses.GatewayGet, "b2c3d4e5-f6a7-8901-bcde-f23456789012"),
+            ("Apiframe", gateway.AsVideoGenerator(), ExampleResponses.GatewayCreate, ExampleResponses.GatewayGet, "b2c3d4e5-f6a7-8901-bcde-f23456789012"),
             ("AIML API", aiml.AsVideoGenerator(), ExampleResponses.AimlGeneration, ExampleResponses.AimlGeneration, AimlId.ToString()),
             ("Oxen.ai", oxen.AsVideoGenerator(), ExampleResponses.OxenEnqueue, ExampleResponses.OxenGet, OxenId.ToString()),
         })
         {
-            var success = name == "AIML API" ? 201 : name == "Gateway" ? 202 : 200;
+            var success = name == "AIML API" ? 201 : name == "Apiframe" ? 202 : 200;
             yield return Adapter($"{name} adapter SubmitAsync", create, success, async () => Job(await adapter.SubmitAsync(request), name));
             yield return Adapter($"{name} adapter GetJobAsync", get, 200, async () => Job(await adapter.GetJobAsync(jobId), name));
             if (name == "AIML API")

@@ -134,13 +134,13 @@ public sealed class VideoFrameMappingTests
     }
 
     [Fact]
-    public void Validate_GatewayStartImage_SaysThePerModelParametersAreUndocumented()
+    public void Validate_ApiframeStartAndEndImage_AreLeftToThePerModelRules()
     {
-        var failures = VideoFrameMapping.Validate(Vendor("gateway"), new VideoGenerationRequest("p") { StartImage = Start, EndImage = End });
+        // The model pages name each family's image fields (https://docs-v2.apiframe.ai/docs/videos/kling/kling-2-1:
+        // klingParams.start_image, end_image), so frames are mapped; whether a model has an end frame is per model.
+        var failures = VideoFrameMapping.Validate(Vendor("apiframe"), new VideoGenerationRequest("p") { StartImage = Start, EndImage = End });
 
-        failures.Select(f => f.Field).ShouldBe(["StartImage", "EndImage"]);
-        failures[0].Allowed.ShouldContain("parameters object, which its document does not describe");
-        failures[0].Allowed.ShouldContain("VideoGenerationOptions.AdditionalProperties");
+        failures.ShouldBeEmpty();
     }
 
     [Fact]

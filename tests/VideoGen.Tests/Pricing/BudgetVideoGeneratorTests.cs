@@ -158,10 +158,10 @@ public sealed class BudgetVideoGeneratorTests
         inner.Submitted.ShouldBeEmpty();
         error.Estimate.IsKnown.ShouldBeFalse();
         error.Unit.ShouldBe("credits");
-        error.Message.ShouldContain("Not sent: the price of this veo-3 request at Gateway");
+        error.Message.ShouldContain("Not sent: the price of this veo-3 request at Apiframe");
         error.Message.ShouldContain("is unknown, so it cannot be shown to fit");
         error.Message.ShouldContain("1000000 credits");
-        error.Message.ShouldContain("Seed 001 gives no price");
+        error.Message.ShouldContain("credit costs are left out rather than guessed");
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed class PriceCalculatorTests
         estimate.Min.ShouldBeNull();
         estimate.Max.ShouldBeNull();
         estimate.Unit.ShouldBe("credits");
-        estimate.Reason.ShouldContain("Seed 001 gives no price");
+        estimate.Reason.ShouldContain("credit costs are left out rather than guessed");
         estimate.ToString().ShouldStartWith("unknown (");
     }
 

@@ -68,7 +68,7 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
             ApiMode.RedirectToStorage => Redirect(context),
             ApiMode.KeyInTypedField => Json(context, 200, KeyInTypedField(vendor)),
             ApiMode.FailedJob when !submit => Json(context, 200, Failed(vendor)),
-            _ when submit => Json(context, vendor == "gateway" ? 202 : vendor == "aimlapi" ? 201 : 200, Accepted(vendor)),
+            _ when submit => Json(context, vendor == "apiframe" ? 202 : vendor == "aimlapi" ? 201 : 200, Accepted(vendor)),
             _ => Json(context, 200, Interlocked.Increment(ref _reads) % 2 == 1 ? Running(vendor) : Finished(vendor)),
         };
     }
@@ -100,7 +100,7 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
     private static string Accepted(string vendor) => vendor switch
     {
         "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "pending", "model_slug": "kling-v2.1", "created_at": "2026-11-22T12:00:00Z"}""",
-        "gateway" => $$"""{"jobId": "{{GatewayId}}", "status": "QUEUED"}""",
+        "apiframe" => $$"""{"jobId": "{{GatewayId}}", "status": "QUEUED"}""",
         "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "queued", "model": "ray-2"}""",
         "oxen" => $$"""{"generations": [{"generation_id": "{{OxenId}}", "status": "queued"}]}""",
         _ => throw new InvalidOperationException("Unknown vendor " + vendor),
@@ -109,7 +109,7 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
     private static string Running(string vendor) => vendor switch
     {
         "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "pending", "model_slug": "kling-v2.1"}""",
-        "gateway" => $$"""{"jobId": "{{GatewayId}}", "status": "PROCESSING", "progress": 50}""",
+        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "PROCESSING", "progress": 50}""",
         "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "dreaming"}""",
         "oxen" => $$"""{"generation_id": "{{OxenId}}", "status": "processing"}""",
         _ => throw new InvalidOperationException("Unknown vendor " + vendor),
@@ -119,7 +119,7 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
     {
         // Elumenta's and the gateway's results are on the API host, which redirects to storage.
         "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "completed", "model_slug": "kling-v2.1", "tokens_spent": 26, "result_url": "{{new Uri(Self!, vendor + "/files/" + vendor + ".mp4")}}"}""",
-        "gateway" => $$"""{"jobId": "{{GatewayId}}", "status": "COMPLETED", "progress": 100, "result": {"videoUrls": ["{{new Uri(Self!, "gateway/files/gateway.mp4")}}"]} }""",
+        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "COMPLETED", "progress": 100, "result": {"videoUrl": "{{new Uri(Self!, "apiframe/files/apiframe.mp4")}}"} }""",
         "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "completed", "assets": {"video": "{{storage("videos/aimlapi.mp4")}}"} }""",
         "oxen" => $$"""{"generation_id": "{{OxenId}}", "status": "succeeded", "result_url": "{{storage("videos/oxen.mp4")}}"}""",
         _ => throw new InvalidOperationException("Unknown vendor " + vendor),
@@ -128,7 +128,7 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
     private string Failed(string vendor) => vendor switch
     {
         "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "failed", "error": "provider rejected key {{key}}"}""",
-        "gateway" => $$"""{"jobId": "{{GatewayId}}", "status": "FAILED", "error": "provider rejected key {{key}}"}""",
+        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "FAILED", "error": "provider rejected key {{key}}"}""",
         "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "failed", "failure_reason": "provider rejected key {{key}}"}""",
         "oxen" => $$"""{"generation_id": "{{OxenId}}", "status": "failed", "error_message": "provider rejected key {{key}}"}""",
         _ => throw new InvalidOperationException("Unknown vendor " + vendor),
@@ -137,7 +137,7 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
     private string KeyInTypedField(string vendor) => vendor switch
     {
         "elumenta" or "neuralbox" => $$"""{"id": "{{key}}", "status": "pending"}""",
-        "gateway" => $$"""{"jobId": "{{GatewayId}}", "status": "QUEUED", "createdAt": "{{key}}"}""",
+        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "QUEUED", "createdAt": "{{key}}"}""",
         "aimlapi" => $$"""{"id": "{{key}}", "state": "queued"}""",
         "oxen" => $$"""{"generation_id": "{{key}}", "status": "queued", "generations": [{"generation_id": "{{key}}"}]}""",
         _ => throw new InvalidOperationException("Unknown vendor " + vendor),

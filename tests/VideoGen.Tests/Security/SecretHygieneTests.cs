@@ -47,7 +47,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         ActivitySource.AddActivityListener(_listener);
     }
 
-    public static TheoryData<string> Vendors => [VendorIds.Elumenta, VendorIds.NeuralBox, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen];
+    public static TheoryData<string> Vendors => [VendorIds.Elumenta, VendorIds.NeuralBox, VendorIds.Apiframe, VendorIds.AimlApi, VendorIds.Oxen];
 
     public async Task InitializeAsync()
     {
@@ -152,7 +152,18 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         // The key was in use: the API got it on every request, and the echoes really carried it.
         var apiRequests = _api.Requests.ToList();
         apiRequests.ShouldNotBeEmpty();
-        apiRequests.ShouldAllBe(r => r.Headers.GetValueOrDefault("Authorization") == "Bearer " + Sentinel);
+        // Apiframe takes the key in X-API-Key (https://docs-v2.apiframe.ai/docs/getting-started/authentication), the others as a bearer token.
+        if (vendorId == VendorIds.Apiframe)
+        {
+            // API calls carry X-API-Key; a result file served by the API host itself is fetched by the downloader, which
+            // authenticates to the vendor's own host as a bearer (Apiframe's real results are on cdn2.apiframe.ai, another host).
+            apiRequests.Where(r => !r.PathAndQuery.Contains("/files/", StringComparison.Ordinal))
+                .ShouldAllBe(r => r.Headers.GetValueOrDefault("X-API-Key") == Sentinel && !r.Headers.ContainsKey("Authorization"));
+        }
+        else
+        {
+            apiRequests.ShouldAllBe(r => r.Headers.GetValueOrDefault("Authorization") == "Bearer " + Sentinel);
+        }
         exceptions.Select(e => e.GetType()).ShouldContain(typeof(VideoGenAuthenticationException));
         exceptions.Select(e => e.GetType()).ShouldContain(typeof(InsufficientCreditsException));
         exceptions.Select(e => e.GetType()).ShouldContain(typeof(RateLimitedException));
@@ -162,7 +173,15 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         // Storage: reached (downloads, the followed redirect), never with a credential or the key.
         var storageRequests = _storage.Requests.ToList();
         storageRequests.Count(r => r.PathAndQuery.StartsWith("/videos/", StringComparison.Ordinal)).ShouldBe(1);
-        storageRequests.ShouldContain(r => r.PathAndQuery.StartsWith("/bounce", StringComparison.Ordinal), "HttpClient followed the API's redirect to storage");
+        if (vendorId == VendorIds.Apiframe)
+        {
+            // The key travels in X-API-Key, which HttpClient would forward on a redirect: Apiframe's client follows none.
+            storageRequests.ShouldNotContain(r => r.PathAndQuery.StartsWith("/bounce", StringComparison.Ordinal), "Apiframe's client must not follow a redirect");
+        }
+        else
+        {
+            storageRequests.ShouldContain(r => r.PathAndQuery.StartsWith("/bounce", StringComparison.Ordinal), "HttpClient followed the API's redirect to storage");
+        }
         foreach (var request in storageRequests)
         {
             request.Headers.Keys.ShouldNotContain("Authorization", StringComparer.OrdinalIgnoreCase);
@@ -242,7 +261,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         {
             VendorIds.Elumenta => services.AddElumentaClient(),
             VendorIds.NeuralBox => services.AddNeuralBoxClient(),
-            VendorIds.Gateway => services.AddGatewayClient(),
+            VendorIds.Apiframe => services.AddApiframeClient(),
             VendorIds.AimlApi => services.AddAimlApiClient(),
             VendorIds.Oxen => services.AddOxenClient(),
             _ => throw new ArgumentOutOfRangeException(nameof(vendorId)),

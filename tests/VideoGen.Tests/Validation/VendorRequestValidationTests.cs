@@ -4,7 +4,7 @@ using VideoGen.Catalog;
 using VideoGen.Validation;
 using Aiml = VideoGen.AimlApi;
 using Elumenta = VideoGen.Elumenta;
-using Gateway = VideoGen.Gateway;
+using Gateway = VideoGen.Apiframe;
 using Oxen = VideoGen.Oxen;
 
 namespace VideoGen.Tests.Validation;
@@ -28,7 +28,7 @@ public sealed class VendorRequestValidationTests
         // Seed 004 § Minimal Example, Async Generation; the reference's multi-shot example (specs/oxen.yaml).
         { "oxen", """{"model":"kling-video-v2-6-pro-text-to-video","prompt":"A red balloon floating upward through blue sky","duration":5}""" },
         { "oxen", """{"model":"kling-video-o3-pro-reference-to-video","multi_prompt":[{"prompt":"Wide shot: a bird takes off from a branch","duration":5},{"prompt":"Tracking shot: the bird soars through clouds","duration":5}],"aspect_ratio":"16:9"}""" },
-        // Seed 001 § Common request body.
+        // Seed 001 § Common request body (= https://docs-v2.apiframe.ai/docs/videos).
         { "gateway", """{"prompt":"A cat surfing a wave","model":"kling-2.1","webhookUrl":"https://hooks.example.com/video","webhookEvents":["progress","completed","failed"]}""" },
     };
 
@@ -43,7 +43,7 @@ public sealed class VendorRequestValidationTests
             "elumenta.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Elumenta.GenerateRequest>(body)!),
             "aimlapi.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Aiml.CreateGenerationRequest>(body)!),
             "oxen.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Oxen.EnqueueGenerationRequest>(body)!),
-            "gateway.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Gateway.CreateVideoRequest>(body)!),
+            "apiframe.yaml" => VendorRequestValidation.Validate(vendor, JsonConvert.DeserializeObject<Apiframe.CreateVideoRequest>(body)!),
             _ => throw new InvalidOperationException(vendor.Spec),
         };
 
@@ -150,19 +150,19 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayPromptOf4001Characters_IsRefused()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = new string('a', 4001), Model = Gateway.VideoModel.Kling21 };
+        var request = new Apiframe.CreateVideoRequest { Prompt = new string('a', 4001), Model = Apiframe.VideoModel.Kling21 };
 
         var failure = VendorRequestValidation.Validate(Vendor("gateway"), request).ShouldHaveSingleItem();
 
         failure.Field.ShouldBe("prompt");
         failure.Value.ShouldBe(new string('a', 80) + "… (4001 characters)");
-        failure.Allowed.ShouldBe("Gateway prompts are 1 to 4000 characters; this one has 4001");
+        failure.Allowed.ShouldBe("Apiframe prompts are 1 to 4000 characters; this one has 4001");
     }
 
     [Fact]
     public void Validate_GatewayEmptyPrompt_IsRefused()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = "", Model = Gateway.VideoModel.Veo3 };
+        var request = new Apiframe.CreateVideoRequest { Prompt = "", Model = Apiframe.VideoModel.Veo3 };
 
         VendorRequestValidation.Validate(Vendor("gateway"), request).ShouldHaveSingleItem().Field.ShouldBe("prompt");
     }
@@ -170,12 +170,12 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayHttpWebhookAndUnknownEvent_ReportsBoth()
     {
-        var request = new Gateway.CreateVideoRequest
+        var request = new Apiframe.CreateVideoRequest
         {
             Prompt = "A cat",
-            Model = Gateway.VideoModel.MidjourneyVideo,
+            Model = Apiframe.VideoModel.Kling21,
             WebhookUrl = new Uri("http://hooks.example.com/video"),
-            WebhookEvents = [Gateway.WebhookEvent.Completed, (Gateway.WebhookEvent)7],
+            WebhookEvents = [Apiframe.WebhookEvent.Completed, (Apiframe.WebhookEvent)7],
         };
 
         var failures = VendorRequestValidation.Validate(Vendor("gateway"), request);
@@ -190,7 +190,7 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_GatewayEventsWithoutUrl_IsRefused()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = "A cat", Model = Gateway.VideoModel.Sora2, WebhookEvents = [Gateway.WebhookEvent.Completed] };
+        var request = new Apiframe.CreateVideoRequest { Prompt = "A cat", Model = Apiframe.VideoModel.Sora2, WebhookEvents = [Apiframe.WebhookEvent.Completed] };
 
         var failure = VendorRequestValidation.Validate(Vendor("gateway"), request).ShouldHaveSingleItem();
 
@@ -355,12 +355,12 @@ public sealed class VendorRequestValidationTests
     [Fact]
     public void Validate_RequestOfAnotherContract_ThrowsArgumentException()
     {
-        var request = new Gateway.CreateVideoRequest { Prompt = "A cat", Model = Gateway.VideoModel.Kling21 };
+        var request = new Apiframe.CreateVideoRequest { Prompt = "A cat", Model = Apiframe.VideoModel.Kling21 };
 
         var error = Should.Throw<ArgumentException>(() => VendorRequestValidation.Validate(Vendor("elumenta"), request));
 
         error.ParamName.ShouldBe("vendor");
-        error.Message.ShouldContain("specs/gateway.yaml");
+        error.Message.ShouldContain("specs/apiframe.yaml");
         error.Message.ShouldContain("'elumenta' speaks specs/elumenta.yaml");
     }
 

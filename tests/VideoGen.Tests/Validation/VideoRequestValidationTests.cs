@@ -65,7 +65,7 @@ public sealed class VideoRequestValidationTests
         ["neuralbox extend"] = ("neuralbox", () => new("A cat") { Extend = new VideoExtension(ExtendId) }, null,
             "Extend", $"generation {ExtendId}, forward", "NeuralBox cannot extend an earlier generation; leave Extend unset"),
         ["gateway prompt of 4001 characters"] = ("gateway", () => new(new string('a', 4001)) { Model = "kling-2.1" }, null,
-            "Prompt", new string('a', 80) + "… (4001 characters)", "Gateway prompts are 1 to 4000 characters; this one has 4001"),
+            "Prompt", new string('a', 80) + "… (4001 characters)", "Apiframe prompts are 1 to 4000 characters; this one has 4001"),
         ["gateway http webhook"] = ("gateway", () => new("A cat") { Model = "kling-2.1" }, new VideoGenerationOptions { WebhookUrl = new Uri("http://hooks.example.com/video") },
             "WebhookUrl", "http://hooks.example.com/video", "a webhook URL is an absolute https URL"),
         ["gateway midjourney-video without an image"] = ("gateway", () => new("Waves") { Model = "midjourney-video" }, null,
@@ -73,13 +73,9 @@ public sealed class VideoRequestValidationTests
         ["gateway wan-2.6-flash without an image"] = ("gateway", () => new("Waves") { Model = "wan-2.6-flash" }, null,
             "StartImage", null, "wan-2.6-flash makes videos from an image only: give a StartImage"),
         ["gateway wan-2.6 beyond its 15 s"] = ("gateway", () => new("A story") { Model = "wan-2.6", DurationSeconds = 20 }, null,
-            "DurationSeconds", "20", "wan-2.6 makes videos of at most 15 seconds"),
-        ["gateway image-to-video on a text-only model"] = ("gateway", () => new("A cat") { Model = "kling-2.6", StartImage = new Uri("https://example.com/cat.png") }, null,
-            "StartImage", "https://example.com/cat.png", "kling-2.6 does not start from an image (Gateway models that can: grok-imagine-video,"),
+            "DurationSeconds", "20", "wan-2.6 accepts 5, 10 or 15 seconds"),
         ["gateway end image on sora-2"] = ("gateway", () => new("A cat") { Model = "sora-2", EndImage = new Uri("https://example.com/end.png") }, null,
-            "EndImage", "https://example.com/end.png", "sora-2 cannot end on a given image (Gateway models that can: hailuo-02, kling-2.1, kling-2.5-turbo-pro, veo-3.1 and veo-3.1-fast)"),
-        ["gateway negative prompt"] = ("gateway", () => new("A cat") { NegativePrompt = "blur" }, null,
-            "NegativePrompt", "blur", "Gateway has no negative prompt; leave it out"),
+            "EndImage", "https://example.com/end.png", "sora-2 cannot end on a given image (Apiframe models that can: hailuo-02, luma-ray-2, luma-ray-flash-2, kling-2.1, kling-2.5-turbo-pro, kling-3.0, seedance-2, seedance-2-fast, veo-3.1 and veo-3.1-fast)"),
         ["aimlapi aspect ratio 19:9 (seed 003 JavaScript)"] = ("aimlapi", () => new("A jellyfish in the ocean") { AspectRatio = "19:9", Loop = false }, null,
             "AspectRatio", "19:9", "ray-2 accepts 1:1, 16:9, 9:16, 4:3, 3:4, 21:9 or 9:21"),
         ["aimlapi aspect ratio not width:height"] = ("aimlapi", () => new("Flying jellyfish") { AspectRatio = "16x9" }, null,
@@ -221,7 +217,7 @@ public sealed class VideoRequestValidationTests
 
         VideoRequestValidation.Validate(Vendor("gateway"), new VideoGenerationRequest(prompt) { Model = "veo-3" }).ShouldBeEmpty();
         VideoRequestValidation.Validate(Vendor("gateway"), new VideoGenerationRequest(prompt + "🎬") { Model = "veo-3" })
-            .ShouldHaveSingleItem().Allowed.ShouldBe("Gateway prompts are 1 to 4000 characters; this one has 4001");
+            .ShouldHaveSingleItem().Allowed.ShouldBe("Apiframe prompts are 1 to 4000 characters; this one has 4001");
     }
 
     [Fact]

@@ -285,7 +285,7 @@ public sealed class ElumentaVideoGeneratorTests
         generator.GetService<VendorInfo>().ShouldBeSameAs(VideoModelCatalog.Default.GetVendor("elumenta"));
         generator.GetService<IElumentaClient>("some-key").ShouldBeNull();
         generator.GetService<HttpClient>().ShouldBeNull();
-        generator.GetService<Gateway.IGatewayClient>().ShouldBeNull();
+        generator.GetService<Apiframe.IApiframeClient>().ShouldBeNull();
     }
 
     [Fact]

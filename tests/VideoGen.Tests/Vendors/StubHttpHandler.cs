@@ -30,7 +30,10 @@ internal sealed class StubHttpHandler : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        var recorded = new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body);
+        var recorded = new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body)
+        {
+            Headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
+        };
         lock (Requests)
         {
             Requests.Add(recorded);
@@ -51,5 +54,8 @@ internal sealed class StubHttpHandler : HttpMessageHandler
 /// <summary>A request as the stub received it.</summary>
 internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Body)
 {
+    /// <summary>Every request header, by name (case-insensitive).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public JObject Json => JObject.Parse(Body ?? throw new InvalidOperationException("The request had no body."));
 }

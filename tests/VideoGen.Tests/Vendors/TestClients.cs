@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -14,8 +14,8 @@ internal static class TestClients
     public static ElumentaClient Elumenta(StubHttpHandler handler, string vendor = "Elumenta") =>
         new(Configuration(vendor, "https://elumenta.test/api/"), new HttpClient(handler));
 
-    public static GatewayClient Gateway(StubHttpHandler handler) =>
-        new(Configuration("Gateway", "https://gateway.test/"), new HttpClient(handler));
+    public static ApiframeClient Apiframe(StubHttpHandler handler) =>
+        new(Configuration("Apiframe", "https://apiframe.test/"), new HttpClient(handler));
 
     public static AimlApiClient AimlApi(StubHttpHandler handler) =>
         new(Configuration("AIML API", "https://aiml.test/"), new HttpClient(handler));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 
@@ -17,7 +17,7 @@ public sealed class VendorVideoGeneratorTests
     {
         "elumenta" => (TestClients.Elumenta(handler).AsVideoGenerator(), "Elumenta"),
         "neuralbox" => (TestClients.Elumenta(handler, "NeuralBox").AsVideoGenerator(), "NeuralBox"),
-        "gateway" => (TestClients.Gateway(handler).AsVideoGenerator(), "Gateway"),
+        "gateway" => (TestClients.Apiframe(handler).AsVideoGenerator(), "Apiframe"),
         "aimlapi" => (TestClients.AimlApi(handler).AsVideoGenerator(), "AIML API"),
         "oxen" => (TestClients.Oxen(handler).AsVideoGenerator(), "Oxen.ai"),
         _ => throw new ArgumentOutOfRangeException(nameof(vendorId)),
@@ -120,7 +120,7 @@ public sealed class VendorVideoGeneratorTests
     public void AsVideoGenerator_NullClient_ThrowsArgumentNullException()
     {
         Should.Throw<ArgumentNullException>(() => ((IElumentaClient)null!).AsVideoGenerator());
-        Should.Throw<ArgumentNullException>(() => ((IGatewayClient)null!).AsVideoGenerator());
+        Should.Throw<ArgumentNullException>(() => ((IApiframeClient)null!).AsVideoGenerator());
         Should.Throw<ArgumentNullException>(() => ((IAimlApiClient)null!).AsVideoGenerator());
         Should.Throw<ArgumentNullException>(() => ((IOxenClient)null!).AsVideoGenerator());
     }

@@ -3,7 +3,7 @@ using VideoGen.Sandbox.Tests.Infrastructure;
 
 namespace VideoGen.Sandbox.Tests.Vendors;
 
-public sealed class GatewaySandboxTests
+public sealed class ApiframeSandboxTests
 {
     [Fact]
     public async Task Create_ValidRequest_Answers202QueuedWithJobId()

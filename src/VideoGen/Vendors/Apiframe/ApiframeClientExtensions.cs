@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 
-namespace VideoGen.Gateway;
+namespace VideoGen.Apiframe;
 
-/// <summary>Turns an <see cref="IGatewayClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
-public static class GatewayClientExtensions
+/// <summary>Turns an <see cref="IApiframeClient"/> into the vendor-neutral <see cref="IVideoGenerator"/>.</summary>
+public static class ApiframeClientExtensions
 {
     /// <summary>
-    /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> for the <c>/v2/videos/generate</c> jobs gateway.
-    /// Requests are validated against the gateway's catalog entry before anything is sent.
+    /// Wraps <paramref name="client"/> as an <see cref="IVideoGenerator"/> for Apiframe v2 (https://docs-v2.apiframe.ai/docs/videos).
+    /// Requests are validated against the model pages (per-model durations, resolutions, images) before anything is sent.
     /// </summary>
     /// <param name="client">The typed client. The generator does not dispose it.</param>
     /// <param name="loggerFactory">
@@ -18,9 +18,9 @@ public static class GatewayClientExtensions
     /// </param>
     /// <returns>The generator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
-    public static IVideoGenerator AsVideoGenerator(this IGatewayClient client, ILoggerFactory? loggerFactory = null)
+    public static IVideoGenerator AsVideoGenerator(this IApiframeClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new GatewayVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Gateway), loggerFactory);
+        return new ApiframeVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Apiframe), loggerFactory);
     }
 }

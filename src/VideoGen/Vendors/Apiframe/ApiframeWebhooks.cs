@@ -1,13 +1,23 @@
 using Newtonsoft.Json;
-using VideoGen.Gateway;
+using VideoGen.Catalog;
 
-namespace VideoGen.Webhooks;
+namespace VideoGen.Apiframe;
 
-/// <summary>Reads the gateway's webhook deliveries (the spec's <c>WebhookPayload</c>, posted to <c>webhookUrl</c>) as job updates.</summary>
-public static class GatewayWebhooks
+/// <summary>
+/// Reads Apiframe's webhook deliveries (the spec's <c>WebhookPayload</c>, POSTed to <c>webhookUrl</c>;
+/// https://docs-v2.apiframe.ai/docs/webhooks) as job updates. Verify the delivery first with
+/// <see cref="ApiframeWebhookSignature"/>.
+/// </summary>
+public static class ApiframeWebhooks
 {
     /// <summary>The most bytes a delivery body may have: 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>The header with the HMAC-SHA256 signature of the raw body.</summary>
+    public const string SignatureHeader = "X-Webhook-Signature";
+
+    /// <summary>The header with the event type (<c>completed</c>, <c>failed</c> or <c>progress</c>).</summary>
+    public const string EventHeader = "X-Webhook-Event";
 
     /// <summary>Parses one delivery body.</summary>
     /// <param name="json">The raw body.</param>
@@ -25,7 +35,7 @@ public static class GatewayWebhooks
         }
         catch (JsonException e)
         {
-            throw new FormatException("The webhook body is not a gateway webhook payload: " + e.Message, e);
+            throw new FormatException("The webhook body is not an Apiframe webhook payload: " + e.Message, e);
         }
 
         if (payload is null || string.IsNullOrEmpty(payload.JobId) || string.IsNullOrEmpty(payload.Status))
@@ -42,17 +52,21 @@ public static class GatewayWebhooks
     public static VideoJob ToVideoJob(WebhookPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var urls = payload.Result?.VideoUrls?.Where(u => u is not null).ToList() ?? [];
+        var vendor = VideoModelCatalog.Default.GetVendor(VendorIds.Apiframe);
+        var urls = ApiframeVideoGenerator.ResultUrls(payload.Result);
         return new VideoJob
         {
             Id = payload.JobId,
-            Vendor = Catalog.VideoModelCatalog.Default.GetVendor(VendorIds.Gateway).DisplayName,
-            Status = GatewayVideoGenerator.ToJobStatus(payload.Status),
+            Vendor = vendor.DisplayName,
+            Model = payload.Model,
+            Status = ApiframeVideoGenerator.ToJobStatus(payload.Status),
             VendorStatus = payload.Status,
-            Progress = GatewayVideoGenerator.ToProgress(payload.Progress),
-            ResultUri = urls.FirstOrDefault(),
+            Progress = ApiframeVideoGenerator.ToProgress(payload.Progress),
+            ResultUri = urls.Count > 0 ? urls[0] : null,
             ResultUris = urls,
+            Cost = ApiframeVideoGenerator.ToCost(payload.CreditCost, vendor.PriceUnit),
             Error = payload.Error,
+            CompletedAt = payload.CompletedAt,
             RawRepresentation = payload,
         };
     }
