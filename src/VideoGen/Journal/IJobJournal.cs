@@ -11,8 +11,12 @@ public interface IJobJournal
     /// <summary>Records the intent to submit, before the request is sent.</summary>
     /// <param name="entry">The entry, in state <see cref="JournalState.Intent"/>.</param>
     /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <remarks>
+    /// The entry's <see cref="JournalEntry.LeaseOwner"/> and <see cref="JournalEntry.LeaseExpiresAt"/>, when set, are
+    /// stored with it in the same write, so no other process can see the intent without its owner.
+    /// </remarks>
     /// <returns>A task that completes when the entry is durable.</returns>
-    /// <exception cref="InvalidOperationException">An entry with the same client key exists.</exception>
+    /// <exception cref="InvalidOperationException">An entry with the same client key (or correlation id) exists: another process got there first.</exception>
     Task RecordIntentAsync(JournalEntry entry, CancellationToken cancellationToken = default);
 
     /// <summary>Moves an entry to a new state.</summary>
@@ -47,6 +51,28 @@ public interface IJobJournal
     /// <param name="cancellationToken">A token to cancel the read.</param>
     /// <returns>The entries, oldest first.</returns>
     Task<IReadOnlyList<JournalEntry>> GetUnfinishedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes or renews the lease on an entry, atomically: succeeds when the entry has no lease, when its lease
+    /// expired at or before <paramref name="now"/>, or when <paramref name="owner"/> already holds it. While a
+    /// process holds the lease on an entry, no other process changes it: it does not submit, reconcile, settle,
+    /// wait for or download it. The owner renews the lease while it works (well before it expires).
+    /// </summary>
+    /// <param name="correlationId">The entry's correlation id.</param>
+    /// <param name="owner">The owner's id (unique per process: <see cref="JournalLease.CurrentProcessOwner"/>).</param>
+    /// <param name="now">The time the expiry of another owner's lease is compared with (UTC).</param>
+    /// <param name="expiresAt">When the lease taken lapses unless renewed (UTC).</param>
+    /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <returns><see langword="true"/> when <paramref name="owner"/> holds the lease until <paramref name="expiresAt"/>; <see langword="false"/> when another owner holds it.</returns>
+    /// <exception cref="InvalidOperationException">The journal has no entry with <paramref name="correlationId"/>.</exception>
+    Task<bool> TryAcquireLeaseAsync(string correlationId, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up the lease on an entry if <paramref name="owner"/> holds it; does nothing otherwise.</summary>
+    /// <param name="correlationId">The entry's correlation id.</param>
+    /// <param name="owner">The owner's id.</param>
+    /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <returns>A task that completes when the change is durable.</returns>
+    Task ReleaseLeaseAsync(string correlationId, string owner, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Where a submission stands.</summary>
@@ -96,6 +122,21 @@ public sealed record JournalEntry(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The id of the process that holds the entry's lease (<see cref="IJobJournal.TryAcquireLeaseAsync"/>), if any.</summary>
+    /// <value><see langword="null"/>: nobody holds it.</value>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>When the lease lapses unless its owner renews it (UTC).</summary>
+    /// <value><see langword="null"/>: nobody holds it.</value>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>Whether an owner other than <paramref name="owner"/> holds an unexpired lease on the entry at <paramref name="now"/>.</summary>
+    /// <param name="owner">The caller's owner id.</param>
+    /// <param name="now">The current time (UTC).</param>
+    /// <returns><see langword="true"/> when another owner may still be working on the entry (for example still sending its create request).</returns>
+    public bool IsLeasedByOther(string owner, DateTimeOffset now) =>
+        LeaseOwner is { } holder && holder != owner && LeaseExpiresAt is { } expires && expires > now;
+
     /// <summary>Whether the entry still needs attention (an unknown outcome, or a job not yet finished).</summary>
     public bool IsUnfinished => State is JournalState.Intent or JournalState.OutcomeUnknown or JournalState.Submitted;
 }

@@ -9,6 +9,12 @@ namespace VideoGen.Journal;
 /// </summary>
 public sealed class SqliteJobJournal : IJobJournal
 {
+    /// <summary>How long one statement waits for another process's write lock: 10 seconds.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many times a write refused as busy is tried (each waiting up to <see cref="BusyTimeout"/>): 6.</summary>
+    public const int BusyAttempts = 6;
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schema = new(1, 1);
     private bool _created;
@@ -36,18 +42,55 @@ public sealed class SqliteJobJournal : IJobJournal
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO submissions (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at)
-            VALUES ($id, $key, $vendor, $model, $prompt, $request, $state, $job, $detail, $created, $updated)
+            INSERT INTO submissions (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at, lease_owner, lease_expires_at)
+            VALUES ($id, $key, $vendor, $model, $prompt, $request, $state, $job, $detail, $created, $updated, $owner, $expires)
             """;
         Bind(command, entry);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
             throw new InvalidOperationException($"The journal already has a submission with client key '{entry.ClientKey}' or correlation id '{entry.CorrelationId}'.", e);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryAcquireLeaseAsync(string correlationId, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+
+        // One statement, so two processes cannot both see the lease free and both take it.
+        command.CommandText = """
+            UPDATE submissions SET lease_owner = $owner, lease_expires_at = $expires
+            WHERE correlation_id = $id AND (lease_owner IS NULL OR lease_owner = $owner OR lease_expires_at IS NULL OR lease_expires_at <= $now)
+            """;
+        command.Parameters.AddWithValue("$id", correlationId);
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$now", Time(now));
+        command.Parameters.AddWithValue("$expires", Time(expiresAt));
+        if (await ExecuteAsync(command, cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return true;
+        }
+
+        return await FindAsync(correlationId, cancellationToken).ConfigureAwait(false) is null
+            ? throw new InvalidOperationException($"The journal has no submission '{correlationId}'.")
+            : false;
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseLeaseAsync(string correlationId, string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE submissions SET lease_owner = NULL, lease_expires_at = NULL WHERE correlation_id = $id AND lease_owner = $owner";
+        command.Parameters.AddWithValue("$id", correlationId);
+        command.Parameters.AddWithValue("$owner", owner);
+        await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -63,8 +106,8 @@ public sealed class SqliteJobJournal : IJobJournal
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$job", (object?)jobId ?? DBNull.Value);
         command.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
-        command.Parameters.AddWithValue("$updated", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        command.Parameters.AddWithValue("$updated", Time(DateTimeOffset.UtcNow));
+        if (await ExecuteAsync(command, cancellationToken).ConfigureAwait(false) == 0)
         {
             throw new InvalidOperationException($"The journal has no submission '{correlationId}'.");
         }
@@ -124,7 +167,11 @@ public sealed class SqliteJobJournal : IJobJournal
                 Nullable(reader, "job_id"),
                 Nullable(reader, "detail"),
                 DateTimeOffset.Parse(reader.GetString(reader.GetOrdinal("created_at")), CultureInfo.InvariantCulture),
-                DateTimeOffset.Parse(reader.GetString(reader.GetOrdinal("updated_at")), CultureInfo.InvariantCulture)));
+                DateTimeOffset.Parse(reader.GetString(reader.GetOrdinal("updated_at")), CultureInfo.InvariantCulture))
+            {
+                LeaseOwner = Nullable(reader, "lease_owner"),
+                LeaseExpiresAt = Nullable(reader, "lease_expires_at") is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null,
+            });
         }
 
         return entries;
@@ -147,9 +194,35 @@ public sealed class SqliteJobJournal : IJobJournal
         command.Parameters.AddWithValue("$state", entry.State.ToString());
         command.Parameters.AddWithValue("$job", (object?)entry.JobId ?? DBNull.Value);
         command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
-        command.Parameters.AddWithValue("$created", entry.CreatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$updated", entry.UpdatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$created", Time(entry.CreatedAt));
+        command.Parameters.AddWithValue("$updated", Time(entry.UpdatedAt));
+        command.Parameters.AddWithValue("$owner", (object?)entry.LeaseOwner ?? DBNull.Value);
+        command.Parameters.AddWithValue("$expires", entry.LeaseExpiresAt is { } expires ? Time(expires) : DBNull.Value);
     }
+
+    /// <summary>UTC, round-trip format with a fixed width, so the text compares in time order.</summary>
+    private static string Time(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Runs a write, riding out another process's write lock: SQLite's busy timeout waits up to <see cref="BusyTimeout"/>
+    /// per attempt, and a write still refused as busy or locked is tried again, up to <see cref="BusyAttempts"/> times.
+    /// </summary>
+    private static async Task<int> ExecuteAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (IsBusy(e) && attempt < BusyAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsBusy(SqliteException e) => e.SqliteErrorCode is 5 or 6;
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -158,8 +231,17 @@ public sealed class SqliteJobJournal : IJobJournal
         await using (var pragma = connection.CreateCommand())
         {
             // Durable before anything is sent: full sync, WAL for concurrent readers, wait on a busy writer.
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // The busy timeout first: switching to WAL needs a lock another process may hold.
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+            try
+            {
+                await ExecuteAsync(pragma, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw new JobJournalException($"The journal {Path} is damaged or not a journal (SQLite: {e.Message}). Move it aside to start a new one; the jobs it recorded can be looked up on the vendors' dashboards.", Path, e);
+            }
         }
 
         if (!_created)
@@ -182,11 +264,14 @@ public sealed class SqliteJobJournal : IJobJournal
                             job_id TEXT,
                             detail TEXT,
                             created_at TEXT NOT NULL,
-                            updated_at TEXT NOT NULL);
+                            updated_at TEXT NOT NULL,
+                            lease_owner TEXT,
+                            lease_expires_at TEXT);
                         CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state);
                         CREATE INDEX IF NOT EXISTS submissions_job ON submissions (vendor, job_id);
                         """;
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(create, cancellationToken).ConfigureAwait(false);
+                    await AddLeaseColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
                     _created = true;
                 }
             }
@@ -197,5 +282,34 @@ public sealed class SqliteJobJournal : IJobJournal
         }
 
         return connection;
+    }
+
+    /// <summary>A journal written by an earlier version has no lease columns: add them (no lease held).</summary>
+    private static async Task AddLeaseColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "PRAGMA table_info(submissions)";
+            await using var reader = await info.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                columns.Add(reader.GetString(1));
+            }
+        }
+
+        foreach (var column in new[] { "lease_owner", "lease_expires_at" }.Where(c => !columns.Contains(c)))
+        {
+            await using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE submissions ADD COLUMN {column} TEXT";
+            try
+            {
+                await ExecuteAsync(alter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process added it first.
+            }
+        }
     }
 }
