@@ -75,8 +75,8 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
         ArgumentNullException.ThrowIfNull(entry);
         await using var command = await CommandAsync(
             $"""
-            INSERT INTO {_table} (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at)
-            VALUES (@id, @key, @vendor, @model, @prompt, @request, @state, @job, @detail, @created, @updated)
+            INSERT INTO {_table} (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at, lease_owner, lease_expires_at)
+            VALUES (@id, @key, @vendor, @model, @prompt, @request, @state, @job, @detail, @created, @updated, @owner, @expires)
             ON CONFLICT DO NOTHING
             """,
             cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,8 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
         command.Parameters.Add(Text("detail", entry.Detail));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("created", entry.CreatedAt.ToUniversalTime()));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("updated", entry.UpdatedAt.ToUniversalTime()));
+        command.Parameters.Add(Text("owner", entry.LeaseOwner));
+        command.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.TimestampTz) { Value = entry.LeaseExpiresAt is { } expires ? expires.ToUniversalTime() : DBNull.Value });
 
         // ON CONFLICT DO NOTHING: of two racing inserts of one client key, the database keeps one; the other
         // affects no row and learns it lost, without an aborted transaction or a half-written entry.
@@ -128,6 +130,39 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
         {
             throw new InvalidOperationException($"The journal has no submission '{correlationId}'.");
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One conditional <c>UPDATE</c>: PostgreSQL locks the row, so of two processes racing for a free lease exactly one updates it and the other sees zero rows.</remarks>
+    public async Task<bool> TryAcquireLeaseAsync(string correlationId, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var command = await CommandAsync(
+            $"""
+            WITH taken AS (
+                UPDATE {_table} SET lease_owner = @owner, lease_expires_at = @expires
+                WHERE correlation_id = @id AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now)
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM {_table} WHERE correlation_id = @id)
+            """,
+            cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(Text("id", correlationId));
+        command.Parameters.Add(Text("owner", owner));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires", expiresAt.ToUniversalTime()));
+
+        // One round trip answers both "did I take it" and "does the entry exist".
+        var (taken, exists) = await ScalarPairAsync(command, cancellationToken).ConfigureAwait(false);
+        return taken == 1 || (exists == 0 ? throw new InvalidOperationException($"The journal has no submission '{correlationId}'.") : false);
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseLeaseAsync(string correlationId, string owner, CancellationToken cancellationToken = default)
+    {
+        await using var command = await CommandAsync($"UPDATE {_table} SET lease_owner = NULL, lease_expires_at = NULL WHERE correlation_id = @id AND lease_owner = @owner", cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(Text("id", correlationId));
+        command.Parameters.Add(Text("owner", owner));
+        await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -185,6 +220,18 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
 
     private async Task<IReadOnlyList<JournalEntry>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReadAllCoreAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private async Task<IReadOnlyList<JournalEntry>> ReadAllCoreAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _roundTrips);
         var entries = new List<JournalEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -201,7 +248,11 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
                 Nullable(reader, "job_id"),
                 Nullable(reader, "detail"),
                 reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("created_at")),
-                reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("updated_at"))));
+                reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("updated_at")))
+            {
+                LeaseOwner = Nullable(reader, "lease_owner"),
+                LeaseExpiresAt = reader.IsDBNull(reader.GetOrdinal("lease_expires_at")) ? null : reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("lease_expires_at")),
+            });
         }
 
         return entries;
@@ -210,7 +261,43 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
     private async Task<int> ExecuteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _roundTrips);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private async Task<(long First, long Second)> ScalarPairAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _roundTrips);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>The server could not be reached or the connection broke: the write may or may not have happened.</summary>
+    private JobJournalException Unavailable(NpgsqlException e) =>
+        new($"The PostgreSQL journal on {Server} could not be reached or the connection broke: {e.Message}", Server, e);
+
+    /// <summary>Host, port and database: never the password.</summary>
+    private string Server
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"{builder.Host}:{builder.Port}/{builder.Database}";
+        }
     }
 
     private static string? Nullable(NpgsqlDataReader reader, string column)
@@ -269,7 +356,11 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
                     job_id text,
                     detail text,
                     created_at timestamptz NOT NULL,
-                    updated_at timestamptz NOT NULL);
+                    updated_at timestamptz NOT NULL,
+                    lease_owner text,
+                    lease_expires_at timestamptz);
+                ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS lease_owner text;
+                ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS lease_expires_at timestamptz;
                 CREATE INDEX IF NOT EXISTS submissions_state ON {_table} (state) WHERE state IN ('Intent', 'OutcomeUnknown', 'Submitted');
                 CREATE UNIQUE INDEX IF NOT EXISTS submissions_job ON {_table} (vendor, job_id) WHERE job_id IS NOT NULL;
                 """,

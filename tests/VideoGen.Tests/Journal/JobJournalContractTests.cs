@@ -285,6 +285,52 @@ public abstract class JobJournalContractTests
         (await OpenJournal().GetUnfinishedAsync()).Select(e => e.CorrelationId).ShouldBe(["c", "b", "a"]);
     }
 
+    [Fact]
+    public async Task TryAcquireLeaseAsync_HeldByAnother_RefusedUntilItLapsesOrIsReleased()
+    {
+        var journal = OpenJournal();
+        var t0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await journal.RecordIntentAsync(Entry("l1", null, t0) with { LeaseOwner = "a", LeaseExpiresAt = t0.AddSeconds(30) });
+
+        var stored = (await OpenJournal().FindAsync("l1"))!;
+        stored.LeaseOwner.ShouldBe("a", "the intent and its owner are written together");
+        stored.LeaseExpiresAt.ShouldBe(t0.AddSeconds(30));
+        stored.IsLeasedByOther("b", t0.AddSeconds(1)).ShouldBeTrue();
+
+        (await OpenJournal().TryAcquireLeaseAsync("l1", "b", t0.AddSeconds(29), t0.AddSeconds(59))).ShouldBeFalse();
+        (await journal.TryAcquireLeaseAsync("l1", "a", t0.AddSeconds(29), t0.AddSeconds(60))).ShouldBeTrue("the owner renews");
+        (await OpenJournal().TryAcquireLeaseAsync("l1", "b", t0.AddSeconds(59), t0.AddSeconds(89))).ShouldBeFalse("renewed until 60 s");
+        (await OpenJournal().TryAcquireLeaseAsync("l1", "b", t0.AddSeconds(60), t0.AddSeconds(90))).ShouldBeTrue("a lapsed lease is free");
+
+        await journal.ReleaseLeaseAsync("l1", "a");
+        (await journal.FindAsync("l1"))!.LeaseOwner.ShouldBe("b", "only the holder can release");
+        await journal.ReleaseLeaseAsync("l1", "b");
+        var released = (await journal.FindAsync("l1"))!;
+        released.LeaseOwner.ShouldBeNull();
+        released.LeaseExpiresAt.ShouldBeNull();
+        (await journal.TryAcquireLeaseAsync("l1", "c", t0, t0.AddSeconds(30))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_UnknownEntry_Throws()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Should.ThrowAsync<InvalidOperationException>(() => OpenJournal().TryAcquireLeaseAsync("nobody", "a", now, now.AddSeconds(30)));
+    }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_ManyProcessesAtOnce_ExactlyOneHoldsIt()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await OpenJournal().RecordIntentAsync(Entry("contended", null, now));
+        var journals = Enumerable.Range(0, 8).Select(_ => OpenJournal()).ToList();
+
+        var taken = await Task.WhenAll(journals.Select((journal, i) => Task.Run(() => journal.TryAcquireLeaseAsync("contended", $"owner-{i}", now, now.AddSeconds(30)))));
+
+        taken.Count(t => t).ShouldBe(1);
+        (await OpenJournal().FindAsync("contended"))!.LeaseOwner.ShouldBe($"owner-{Array.IndexOf(taken, true)}");
+    }
+
     protected static JournalEntry Entry(string correlationId, string? clientKey, DateTimeOffset at) =>
         new(correlationId, clientKey, "elumenta", null, "a fox", "{}", JournalState.Intent, null, null, at, at);
 
