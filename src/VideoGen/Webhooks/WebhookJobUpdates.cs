@@ -28,6 +28,14 @@ public sealed class WebhookJobUpdates
         _deliveryMemory = deliveryMemory;
     }
 
+    /// <summary>
+    /// Raised for each delivery that is not a duplicate, after it is buffered for the waiters in this process: a
+    /// job engine that waits elsewhere (VideoGen.Hangfire's scheduled polls) moves the job on from here. A handler that
+    /// throws fails the delivery (the endpoint answers 500, so the vendor delivers it again) and the delivery id is
+    /// forgotten, so that redelivery is not dropped as a duplicate.
+    /// </summary>
+    public event Action<VideoJob>? Published;
+
     /// <summary>Publishes one delivery's job update.</summary>
     /// <param name="deliveryId">The delivery id (the <c>webhook-id</c> header, or the vendor's event id); null when the vendor sends none.</param>
     /// <param name="job">The job as the delivery describes it.</param>
@@ -42,6 +50,16 @@ public sealed class WebhookJobUpdates
 
         var channel = _jobs.GetOrAdd(job.Id, _ => NewChannel());
         channel.Writer.TryWrite(job);
+        try
+        {
+            Published?.Invoke(job);
+        }
+        catch when (deliveryId is not null)
+        {
+            Unremember(deliveryId);
+            throw;
+        }
+
         return true;
     }
 
@@ -76,6 +94,14 @@ public sealed class WebhookJobUpdates
 
     private static Channel<VideoJob> NewChannel() =>
         Channel.CreateBounded<VideoJob>(new BoundedChannelOptions(PerJobBuffer) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    private void Unremember(string deliveryId)
+    {
+        lock (_seen)
+        {
+            _seen.Remove(deliveryId);
+        }
+    }
 
     private bool Remember(string deliveryId)
     {
