@@ -29,8 +29,9 @@ internal static class BatchCommand
         var budget = new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." };
         var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this host (a standalone sandbox, a proxy); a URL without a path keeps each vendor's own path (Elumenta's /api)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
+        var db = DbCommands.DbOption();
         var run = new RunOptions();
-        var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json };
+        var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json, db };
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -38,6 +39,11 @@ internal static class BatchCommand
             try
             {
                 var lines = Parse(result.GetValue(file)!);
+                if (result.GetValue(db) is { } connection)
+                {
+                    return await DbCommands.EnqueueBatchAsync(context, o, connection, lines, result.GetValue(file)!, ct).ConfigureAwait(false);
+                }
+
                 return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), run.Timeout(result), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or IOException)

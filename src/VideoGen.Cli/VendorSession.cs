@@ -94,14 +94,7 @@ internal sealed class VendorSession : IAsyncDisposable
         key = string.IsNullOrEmpty(key) ? PlaceholderKey : key;
         var http = new HttpClient(new ResilienceHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } }) { Timeout = TimeSpan.FromSeconds(100) };
         var configuration = new VendorClientConfiguration(vendor.DisplayName) { ApiKey = key, BaseUrl = apiBase };
-        IVideoGenerator generator = vendor.Id switch
-        {
-            VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
-            VendorIds.Gateway => new GatewayClient(configuration, http).AsVideoGenerator(),
-            VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
-            _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),
-        };
+        var generator = CreateGenerator(vendor, configuration, http);
 
         // Paid submissions outside the embedded sandbox are journaled, so a crash loses no job (videogen resume).
         if (sandbox is null)
@@ -115,6 +108,16 @@ internal sealed class VendorSession : IAsyncDisposable
             SandboxTimeScale = sandbox?.Options.TimeScale ?? (local ? LocalSandboxTimeScale(context) : null),
         };
     }
+
+    /// <summary>The vendor's generated client behind its adapter (no journal): what the worker (videogen worker) journals itself.</summary>
+    internal static IVideoGenerator CreateGenerator(VendorInfo vendor, VendorClientConfiguration configuration, HttpClient http) => vendor.Id switch
+    {
+        VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
+        VendorIds.Gateway => new GatewayClient(configuration, http).AsVideoGenerator(),
+        VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
+        VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
+        _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),
+    };
 
     public VideoDownloader CreateDownloader() => new(new DownloadOptions { BlockPrivateNetworks = !IsLocal });
 

@@ -68,9 +68,15 @@ public sealed class VideoGenHangfire : IAsyncDisposable
     /// <param name="serverName">The server's name in the dashboard; Hangfire's default when null.</param>
     /// <param name="schedulePollingInterval">How often scheduled polls are checked for being due; 1 second when null.</param>
     /// <returns>The server; disposing this instance stops it too.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="VideoGenHangfireOptions.Generators"/> is not set.</exception>
     public BackgroundJobServer StartWorker(int workerCount = 20, string? serverName = null, TimeSpan? schedulePollingInterval = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
+        if (_runtime.Options.Generators is null)
+        {
+            throw new InvalidOperationException("VideoGenHangfireOptions.Generators is required to run a worker.");
+        }
+
         var server = new BackgroundJobServer(
             new BackgroundJobServerOptions
             {

@@ -31,7 +31,7 @@ public sealed class VideoGenHangfireOptions
     /// <value><see cref="DefaultQueue"/>.</value>
     public string Queue { get; set; } = DefaultQueue;
 
-    /// <summary>Makes the generator of a vendor id (<c>elumenta</c>, <c>gateway</c>, ...); called once per vendor per process. Required.</summary>
+    /// <summary>Makes the generator of a vendor id (<c>elumenta</c>, <c>gateway</c>, ...); called once per vendor per process. Required to run a worker; a process that only enqueues and reports needs none.</summary>
     /// <remarks>Return the vendor's plain generator: the worker wraps it with the PostgreSQL journal itself.</remarks>
     public Func<string, IVideoGenerator>? Generators { get; set; }
 
@@ -77,11 +77,6 @@ public sealed class VideoGenHangfireOptions
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
             errors.Add("ConnectionString is required.");
-        }
-
-        if (Generators is null)
-        {
-            errors.Add("Generators is required.");
         }
 
         if (Sink is null && string.IsNullOrWhiteSpace(OutputDirectory))
