@@ -16,8 +16,14 @@ namespace VideoGen.Cli;
 /// <summary>
 /// videogen batch prompts.jsonl: one request per line (any vendor), bounded concurrency, a budget
 /// cap checked before each submit, progress, and resumption through the journal (a line already
-/// submitted is never submitted again: rerunning the same file picks its job up).
+/// submitted is never submitted again: rerunning the file, edited, reordered or moved, picks its job up).
 /// </summary>
+/// <remarks>
+/// A line's identity is what it asks for, not where it stands: the vendor, the request as parsed (so key order,
+/// spacing and alias spellings do not matter) and its occurrence among identical lines (the second identical line
+/// is a second video). <c>--new-run</c> starts a new generation of identities, so every line is submitted again.
+/// While a process works on a line it holds the line's lease in the journal; another process leaves it alone.
+/// </remarks>
 internal static class BatchCommand
 {
     public const int DefaultConcurrency = 4;
@@ -29,9 +35,10 @@ internal static class BatchCommand
         var budget = new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." };
         var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this host (a standalone sandbox, a proxy); a URL without a path keeps each vendor's own path (Elumenta's /api)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
+        var newRun = new Option<bool>("--new-run") { Description = "Submit every line again as a new run, even lines an earlier run already submitted (by default a rerun picks up their jobs and pays for nothing twice)." };
         var db = DbCommands.DbOption();
         var run = new RunOptions();
-        var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json, db };
+        var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json, newRun, db };
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -44,7 +51,7 @@ internal static class BatchCommand
                     return await DbCommands.EnqueueBatchAsync(context, o, connection, lines, result.GetValue(file)!, ct).ConfigureAwait(false);
                 }
 
-                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), run.Timeout(result), ct).ConfigureAwait(false);
+                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), run.Timeout(result), result.GetValue(newRun), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or IOException)
             {
@@ -54,7 +61,7 @@ internal static class BatchCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, TimeSpan timeout, bool newRun, CancellationToken cancellationToken)
     {
         // Every line is checked before anything is sent: one bad line stops the batch with all problems listed.
         var problems = new List<ValidationFailure>();
@@ -86,6 +93,16 @@ internal static class BatchCommand
                 sessions[vendor.Id] = (session, generator);
             }
 
+            // Which run each line belongs to: the latest one that has it, or a new one with --new-run.
+            var keyed = new List<BatchLine>(lines.Count);
+            foreach (var line in lines)
+            {
+                keyed.Add(sessions[line.Vendor.Id].Generator.GetService<JournalingVideoGenerator>() is { } journaling
+                    ? await AssignKeyAsync(line, journaling.Journal, newRun, cancellationToken).ConfigureAwait(false)
+                    : line);
+            }
+
+            lines = keyed;
             var outcomes = new ConcurrentBag<LineOutcome>();
             using var gate = new SemaphoreSlim(concurrency);
             var work = lines.Select(async line =>
@@ -107,8 +124,14 @@ internal static class BatchCommand
             var sorted = outcomes.OrderBy(x => x.Line).ToList();
             var byKind = sorted.GroupBy(x => x.Kind).ToDictionary(g => g.Key, g => g.Count());
             o.Info($"[bold]{lines.Count} lines:[/] {string.Join(", ", byKind.OrderBy(k => k.Key).Select(k => $"{k.Value} {k.Key.ToLowerInvariant()}"))}");
+            var skipped = sorted.Where(x => x.Resumed).Select(x => x.Line).ToList();
+            if (skipped.Count > 0)
+            {
+                o.Info($"Not submitted again ({skipped.Count}, already submitted by an earlier run; --new-run submits them anew): line{(skipped.Count == 1 ? string.Empty : "s")} {string.Join(", ", skipped)}");
+            }
+
             var exit = sorted.Select(x => x.ExitCode).DefaultIfEmpty(ExitCodes.Success).Max();
-            o.Document(new { ok = exit == ExitCodes.Success, exitCode = exit, total = lines.Count, counts = byKind, lines = sorted });
+            o.Document(new { ok = exit == ExitCodes.Success, exitCode = exit, total = lines.Count, counts = byKind, skippedLines = skipped, lines = sorted });
             return exit;
         }
         finally
@@ -128,35 +151,50 @@ internal static class BatchCommand
     private static async Task<LineOutcome> RunLineAsync(BatchLine line, (VendorSession Session, IVideoGenerator Generator) target, string outDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string? jobId = null;
+        var resumed = false;
+        IAsyncDisposable? lease = null;
         try
         {
             var journaling = target.Generator.GetService<JournalingVideoGenerator>();
             var earlier = journaling is null ? null : await journaling.Journal.FindByClientKeyAsync(line.Key, cancellationToken).ConfigureAwait(false);
+            resumed = earlier is { JobId: not null } or { State: JournalState.Intent or JournalState.OutcomeUnknown };
             if (earlier is { State: JournalState.Completed, JobId: { } doneId } && DownloadedFile(target.Session, doneId, outDirectory) is { } downloaded)
             {
                 // Rerunning a batch after a crash: a line finished and downloaded by an earlier run is not fetched again.
-                return new LineOutcome(line.Number, "Succeeded", doneId, downloaded, null, ExitCodes.Success);
+                return new LineOutcome(line.Number, "Succeeded", doneId, downloaded, null, ExitCodes.Success) { Resumed = true };
             }
 
             var job = await SubmitAsync(line, target.Generator, journaling, cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
+
+            // The line is this process's until its video is on disk: another videogen on the same file leaves it alone.
+            if (journaling is not null && await journaling.Journal.FindByClientKeyAsync(line.Key, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                lease = await journaling.HoldLeaseAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+
             var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(JobFlow.WaitOptionsFor(target.Session, timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
             await MarkFinishedAsync(target.Generator, finished, cancellationToken).ConfigureAwait(false);
             var file = await JobFlow.DownloadAsync(Output.Silent, target.Session, finished, outDirectory, cancellationToken).ConfigureAwait(false);
-            return new LineOutcome(line.Number, "Succeeded", finished.Id, file.Path, null, ExitCodes.Success);
+            return new LineOutcome(line.Number, "Succeeded", finished.Id, file.Path, null, ExitCodes.Success) { Resumed = resumed };
         }
         catch (JobFailedException e)
         {
             await MarkFinishedAsync(target.Generator, e.Job, cancellationToken).ConfigureAwait(false);
-            return new LineOutcome(line.Number, "Failed", e.JobId, null, e.VendorReason ?? e.Message, ExitCodes.JobFailed);
+            return new LineOutcome(line.Number, "Failed", e.JobId, null, e.VendorReason ?? e.Message, ExitCodes.JobFailed) { Resumed = resumed };
         }
         catch (JobTimeoutException e)
         {
-            return new LineOutcome(line.Number, "TimedOut", e.JobId, null, e.Message, ExitCodes.TimedOut);
+            return new LineOutcome(line.Number, "TimedOut", e.JobId, null, e.Message, ExitCodes.TimedOut) { Resumed = resumed };
+        }
+        catch (SubmissionInProgressException e)
+        {
+            // Another videogen owns the line (the same file run twice at once): not touched, not an error of the line.
+            return new LineOutcome(line.Number, "InProgress", jobId, null, e.Message, ExitCodes.VendorError) { Resumed = true };
         }
         catch (SubmissionOutcomeUnknownException e)
         {
-            return new LineOutcome(line.Number, "OutcomeUnknown", null, null, e.Message, ExitCodes.VendorError);
+            return new LineOutcome(line.Number, "OutcomeUnknown", null, null, e.Message, ExitCodes.VendorError) { Resumed = resumed };
         }
         catch (BudgetExceededException e)
         {
@@ -164,9 +202,44 @@ internal static class BatchCommand
         }
         catch (VideoGenException e)
         {
-            return new LineOutcome(line.Number, "Error", jobId ?? e.JobId, null, e.Message, ExitCodes.VendorError);
+            return new LineOutcome(line.Number, "Error", jobId ?? e.JobId, null, e.Message, ExitCodes.VendorError) { Resumed = resumed };
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>
+    /// The line's client key in the journal: the newest run that has the line (run 0 has no suffix, run n ends with
+    /// <c>:run-n</c>), or the run after it with <paramref name="newRun"/>. A journal written before line identities
+    /// were by content has the line under its old key (file, line number, text): that entry is used when no run has it.
+    /// </summary>
+    private static async Task<BatchLine> AssignKeyAsync(BatchLine line, IJobJournal journal, bool newRun, CancellationToken cancellationToken)
+    {
+        var latest = -1;
+        while (await journal.FindByClientKeyAsync(KeyOfRun(line.Key, latest + 1), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            latest++;
+        }
+
+        if (newRun)
+        {
+            return line with { Key = KeyOfRun(line.Key, latest + 1) };
+        }
+
+        if (latest < 0 && await journal.FindByClientKeyAsync(line.LegacyKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return line with { Key = line.LegacyKey };
+        }
+
+        return line with { Key = KeyOfRun(line.Key, Math.Max(latest, 0)) };
+    }
+
+    private static string KeyOfRun(string key, int run) => run == 0 ? key : $"{key}:run-{run}";
 
     /// <summary>
     /// Submits the line (the journal returns the job of a line already submitted). A submission whose outcome is
@@ -222,6 +295,7 @@ internal static class BatchCommand
 
         var lines = new List<BatchLine>();
         var problems = new List<string>();
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         var number = 0;
         foreach (var text in File.ReadLines(full))
         {
@@ -246,9 +320,15 @@ internal static class BatchCommand
                     NegativePrompt = (string?)o["negativePrompt"] ?? (string?)o["negative_prompt"],
                 };
 
-                // The line's identity: file, line number and content. Rerunning the file resumes it; an edited line is new.
-                var key = $"batch:{full}:{number}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
-                lines.Add(new BatchLine(number, key, vendor, request));
+                // The line's identity: what it asks for (vendor and the request as parsed, so spelling and key order do not
+                // count) and its occurrence among identical lines. Not its position or the file's path: inserting, reordering,
+                // moving or copying the file keeps every line's identity.
+                var normalized = JsonConvert.SerializeObject(new { vendor = vendor.Id, request }, Formatting.None);
+                var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..32].ToLowerInvariant();
+                var occurrence = occurrences[digest] = occurrences.GetValueOrDefault(digest) + 1;
+                var key = $"batch:{vendor.Id}:{digest}:{occurrence}";
+                var legacyKey = $"batch:{full}:{number}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
+                lines.Add(new BatchLine(number, key, vendor, request, legacyKey));
             }
             catch (Exception e) when (e is JsonException or CliUsageException or FormatException or InvalidCastException or ArgumentException)
             {
@@ -264,14 +344,23 @@ internal static class BatchCommand
         return lines.Count == 0 ? throw new CliUsageException($"{path} has no requests.") : lines;
     }
 
-    internal sealed record BatchLine(int Number, string Key, VendorInfo Vendor, VideoGenerationRequest Request);
+    /// <summary>One request of the file.</summary>
+    /// <param name="Number">The line number (for messages only: not part of the identity).</param>
+    /// <param name="Key">The journal's client key: vendor, digest of the request, occurrence (and run).</param>
+    /// <param name="Vendor">The vendor.</param>
+    /// <param name="Request">The request.</param>
+    /// <param name="LegacyKey">The key earlier versions gave the line (file, line number, text), to resume their journals.</param>
+    internal sealed record BatchLine(int Number, string Key, VendorInfo Vendor, VideoGenerationRequest Request, string LegacyKey);
 
     internal sealed record LineOutcome(int Line, string Kind, string? JobId, string? File, string? Error, [property: JsonIgnore] int ExitCode)
     {
+        /// <summary>Whether an earlier run had submitted the line already, so this run did not submit it again.</summary>
+        public bool Resumed { get; init; }
+
         [JsonIgnore]
         public string Summary => Kind switch
         {
-            "Succeeded" => $"job {JobId} → {File}",
+            "Succeeded" => $"job {JobId} → {File}{(Resumed ? " (submitted by an earlier run, not again)" : string.Empty)}",
             _ => $"{Kind.ToLowerInvariant()}{(JobId is null ? string.Empty : $" (job {JobId})")}: {Error}",
         };
     }

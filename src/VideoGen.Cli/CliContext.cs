@@ -81,7 +81,7 @@ internal sealed class CliContext
         return console;
     }
 
-    public Output CreateOutput(bool json) => new(Console, Out, json);
+    public Output CreateOutput(bool json) => new(Console, Out, json, ReferenceEquals(Error, Out) ? null : Error);
 
     /// <summary>A variable's value, or null when it is unset or empty.</summary>
     public string? Variable(string name) => Environment(name) is { Length: > 0 } value ? value : null;

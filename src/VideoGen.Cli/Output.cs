@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace VideoGen.Cli;
 
 /// <summary>Writes to the terminal for people, or one JSON document for programs (--json).</summary>
-internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool json)
+internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool json, TextWriter? errorWriter = null)
 {
     private static readonly JsonSerializerSettings JsonSettings = new()
     {
@@ -47,6 +47,12 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     {
         var code = ExitCodes.For(exception);
         jobId ??= (exception as VideoGenException)?.JobId;
+        if (exception is Journal.JobJournalException { JobId: { } paid } && errorWriter is not null)
+        {
+            // A paid job the journal could not record: its id goes to standard error too, whatever else is printed.
+            errorWriter.WriteLine($"videogen: job {paid} was created and is billed, but the journal could not record it: {exception.Message}");
+        }
+
         var hint = jobId is null || code is not ExitCodes.TimedOut ? null
             : onEmbeddedSandbox ? $"Job {jobId} ran on the embedded sandbox, which stopped with this command, so it cannot be resumed: run again with a larger --timeout, or start a standalone sandbox and use --base-url."
             : $"The job is still known as {jobId}: resume with videogen wait {jobId} (same --vendor/--base-url).";

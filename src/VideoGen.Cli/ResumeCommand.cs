@@ -8,6 +8,8 @@ namespace VideoGen.Cli;
 /// <summary>
 /// videogen resume: after a crash, settles every unfinished journal entry. Submissions whose outcome
 /// is unknown are reconciled with the vendor (never resent); submitted jobs are awaited and downloaded.
+/// What no vendor listing can settle, the user settles by hand: <c>--settle ID --job JOB</c> (the job was found on the
+/// vendor's dashboard) or <c>--forget ID</c> (no job was created); both are recorded in the journal.
 /// </summary>
 internal static class ResumeCommand
 {
@@ -15,14 +17,22 @@ internal static class ResumeCommand
     {
         var baseUrl = new Option<string?>("--base-url") { Description = "The base URL the journaled jobs were sent to (a standalone sandbox, a proxy)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
+        var settle = new Option<string?>("--settle") { Description = "Settle an unknown submission by hand: the correlation id (or its first 8 or more characters) resume listed; give the job id found on the vendor's dashboard with --job.", HelpName = "correlation-id" };
+        var job = new Option<string?>("--job") { Description = "With --settle: the vendor's job id the submission created.", HelpName = "job-id" };
+        var forget = new Option<string?>("--forget") { Description = "Settle an unknown submission by hand as never created (nothing at the vendor): a batch rerun submits its line again.", HelpName = "correlation-id" };
         var run = new RunOptions();
-        var command = new Command("resume", "Finish what a killed videogen left: reconcile unknown submissions, wait for and download submitted jobs.") { baseUrl, json };
+        var command = new Command("resume", "Finish what a killed videogen left: reconcile unknown submissions, wait for and download submitted jobs.") { baseUrl, json, settle, job, forget };
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(json));
             try
             {
+                if (result.GetValue(settle) is not null || result.GetValue(forget) is not null || result.GetValue(job) is not null)
+                {
+                    return await SettleByHandAsync(context, o, result.GetValue(settle), result.GetValue(job), result.GetValue(forget), ct).ConfigureAwait(false);
+                }
+
                 var outDirectory = run.OutDirectory(result);
                 var journal = new SqliteJobJournal(context.JournalPath);
                 var entries = await journal.GetUnfinishedAsync(ct).ConfigureAwait(false);
@@ -37,8 +47,13 @@ internal static class ResumeCommand
                     {
                         var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, outDirectory, ct).ConfigureAwait(false);
                         exit = Math.Max(exit, code);
-                        report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, state, jobId, detail });
+                        report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail });
                         o.Info($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: {Markup.Escape(state)}{(jobId is null ? string.Empty : $" (job {Markup.Escape(jobId)})")} {Markup.Escape(detail ?? string.Empty)}");
+                        if (state == "OutcomeUnknown")
+                        {
+                            o.Info($"      submission {Markup.Escape(entry.CorrelationId)}, {entry.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC, model {Markup.Escape(entry.Model ?? "(default)")}, prompt \"{Markup.Escape(Preview(entry.Prompt))}\"");
+                            o.Info($"      settle it: videogen resume --settle {Markup.Escape(entry.CorrelationId)} --job <job id on the dashboard>, or videogen resume --forget {Markup.Escape(entry.CorrelationId)} if no job was created");
+                        }
                     }
                 }
 
@@ -53,11 +68,114 @@ internal static class ResumeCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>--settle ID --job JOB</c> or <c>--forget ID</c>: records the user's word for a submission whose outcome only
+    /// the vendor's dashboard shows. Contacts no vendor. Refuses entries that are settled already, that another live
+    /// process holds, and a job id another entry owns.
+    /// </summary>
+    private static async Task<int> SettleByHandAsync(CliContext context, Output o, string? settle, string? jobId, string? forget, CancellationToken ct)
+    {
+        if ((settle is null) == (forget is null))
+        {
+            throw new CliUsageException("resume: give either --settle <correlation-id> --job <job-id> or --forget <correlation-id>, not both.");
+        }
+
+        if (settle is not null && string.IsNullOrWhiteSpace(jobId))
+        {
+            throw new CliUsageException("--settle: give the vendor's job id with --job <job-id> (or use --forget <correlation-id> if no job was created).");
+        }
+
+        if (forget is not null && jobId is not null)
+        {
+            throw new CliUsageException("--job goes with --settle, not with --forget.");
+        }
+
+        var journal = new SqliteJobJournal(context.JournalPath);
+        var entry = await FindEntryAsync(journal, (settle ?? forget)!, ct).ConfigureAwait(false);
+        if (entry.State is not (JournalState.Intent or JournalState.OutcomeUnknown))
+        {
+            throw new CliUsageException($"Submission {entry.CorrelationId} is not unknown: it is {entry.State}{(entry.JobId is null ? string.Empty : $" with job {entry.JobId}")}; nothing to settle.");
+        }
+
+        var owner = JournalLease.CurrentProcessOwner;
+        var now = DateTimeOffset.UtcNow;
+        if (entry.IsLeasedByOther(owner, now) && !JournalLease.IsKnownGone(entry.LeaseOwner!))
+        {
+            throw new SubmissionInProgressException(entry.Vendor, entry.CorrelationId, entry.LeaseOwner!);
+        }
+
+        if (settle is not null)
+        {
+            jobId = jobId!.Trim();
+            if (await journal.FindByJobIdAsync(entry.Vendor, jobId, ct).ConfigureAwait(false) is { } other)
+            {
+                throw new CliUsageException($"--job: {entry.Vendor} job {jobId} already belongs to submission {other.CorrelationId} ({other.State}); one job settles one submission.");
+            }
+        }
+
+        if (!await journal.TryAcquireLeaseAsync(entry.CorrelationId, owner, now, now + JournalLease.DefaultDuration, ct).ConfigureAwait(false))
+        {
+            var current = await journal.FindAsync(entry.CorrelationId, ct).ConfigureAwait(false);
+            throw new SubmissionInProgressException(entry.Vendor, entry.CorrelationId, current?.LeaseOwner ?? "another process");
+        }
+
+        try
+        {
+            var at = now.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            if (settle is not null)
+            {
+                await journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, jobId, $"settled by hand at {at} UTC (videogen resume --settle): job {jobId} found on the vendor's side", ct).ConfigureAwait(false);
+                o.Info($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is now job {Markup.Escape(jobId!)}: videogen resume waits for and downloads it; a batch rerun picks it up.");
+            }
+            else
+            {
+                await journal.UpdateAsync(entry.CorrelationId, JournalState.Rejected, detail: $"forgotten by hand at {at} UTC (videogen resume --forget): no job was created", cancellationToken: ct).ConfigureAwait(false);
+                o.Info($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is recorded as never created: a batch rerun submits its line again.");
+            }
+        }
+        finally
+        {
+            await journal.ReleaseLeaseAsync(entry.CorrelationId, owner, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var state = settle is not null ? "Settled" : "Forgotten";
+        o.Document(new { ok = true, exitCode = ExitCodes.Success, entries = new[] { new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail = (string?)null } } });
+        return ExitCodes.Success;
+    }
+
+    /// <summary>An entry by its correlation id or a unique prefix of at least 8 characters (what resume prints).</summary>
+    private static async Task<JournalEntry> FindEntryAsync(SqliteJobJournal journal, string id, CancellationToken ct)
+    {
+        id = id.Trim();
+        if (await journal.FindAsync(id, ct).ConfigureAwait(false) is { } exact)
+        {
+            return exact;
+        }
+
+        var matches = id.Length >= 8
+            ? (await journal.GetUnfinishedAsync(ct).ConfigureAwait(false)).Where(e => e.CorrelationId.StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList()
+            : [];
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new CliUsageException($"The journal has no unfinished submission '{id}'; videogen resume lists them with their ids."),
+            _ => throw new CliUsageException($"'{id}' matches {matches.Count} submissions; give more characters of the id."),
+        };
+    }
+
+    private static string Preview(string prompt) => prompt.Length > 80 ? prompt[..80] + "…" : prompt;
+
     private static async Task<(string State, string? JobId, string? Detail, int ExitCode)> SettleAsync(Output o, VendorSession session, JournalingVideoGenerator journaling, JournalEntry entry, RunOptions run, ParseResult result, string outDirectory, CancellationToken ct)
     {
         var jobId = entry.JobId;
+        IAsyncDisposable? lease = null;
         try
         {
+            if (journaling.IsOwnedByOther(entry))
+            {
+                return ("InProgress", jobId, $"another videogen ({JournalLease.Describe(entry.LeaseOwner!)}) is working on it; left alone", ExitCodes.VendorError);
+            }
+
             if (entry.State is JournalState.Intent or JournalState.OutcomeUnknown)
             {
                 var found = await journaling.ReconcileAsync(entry, ct).ConfigureAwait(false);
@@ -70,6 +188,9 @@ internal static class ResumeCommand
 
                 jobId = found.Id;
             }
+
+            // This process's until it is downloaded: another resume or batch leaves it alone meanwhile.
+            lease = await journaling.HoldLeaseAsync(entry, ct).ConfigureAwait(false);
 
             // Read the job first: one that finished while nobody watched is settled at once, and a running one is
             // polled on the schedule of its age instead of a fresh one (after a real model's earliest finish).
@@ -89,10 +210,21 @@ internal static class ResumeCommand
         {
             return ("Submitted", e.JobId, "still running", ExitCodes.TimedOut);
         }
+        catch (SubmissionInProgressException e)
+        {
+            return ("InProgress", jobId, e.Message, ExitCodes.VendorError);
+        }
         catch (VideoGenException e)
         {
             // One entry the vendor would not answer for does not stop the others; it stays in the journal for the next resume.
             return ("Error", jobId ?? e.JobId, e.Message, ExitCodes.VendorError);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -93,7 +93,18 @@ internal sealed class VendorSession : IAsyncDisposable
 
         key = string.IsNullOrEmpty(key) ? PlaceholderKey : key;
         var http = new HttpClient(new ResilienceHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } }) { Timeout = TimeSpan.FromSeconds(100) };
-        var configuration = new VendorClientConfiguration(vendor.DisplayName) { ApiKey = key, BaseUrl = apiBase };
+        VendorClientConfiguration configuration;
+        try
+        {
+            configuration = new VendorClientConfiguration(vendor.DisplayName) { ApiKey = key, BaseUrl = apiBase };
+        }
+        catch (ArgumentException e) when (e.ParamName == nameof(VendorClientConfiguration.ApiKey))
+        {
+            // Before anything is journaled or sent: a key no request can carry is the user's input to fix.
+            http.Dispose();
+            throw new CliUsageException($"{vendor.ApiKeyEnvironmentVariable}: {e.Message.Split(" (Parameter", 2)[0]} Set the variable to the key alone.");
+        }
+
         var generator = CreateGenerator(vendor, configuration, http);
 
         // Paid submissions outside the embedded sandbox are journaled, so a crash loses no job (videogen resume).

@@ -136,6 +136,7 @@ internal static class SandboxCommandLine
         yield return (SandboxFaultOptions.DropAfterAcceptRateEnvironmentVariable, (v, source, e) => Number(v, source, e, x => o.Faults.DropAfterAcceptRate = x, "a probability from 0 to 1"));
         yield return (SandboxFaultOptions.SlowResponseRateEnvironmentVariable, (v, source, e) => Number(v, source, e, x => o.Faults.SlowResponseRate = x, "a probability from 0 to 1"));
         yield return (SandboxFaultOptions.SlowResponseDelayEnvironmentVariable, (v, source, e) => Integer(v, source, e, x => o.Faults.SlowResponseDelay = TimeSpan.FromMilliseconds(x)));
+        yield return (SandboxFaultOptions.CreateLatencyEnvironmentVariable, (v, source, e) => Integer(v, source, e, x => o.Faults.CreateLatency = TimeSpan.FromMilliseconds(x)));
         yield return (SandboxFaultOptions.RetryAfterEnvironmentVariable, (v, source, e) => Integer(v, source, e, x => o.Faults.RetryAfter = TimeSpan.FromSeconds(x)));
     }
 

@@ -32,6 +32,9 @@ public sealed class SandboxFaultOptions
     /// <summary>The environment variable that sets <see cref="SlowResponseDelay"/>, in milliseconds.</summary>
     public const string SlowResponseDelayEnvironmentVariable = "VIDEOGEN_SANDBOX_FAULT_SLOW_DELAY_MS";
 
+    /// <summary>The environment variable that sets <see cref="CreateLatency"/>, in milliseconds.</summary>
+    public const string CreateLatencyEnvironmentVariable = "VIDEOGEN_SANDBOX_CREATE_LATENCY_MS";
+
     /// <summary>The environment variable that sets <see cref="RetryAfter"/>, in whole seconds.</summary>
     public const string RetryAfterEnvironmentVariable = "VIDEOGEN_SANDBOX_FAULT_RETRY_AFTER_SECONDS";
 
@@ -61,6 +64,14 @@ public sealed class SandboxFaultOptions
     /// <summary>How long a slow response is delayed (not scaled by <see cref="SandboxOptions.TimeScale"/>: it stands for the network).</summary>
     /// <value><see cref="DefaultSlowResponseDelay"/> (2 s).</value>
     public TimeSpan SlowResponseDelay { get; set; } = DefaultSlowResponseDelay;
+
+    /// <summary>
+    /// How long every accepted job submission takes to answer after the job was created and charged (real vendors take
+    /// 0.3-3 s): a client that dies or gives up meanwhile leaves a paid job it never learned the id of. Not scaled by
+    /// <see cref="SandboxOptions.TimeScale"/>: it stands for the vendor's own latency and the network.
+    /// </summary>
+    /// <value><see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan CreateLatency { get; set; }
 
     /// <summary>The <c>Retry-After</c> sent with injected 429 and 503 responses (whole seconds, rounded up).</summary>
     /// <value><see cref="DefaultRetryAfter"/> (1 s).</value>
@@ -95,6 +106,11 @@ public sealed class SandboxFaultOptions
         if (SlowResponseDelay < TimeSpan.Zero)
         {
             yield return $"Faults.SlowResponseDelay {SlowResponseDelay} is negative; use a delay >= 0.";
+        }
+
+        if (CreateLatency < TimeSpan.Zero)
+        {
+            yield return $"Faults.CreateLatency {CreateLatency} is negative; use a delay >= 0.";
         }
 
         if (RetryAfter < TimeSpan.Zero)

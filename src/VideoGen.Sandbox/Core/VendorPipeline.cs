@@ -104,7 +104,14 @@ internal static class VendorPipeline
                 return dialect.Unauthorized();
             }
 
-            return await handler(new VendorCall(context, runtime, ApiKeys.Fingerprint(key), faults, aborted.Token)).ConfigureAwait(false);
+            var result = await handler(new VendorCall(context, runtime, ApiKeys.Fingerprint(key), faults, aborted.Token)).ConfigureAwait(false);
+            if (createsJob && runtime.Options.Faults.CreateLatency > TimeSpan.Zero && !ReferenceEquals(result, VendorCall.Dropped))
+            {
+                // The job exists and is charged; the answer takes its time. A client gone meanwhile never learns the id.
+                await Task.Delay(runtime.Options.Faults.CreateLatency, runtime.Time, aborted.Token).ConfigureAwait(false);
+            }
+
+            return result;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

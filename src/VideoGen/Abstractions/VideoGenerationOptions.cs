@@ -18,6 +18,14 @@ public sealed class VideoGenerationOptions
     /// <value>No key: every call is a new submission.</value>
     public string? ClientKey { get; set; }
 
+    /// <summary>
+    /// An id the vendor stores with the job and shows again when it lists jobs, where it supports one, so a
+    /// submission whose answer was lost can be found by it (<see cref="Journal.JournalingVideoGenerator"/> sets it to
+    /// the journal's correlation id). Adapters of vendors without such a field ignore it.
+    /// </summary>
+    /// <value>None.</value>
+    public string? ClientReference { get; set; }
+
     /// <summary>Vendor- or model-specific parameters passed through as they are (the gateway's per-model <c>parameters</c> object).</summary>
     public IDictionary<string, object?>? AdditionalProperties { get; set; }
 }

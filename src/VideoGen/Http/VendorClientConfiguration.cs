@@ -26,8 +26,59 @@ public sealed class VendorClientConfiguration
 
     /// <summary>The API key sent as <c>Authorization: Bearer</c>. Never logged, never put in a message.</summary>
     /// <value>No key: requests go out without an Authorization header.</value>
+    /// <exception cref="ArgumentException">The key holds a character an HTTP header cannot carry (a control character such as a trailing carriage return, white space, or a non-ASCII character); the message names the kind and position, never the key.</exception>
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
-    public string? ApiKey { get; init; }
+    public string? ApiKey
+    {
+        get => _apiKey;
+        init
+        {
+            if (value is not null && UnsendableKeyProblem(value) is { } problem)
+            {
+                throw new ArgumentException($"The {Vendor} API key cannot be sent in an HTTP header: {problem}.", nameof(ApiKey));
+            }
+
+            _apiKey = value;
+        }
+    }
+
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    private readonly string? _apiKey;
+
+    /// <summary>
+    /// What makes <paramref name="key"/> unsendable as a bearer token, or null when it can be sent: only visible ASCII
+    /// (0x21-0x7E) fits a header value without being refused or changed (RFC 9110 section 5.5; RFC 6750 section 2.1).
+    /// The answer names the kind of character and its position, never the key.
+    /// </summary>
+    internal static string? UnsendableKeyProblem(string key)
+    {
+        if (key.Length == 0)
+        {
+            return "it is empty";
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (c is >= '!' and <= '~')
+            {
+                continue;
+            }
+
+            var kind = c switch
+            {
+                '\r' => "a carriage return (\\r)",
+                '\n' => "a line feed (\\n)",
+                ' ' or '\t' => "white space",
+                < ' ' or '\u007f' => $"a control character (U+{(int)c:X4})",
+                _ => "a non-ASCII character",
+            };
+            var where = i == key.Length - 1 ? "at its end" : i == 0 ? "at its start" : $"at position {i + 1} of {key.Length}";
+            return $"it holds {kind} {where}";
+        }
+
+        return null;
+    }
 
     /// <summary>A base URL that replaces the spec's first server, for example a local sandbox.</summary>
     /// <value>The spec's server.</value>

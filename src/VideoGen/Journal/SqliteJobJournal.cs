@@ -153,7 +153,17 @@ public sealed class SqliteJobJournal : IJobJournal
     private static async Task<IReadOnlyList<JournalEntry>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var entries = new List<JournalEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        SqliteDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (IsDamaged(e))
+        {
+            throw Damaged(command.Connection?.DataSource, e);
+        }
+
+        await using var disposeReader = reader;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             entries.Add(new JournalEntry(
@@ -219,29 +229,38 @@ public sealed class SqliteJobJournal : IJobJournal
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
             }
+            catch (SqliteException e) when (IsDamaged(e))
+            {
+                throw Damaged(command.Connection?.DataSource, e);
+            }
         }
     }
 
     private static bool IsBusy(SqliteException e) => e.SqliteErrorCode is 5 or 6;
 
+    /// <summary>SQLITE_CORRUPT (11) or SQLITE_NOTADB (26): the file is not a journal this code can read.</summary>
+    private static bool IsDamaged(SqliteException e) => e.SqliteErrorCode is 11 or 26;
+
+    private static JobJournalException Damaged(string? path, SqliteException e) =>
+        new($"The journal {path} is damaged or not a journal (SQLite error {e.SqliteErrorCode}: {e.Message}). Move it aside to start a new one (videogen then creates it again); the jobs it recorded can be looked up on the vendors' dashboards.", path, e);
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var pragma = connection.CreateCommand())
+        try
         {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var pragma = connection.CreateCommand();
+
             // Durable before anything is sent: full sync, WAL for concurrent readers, wait on a busy writer.
             // The busy timeout first: switching to WAL needs a lock another process may hold.
             pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
-            try
-            {
-                await ExecuteAsync(pragma, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                throw new JobJournalException($"The journal {Path} is damaged or not a journal (SQLite: {e.Message}). Move it aside to start a new one; the jobs it recorded can be looked up on the vendors' dashboards.", Path, e);
-            }
+            await ExecuteAsync(pragma, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw e is SqliteException s && IsDamaged(s) ? Damaged(Path, s) : e;
         }
 
         if (!_created)

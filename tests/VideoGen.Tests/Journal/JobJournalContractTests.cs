@@ -49,8 +49,11 @@ public abstract class JobJournalContractTests
     [Theory]
     [InlineData(HttpStatusCode.PaymentRequired)]
     [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.UnprocessableEntity)]
     [InlineData(HttpStatusCode.TooManyRequests)]
-    [InlineData(HttpStatusCode.ServiceUnavailable)]
     public async Task SubmitAsync_VendorRefused_RecordsRejectedAndAllowsANewAttempt(HttpStatusCode status)
     {
         var inner = new OneShotGenerator { Failure = new VideoGenException("refused", "Elumenta", status) };
@@ -65,6 +68,30 @@ public abstract class JobJournalContractTests
         var job = await generator.SubmitAsync(new VideoGenerationRequest("a fox"), options);
 
         (await journal.FindByClientKeyAsync("line-7"))!.JobId.ShouldBe(job.Id);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.GatewayTimeout)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    [InlineData(HttpStatusCode.Conflict)]
+    [InlineData(HttpStatusCode.OK)]
+    public async Task SubmitAsync_AnswerThatDoesNotProveRefusal_IsUnknownAndNeverResent(HttpStatusCode status)
+    {
+        // A proxy answers 502/503/504 after it forwarded the request; a 2xx without a readable id is an accepted job.
+        var inner = new OneShotGenerator { Failure = new VideoGenException("no proof", "Elumenta", status) };
+        var journal = OpenJournal();
+        var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
+        var options = new VideoGenerationOptions { ClientKey = "line-9" };
+
+        await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("a fox"), options));
+        (await journal.FindByClientKeyAsync("line-9"))!.State.ShouldBe(JournalState.OutcomeUnknown);
+
+        inner.Failure = null;
+        await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("a fox"), options));
+        inner.Submits.ShouldBe(1, $"HTTP {(int)status} on create does not prove that no job exists: never resent");
     }
 
     [Fact]
