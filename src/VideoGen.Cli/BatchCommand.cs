@@ -36,8 +36,9 @@ internal static class BatchCommand
         var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this host (a standalone sandbox, a proxy); a URL without a path keeps each vendor's own path (Elumenta's /api)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
         var newRun = new Option<bool>("--new-run") { Description = "Submit every line again as a new run, even lines an earlier run already submitted (by default a rerun picks up their jobs and pays for nothing twice)." };
+        var db = DbCommands.DbOption();
         var run = new RunOptions();
-        var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json, newRun };
+        var command = new Command("batch", "Generate one video per line of a JSON Lines file, resumable through the journal.") { file, concurrency, budget, baseUrl, json, newRun, db };
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -45,6 +46,11 @@ internal static class BatchCommand
             try
             {
                 var lines = Parse(result.GetValue(file)!);
+                if (result.GetValue(db) is { } connection)
+                {
+                    return await DbCommands.EnqueueBatchAsync(context, o, connection, lines, result.GetValue(file)!, ct).ConfigureAwait(false);
+                }
+
                 return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), run.Timeout(result), result.GetValue(newRun), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or IOException)

@@ -45,13 +45,14 @@ internal static class CliApp
         root.Subcommands.Add(ModelsCommand.Create(context));
         root.Subcommands.Add(OfflineCommands.Validate(context));
         root.Subcommands.Add(OfflineCommands.Price(context));
-        root.Subcommands.Add(JobCommands.Status(context));
+        root.Subcommands.Add(DbCommands.WithDb(JobCommands.Status(context), context));
         root.Subcommands.Add(JobCommands.Wait(context));
         root.Subcommands.Add(JobCommands.Download(context));
         root.Subcommands.Add(JobCommands.Cancel(context));
         root.Subcommands.Add(GenerateCommand.Extend(context));
         root.Subcommands.Add(BatchCommand.Create(context));
         root.Subcommands.Add(ResumeCommand.Create(context));
+        root.Subcommands.Add(DbCommands.Worker(context));
         return root;
     }
 }

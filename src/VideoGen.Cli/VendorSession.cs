@@ -105,14 +105,7 @@ internal sealed class VendorSession : IAsyncDisposable
             throw new CliUsageException($"{vendor.ApiKeyEnvironmentVariable}: {e.Message.Split(" (Parameter", 2)[0]} Set the variable to the key alone.");
         }
 
-        IVideoGenerator generator = vendor.Id switch
-        {
-            VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
-            VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
-            VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
-            _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),
-        };
+        var generator = CreateGenerator(vendor, configuration, http);
 
         // Paid submissions outside the embedded sandbox are journaled, so a crash loses no job (videogen resume).
         if (sandbox is null)
@@ -126,6 +119,16 @@ internal sealed class VendorSession : IAsyncDisposable
             SandboxTimeScale = sandbox?.Options.TimeScale ?? (local ? LocalSandboxTimeScale(context) : null),
         };
     }
+
+    /// <summary>The vendor's generated client behind its adapter (no journal): what the worker (videogen worker) journals itself.</summary>
+    internal static IVideoGenerator CreateGenerator(VendorInfo vendor, VendorClientConfiguration configuration, HttpClient http) => vendor.Id switch
+    {
+        VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
+        VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
+        VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
+        VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
+        _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),
+    };
 
     /// <summary>
     /// A downloader with the private-network guard on. A loopback API (the sandbox, a tunnel or a local proxy to a

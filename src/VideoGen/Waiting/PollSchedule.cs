@@ -28,6 +28,20 @@ internal sealed class PollSchedule
         Window = window with { Min = min, Max = likelyEnd };
     }
 
+    /// <summary>
+    /// Resumes a schedule saved between polls (a scheduled-job engine such as VideoGen.Hangfire rebuilds it before each
+    /// poll): past its first poll, <paramref name="backoffSteps"/> steps into the backoff.
+    /// </summary>
+    internal PollSchedule(ProcessingTime window, WaitOptions options, int backoffSteps)
+        : this(window, options)
+    {
+        _first = false;
+        _backoffSteps = backoffSteps;
+    }
+
+    /// <summary>How many polls past the likely window so far (what a resumed schedule needs).</summary>
+    internal int BackoffSteps => _backoffSteps;
+
     /// <summary>The window of tight polling: the catalog's range, widened where it is a point estimate.</summary>
     public ProcessingTime Window { get; }
 

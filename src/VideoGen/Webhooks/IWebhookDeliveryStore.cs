@@ -13,6 +13,12 @@ public interface IWebhookDeliveryStore
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the id is new; <see langword="false"/> for a duplicate.</returns>
     ValueTask<bool> TryRecordAsync(string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets <paramref name="deliveryId"/>, so its redelivery is processed again (used when handling the delivery failed).</summary>
+    /// <param name="deliveryId">The delivery id recorded by <see cref="TryRecordAsync"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the id is forgotten.</returns>
+    ValueTask ForgetAsync(string deliveryId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -58,6 +64,19 @@ public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
 
             return ValueTask.FromResult(true);
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ForgetAsync(string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        lock (_seen)
+        {
+            // The queue keeps the id until it ages out; removing it from the set is what lets a redelivery through.
+            _seen.Remove(deliveryId);
+        }
+
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -124,6 +143,17 @@ public sealed class SqliteWebhookDeliveryStore : IWebhookDeliveryStore
         }
 
         return fresh;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ForgetAsync(string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM webhook_deliveries WHERE delivery_id = $id";
+        delete.Parameters.AddWithValue("$id", deliveryId);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -44,6 +44,14 @@ public sealed class WebhookJobUpdates
     /// <summary>How many jobs' updates are buffered now (at most the <c>maxTrackedJobs</c> given).</summary>
     public int TrackedJobs => _jobs.Count;
 
+    /// <summary>
+    /// Raised for each delivery that is not a duplicate, after it is buffered for the waiters in this process: a
+    /// job engine that waits elsewhere (VideoGen.Hangfire's scheduled polls) moves the job on from here. A handler that
+    /// throws fails the delivery (the endpoint answers 500, so the vendor delivers it again) and the delivery id is
+    /// forgotten by the delivery store, so that redelivery is not dropped as a duplicate.
+    /// </summary>
+    public event Action<VideoJob>? Published;
+
     /// <summary>Publishes one delivery's job update (blocks on the delivery store; prefer <see cref="PublishAsync"/>).</summary>
     /// <param name="deliveryId">The delivery id (the <c>webhook-id</c> header, or the vendor's event id); null when the vendor sends none.</param>
     /// <param name="job">The job as the delivery describes it.</param>
@@ -66,6 +74,16 @@ public sealed class WebhookJobUpdates
         var tracked = Track(job.Id);
         tracked.Completed = job.HasCompleted;
         tracked.Channel.Writer.TryWrite(job);
+        try
+        {
+            Published?.Invoke(job);
+        }
+        catch when (deliveryId is not null)
+        {
+            await _deliveries.ForgetAsync(deliveryId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         return true;
     }
 

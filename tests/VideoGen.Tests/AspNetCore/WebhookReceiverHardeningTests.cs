@@ -79,7 +79,7 @@ public sealed class WebhookReceiverHardeningTests : IAsyncLifetime
         }
 
         status.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-        Interlocked.Read(ref _bodyBytesRead).ShouldBeLessThanOrEqualTo(GatewayWebhooks.MaxBodyBytes + 64 * 1024);
+        Interlocked.Read(ref _bodyBytesRead).ShouldBeLessThanOrEqualTo(VideoGen.Apiframe.ApiframeWebhooks.MaxBodyBytes + 64 * 1024);
     }
 
     [Theory]

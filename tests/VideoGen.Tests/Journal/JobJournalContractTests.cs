@@ -3,21 +3,20 @@ using VideoGen.Journal;
 
 namespace VideoGen.Tests.Journal;
 
-public sealed class JournalingVideoGeneratorTests : IDisposable
+/// <summary>
+/// The journal contract, and the journaling middleware over it, run against every <see cref="IJobJournal"/> store:
+/// each store subclasses this in a few lines (<see cref="SqliteJobJournalTests"/>, <see cref="PostgreSqlJobJournalTests"/>).
+/// </summary>
+public abstract class JobJournalContractTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("videogen-journal-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    /// <summary>Opens a new instance over this test's one store: two calls are two processes sharing it.</summary>
+    protected abstract IJobJournal OpenJournal();
 
     [Fact]
     public async Task SubmitAsync_Accepted_RecordsIntentThenJobId()
     {
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
-        var inner = new OneShotGenerator { Journal = journal };
+        var journal = OpenJournal();
+        var inner = new OneShotGenerator { OpenJournal = OpenJournal };
         var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
 
         var job = await generator.SubmitAsync(new VideoGenerationRequest("a fox"));
@@ -33,7 +32,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task SubmitAsync_ConnectionDroppedAfterSending_RaisesOutcomeUnknownAndNeverResends()
     {
         var inner = new OneShotGenerator { Failure = new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.") };
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
 
         var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("a fox"), new VideoGenerationOptions { ClientKey = "line-1" }));
@@ -58,7 +57,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task SubmitAsync_VendorRefused_RecordsRejectedAndAllowsANewAttempt(HttpStatusCode status)
     {
         var inner = new OneShotGenerator { Failure = new VideoGenException("refused", "Elumenta", status) };
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
         var options = new VideoGenerationOptions { ClientKey = "line-7" };
 
@@ -83,7 +82,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     {
         // A proxy answers 502/503/504 after it forwarded the request; a 2xx without a readable id is an accepted job.
         var inner = new OneShotGenerator { Failure = new VideoGenException("no proof", "Elumenta", status) };
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
         var options = new VideoGenerationOptions { ClientKey = "line-9" };
 
@@ -99,7 +98,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task SubmitAsync_ServerError500_IsAmbiguous()
     {
         var inner = new OneShotGenerator { Failure = new VideoGenException("boom", "Elumenta", HttpStatusCode.InternalServerError) };
-        var generator = new JournalingVideoGenerator(inner, new SqliteJobJournal(Path.Combine(_dir, "j.db")), "elumenta");
+        var generator = new JournalingVideoGenerator(inner, OpenJournal(), "elumenta");
 
         await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("a fox")));
     }
@@ -108,7 +107,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task SubmitAsync_ClientKeyAlreadySubmitted_ReturnsThatJobWithoutSubmitting()
     {
         var inner = new OneShotGenerator();
-        var generator = new JournalingVideoGenerator(inner, new SqliteJobJournal(Path.Combine(_dir, "j.db")), "elumenta");
+        var generator = new JournalingVideoGenerator(inner, OpenJournal(), "elumenta");
         var options = new VideoGenerationOptions { ClientKey = "batch.jsonl:3" };
 
         var first = await generator.SubmitAsync(new VideoGenerationRequest("a fox"), options);
@@ -122,13 +121,12 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     [Fact]
     public async Task Journal_ReopenedAfterTheProcessDied_StillHoldsEveryEntry()
     {
-        var path = Path.Combine(_dir, "j.db");
-        var journal = new SqliteJobJournal(path);
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(new OneShotGenerator(), journal, "oxen");
         await generator.SubmitAsync(new VideoGenerationRequest("one"));
         await generator.SubmitAsync(new VideoGenerationRequest("two"));
 
-        var reopened = new SqliteJobJournal(path);
+        var reopened = OpenJournal();
 
         (await reopened.GetUnfinishedAsync()).Select(e => e.Prompt).ShouldBe(["one", "two"]);
     }
@@ -137,7 +135,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task ReconcileAsync_VendorListsTheJob_RecordsItsId()
     {
         var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "oxen");
         var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("sunset")));
 
@@ -154,7 +152,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     {
         var inner = new OneShotGenerator { Failure = new VideoGenException("boom", "Oxen.ai", HttpStatusCode.InternalServerError) };
         inner.Listing["dawn"] = [];
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "oxen");
         var options = new VideoGenerationOptions { ClientKey = "line-2" };
         var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("dawn"), options));
@@ -173,7 +171,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task ReconcileAsync_VendorCannotTell_LeavesTheEntryUnknown()
     {
         var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
         var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("not listed")));
 
@@ -186,7 +184,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task ReconcileAsync_OnlyMatchBelongsToAFinishedEntry_IsNotClaimedTwice()
     {
         var inner = new OneShotGenerator();
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "oxen");
         var first = await generator.SubmitAsync(new VideoGenerationRequest("same prompt"));
         await generator.RecordFinishedAsync(first with { Status = VideoJobStatus.Succeeded });
@@ -205,7 +203,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     {
         var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
         inner.Listing["twins"] = ["a", "b"];
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "oxen");
         var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("twins")));
 
@@ -218,7 +216,7 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
     public async Task ReconcileAsync_StaleCopyOfAnEntryAlreadySettled_ReturnsItsJobWithoutListing()
     {
         var inner = new OneShotGenerator { Failure = new TaskCanceledException("timeout") };
-        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        var journal = OpenJournal();
         var generator = new JournalingVideoGenerator(inner, journal, "oxen");
         var error = await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("sunset")));
         var stale = (await journal.FindAsync(error.CorrelationId))!;
@@ -231,6 +229,138 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
         (await journal.FindAsync(error.CorrelationId))!.JobId.ShouldBe("found-1");
     }
 
+    [Fact]
+    public async Task RecordIntentAsync_ManyProcessesClaimOneClientKeyAtOnce_ExactlyOneWins()
+    {
+        var journals = Enumerable.Range(0, 8).Select(_ => OpenJournal()).ToList();
+        var now = DateTimeOffset.UtcNow;
+
+        var attempts = journals.Select((journal, i) => Task.Run(async () =>
+        {
+            try
+            {
+                await journal.RecordIntentAsync(Entry($"c{i}", "race-1", now));
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }));
+        var won = await Task.WhenAll(attempts);
+
+        won.Count(w => w).ShouldBe(1, "the store, not luck, decides which claim of one submission wins");
+        var entry = (await OpenJournal().FindByClientKeyAsync("race-1")).ShouldNotBeNull();
+        entry.CorrelationId.ShouldBe($"c{Array.IndexOf(won, true)}");
+    }
+
+    [Fact]
+    public async Task RecordIntentAsync_SameCorrelationIdTwice_IsRefused()
+    {
+        var journal = OpenJournal();
+        await journal.RecordIntentAsync(Entry("same", null, DateTimeOffset.UtcNow));
+
+        await Should.ThrowAsync<InvalidOperationException>(() => journal.RecordIntentAsync(Entry("same", null, DateTimeOffset.UtcNow)));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UnknownCorrelationId_Throws()
+    {
+        await Should.ThrowAsync<InvalidOperationException>(() => OpenJournal().UpdateAsync("nobody", JournalState.Failed));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_KeepsJobIdAndDetailWhenNotGiven_AndFindsByJobId()
+    {
+        var journal = OpenJournal();
+        var created = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2));
+        await journal.RecordIntentAsync(Entry("e1", "k1", created) with { Model = "m", RequestJson = "{\"prompt\":\"p\"}" });
+        await journal.UpdateAsync("e1", JournalState.Submitted, "job-9", "accepted");
+        await journal.UpdateAsync("e1", JournalState.Completed);
+
+        var entry = (await OpenJournal().FindByJobIdAsync("elumenta", "job-9")).ShouldNotBeNull();
+        entry.CorrelationId.ShouldBe("e1");
+        entry.ClientKey.ShouldBe("k1");
+        entry.Model.ShouldBe("m");
+        entry.RequestJson.ShouldBe("{\"prompt\":\"p\"}");
+        entry.State.ShouldBe(JournalState.Completed);
+        entry.JobId.ShouldBe("job-9");
+        entry.Detail.ShouldBe("accepted");
+        entry.CreatedAt.ShouldBe(created);
+        entry.IsUnfinished.ShouldBeFalse();
+        (await journal.FindByJobIdAsync("oxen", "job-9")).ShouldBeNull("a job id is the vendor's, not global");
+        (await journal.GetUnfinishedAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task GetUnfinishedAsync_ReturnsIntentsUnknownsAndSubmitted_OldestFirst()
+    {
+        var journal = OpenJournal();
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        string[] ids = ["a", "b", "c", "d", "e", "f"];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            await journal.RecordIntentAsync(Entry(ids[i], null, t0.AddSeconds(ids.Length - i)));
+        }
+
+        await journal.UpdateAsync("b", JournalState.OutcomeUnknown);
+        await journal.UpdateAsync("c", JournalState.Submitted, "j-c");
+        await journal.UpdateAsync("d", JournalState.Rejected);
+        await journal.UpdateAsync("e", JournalState.Completed, "j-e");
+        await journal.UpdateAsync("f", JournalState.Failed, "j-f");
+
+        (await OpenJournal().GetUnfinishedAsync()).Select(e => e.CorrelationId).ShouldBe(["c", "b", "a"]);
+    }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_HeldByAnother_RefusedUntilItLapsesOrIsReleased()
+    {
+        var journal = OpenJournal();
+        var t0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await journal.RecordIntentAsync(Entry("l1", null, t0) with { LeaseOwner = "a", LeaseExpiresAt = t0.AddSeconds(30) });
+
+        var stored = (await OpenJournal().FindAsync("l1"))!;
+        stored.LeaseOwner.ShouldBe("a", "the intent and its owner are written together");
+        stored.LeaseExpiresAt.ShouldBe(t0.AddSeconds(30));
+        stored.IsLeasedByOther("b", t0.AddSeconds(1)).ShouldBeTrue();
+
+        (await OpenJournal().TryAcquireLeaseAsync("l1", "b", t0.AddSeconds(29), t0.AddSeconds(59))).ShouldBeFalse();
+        (await journal.TryAcquireLeaseAsync("l1", "a", t0.AddSeconds(29), t0.AddSeconds(60))).ShouldBeTrue("the owner renews");
+        (await OpenJournal().TryAcquireLeaseAsync("l1", "b", t0.AddSeconds(59), t0.AddSeconds(89))).ShouldBeFalse("renewed until 60 s");
+        (await OpenJournal().TryAcquireLeaseAsync("l1", "b", t0.AddSeconds(60), t0.AddSeconds(90))).ShouldBeTrue("a lapsed lease is free");
+
+        await journal.ReleaseLeaseAsync("l1", "a");
+        (await journal.FindAsync("l1"))!.LeaseOwner.ShouldBe("b", "only the holder can release");
+        await journal.ReleaseLeaseAsync("l1", "b");
+        var released = (await journal.FindAsync("l1"))!;
+        released.LeaseOwner.ShouldBeNull();
+        released.LeaseExpiresAt.ShouldBeNull();
+        (await journal.TryAcquireLeaseAsync("l1", "c", t0, t0.AddSeconds(30))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_UnknownEntry_Throws()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Should.ThrowAsync<InvalidOperationException>(() => OpenJournal().TryAcquireLeaseAsync("nobody", "a", now, now.AddSeconds(30)));
+    }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_ManyProcessesAtOnce_ExactlyOneHoldsIt()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await OpenJournal().RecordIntentAsync(Entry("contended", null, now));
+        var journals = Enumerable.Range(0, 8).Select(_ => OpenJournal()).ToList();
+
+        var taken = await Task.WhenAll(journals.Select((journal, i) => Task.Run(() => journal.TryAcquireLeaseAsync("contended", $"owner-{i}", now, now.AddSeconds(30)))));
+
+        taken.Count(t => t).ShouldBe(1);
+        (await OpenJournal().FindAsync("contended"))!.LeaseOwner.ShouldBe($"owner-{Array.IndexOf(taken, true)}");
+    }
+
+    protected static JournalEntry Entry(string correlationId, string? clientKey, DateTimeOffset at) =>
+        new(correlationId, clientKey, "elumenta", null, "a fox", "{}", JournalState.Intent, null, null, at, at);
+
     private sealed class OneShotGenerator : IVideoGenerator, ISubmissionReconciler
     {
         public Exception? Failure { get; set; }
@@ -241,15 +371,15 @@ public sealed class JournalingVideoGeneratorTests : IDisposable
 
         public bool IntentSeenBeforeSend { get; private set; }
 
-        public IJobJournal? Journal { get; set; }
+        public Func<IJobJournal>? OpenJournal { get; set; }
 
         public async Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             Submits++;
-            if (Journal is not null)
+            if (OpenJournal is not null)
             {
-                // What a crash right now would leave behind: the intent must already be on disk.
-                var onDisk = await new SqliteJobJournal(((SqliteJobJournal)Journal).Path).GetUnfinishedAsync(cancellationToken);
+                // What a crash right now would leave behind: another process must already see the intent.
+                var onDisk = await OpenJournal().GetUnfinishedAsync(cancellationToken);
                 IntentSeenBeforeSend = onDisk.Any(e => e.State == JournalState.Intent && e.Prompt == request.Prompt);
             }
 

@@ -1,0 +1,168 @@
+using VideoGen.Journal;
+using VideoGen.Sandbox;
+using VideoGen.Waiting;
+
+namespace VideoGen.Hangfire.Tests;
+
+/// <summary>VideoGen's steps on a real Hangfire server over a real PostgreSQL, against the sandbox on loopback.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifetime
+{
+    private const double TimeScale = 0.002;
+    private readonly string _dir = Directory.CreateTempSubdirectory("videogen-hangfire-").FullName;
+    private SandboxServer? _sandbox;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_JobsOfEveryVendor_EachCreatedOnceWaitedOnScheduleAndStored()
+    {
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale });
+        string[] vendors = [VendorIds.Elumenta, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen];
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add(await hangfire.Client.EnqueueAsync(vendors[i % vendors.Length], new VideoGenerationRequest($"scene {i}"), batch: "b1"));
+        }
+
+        ids.Add(await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("scene 0 again"), correlationId: ids[0], batch: "b1"));
+        hangfire.StartWorker(workerCount: 4, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+
+        var statuses = await WaitForAllFinalAsync(hangfire, "b1", expected: 8);
+
+        statuses.ShouldAllBe(s => s.State == VideoWorkState.Completed, string.Join("; ", statuses.Select(s => $"{s.CorrelationId} {s.State} {s.Error}")));
+        statuses.ShouldAllBe(s => File.Exists(s.Result!) && new FileInfo(s.Result!).Length > 0);
+        statuses.ShouldAllBe(s => s.Polls >= 1, "the waiting was done by scheduled polls");
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(8, "one paid job per enqueued generation; enqueueing an id twice made none");
+        (await hangfire.Client.GetStatusAsync(ids[3]))!.JobId.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task RunAsync_SameStepRunTwiceAtOnceAndAgainAfter_SubmitsOnce()
+    {
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale });
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("twice"));
+        var steps = hangfire.Steps;
+
+        // What Hangfire's at-least-once delivery can do: the same step on two workers, then once more after a "crash".
+        var both = await Task.WhenAll(steps.RunAsync(id, null, default), steps.RunAsync(id, null, default));
+        var again = await steps.RunAsync(id, null, default);
+
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1);
+        both.Count(r => r.Summary.StartsWith("submitted", StringComparison.Ordinal)).ShouldBeLessThanOrEqualTo(1);
+        both.Count(r => r.Summary.Contains("another worker", StringComparison.Ordinal)).ShouldBeLessThanOrEqualTo(1);
+        again.Summary.ShouldNotStartWith("submitted", customMessage: "the run after the first one polls or finishes, it does not submit");
+        (await hangfire.Client.GetStatusAsync(id))!.State.ShouldBeOneOf(VideoWorkState.Waiting, VideoWorkState.Completed);
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionDroppedAfterTheVendorAccepted_ReportsOutcomeUnknownAndNeverResends()
+    {
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { DropAfterAcceptRate = 1 } });
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("dropped"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await hangfire.Steps.RunAsync(id, null, default);
+        }
+
+        var status = (await hangfire.Client.GetStatusAsync(id))!;
+        status.State.ShouldBe(VideoWorkState.OutcomeUnknown);
+        status.Error.ShouldNotBeNull().ShouldContain("journal entry");
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1, "the ambiguous create is never sent again");
+    }
+
+    [Fact]
+    public async Task Advance_WebhookForAWaitingJob_MovesItOnBeforeItsScheduledPoll()
+    {
+        // The worker believes the model takes its catalog time (the first poll minutes away); the sandbox finishes at once.
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale }, wait: new WaitOptions { ProcessingTimeScale = 1 });
+        var updates = new VideoGen.Webhooks.WebhookJobUpdates();
+        using var listening = hangfire.Client.ListenTo(updates);
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Gateway, new VideoGenerationRequest("pushed"));
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+        var waiting = await WaitUntilAsync(hangfire, id, s => s.State == VideoWorkState.Waiting, TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+        (await hangfire.Client.GetStatusAsync(id))!.State.ShouldBe(VideoWorkState.Waiting, "its first poll is scheduled minutes away");
+
+        updates.Publish("delivery-1", new VideoJob { Id = waiting.JobId!, Vendor = "Gateway", Status = VideoJobStatus.Succeeded });
+
+        var done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(20));
+        done.State.ShouldBe(VideoWorkState.Completed);
+    }
+
+    private async Task<TestHangfire> OpenAsync(SandboxOptions sandboxOptions, WaitOptions? wait = null)
+    {
+        foreach (var vendor in new[] { VendorIds.Elumenta, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen })
+        {
+            sandboxOptions.InitialCredits[vendor] = 1_000_000m;
+        }
+
+        _sandbox = await SandboxServer.StartAsync(sandboxOptions);
+        var sandbox = _sandbox;
+        var options = new VideoGenHangfireOptions
+        {
+            ConnectionString = await cluster.CreateDatabaseAsync(),
+            Generators = vendor => SandboxGenerators.Create(sandbox, vendor),
+            OutputDirectory = Path.Combine(_dir, "videos"),
+            Download = new Downloads.DownloadOptions { BlockPrivateNetworks = false },
+            Wait = wait ?? new WaitOptions { ProcessingTimeScale = TimeScale, PollInterval = TimeSpan.FromMilliseconds(50), MaxPollInterval = TimeSpan.FromMilliseconds(300) },
+            ResubmitDelay = TimeSpan.FromMilliseconds(100),
+            InvisibilityTimeout = TimeSpan.FromSeconds(20),
+        };
+        return new TestHangfire(await VideoGenHangfire.OpenAsync(options));
+    }
+
+    private static async Task<IReadOnlyList<VideoWorkStatus>> WaitForAllFinalAsync(TestHangfire hangfire, string batch, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var all = await hangfire.Client.ListAsync(batch);
+            if ((all.Count == expected && all.All(s => s.IsFinal)) || DateTime.UtcNow > deadline)
+            {
+                all.Count.ShouldBe(expected);
+                return all;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<VideoWorkStatus> WaitUntilAsync(TestHangfire hangfire, string id, Func<VideoWorkStatus, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = (await hangfire.Client.GetStatusAsync(id))!;
+            if (condition(status))
+            {
+                return status;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{id} stayed {status.State} ({status.Error})");
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class TestHangfire(VideoGenHangfire inner) : IAsyncDisposable
+    {
+        public VideoGenWorkClient Client => inner.Client;
+
+        public VideoGenSteps Steps => inner.CreateSteps();
+
+        public global::Hangfire.BackgroundJobServer StartWorker(int workerCount, TimeSpan schedulePollingInterval) => inner.StartWorker(workerCount, schedulePollingInterval: schedulePollingInterval);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
