@@ -33,7 +33,8 @@ public sealed class VendorClientConfiguration
         get => _apiKey;
         init
         {
-            if (value is not null && UnsendableKeyProblem(value) is { } problem)
+            // An empty key means none (no Authorization header), as before.
+            if (!string.IsNullOrEmpty(value) && UnsendableKeyProblem(value) is { } problem)
             {
                 throw new ArgumentException($"The {Vendor} API key cannot be sent in an HTTP header: {problem}.", nameof(ApiKey));
             }
