@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace VideoGen.Cli;
 
 /// <summary>
@@ -15,7 +13,6 @@ internal sealed class CommandDeadline : IDisposable
     private readonly CancellationTokenSource _timer;
     private readonly CancellationTokenSource _linked;
     private readonly CancellationToken _user;
-    private readonly long _started = Stopwatch.GetTimestamp();
 
     public CommandDeadline(TimeSpan timeout, CancellationToken user)
     {
@@ -33,16 +30,6 @@ internal sealed class CommandDeadline : IDisposable
 
     /// <summary>Whether the deadline, not the user, cancelled <see cref="Token"/>.</summary>
     public bool Expired => _timer.IsCancellationRequested && !_user.IsCancellationRequested;
-
-    /// <summary>The time left before --timeout (at least one millisecond).</summary>
-    public TimeSpan Remaining
-    {
-        get
-        {
-            var left = Timeout - Stopwatch.GetElapsedTime(_started);
-            return left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1);
-        }
-    }
 
     /// <summary>The failure to report when the deadline passed during <paramref name="what"/>.</summary>
     public CommandTimedOutException TimedOut(string what) =>

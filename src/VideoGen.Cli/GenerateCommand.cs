@@ -86,7 +86,7 @@ internal static class GenerateCommand
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
 
-            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), deadline.Remaining, cancellationToken).ConfigureAwait(false);
+            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
             if (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
             {
                 await journaling.RecordFinishedAsync(finished, userCancellation).ConfigureAwait(false);
