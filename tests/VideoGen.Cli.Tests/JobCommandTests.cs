@@ -55,6 +55,28 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
     }
 
     [Fact]
+    public async Task Cancel_OxenRunningJob_CancelsIt()
+    {
+        await using var slow = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
+        var job = await SandboxJobs.SubmitAsync(slow, "oxen", "A tram in the rain");
+
+        var run = await _cli.RunAsync("cancel", job.Id, "--vendor", "oxen", "--base-url", SandboxJobs.BaseUrl(slow, "oxen"), "--json");
+
+        run.ShouldExitWith(0);
+        ((string?)run.Json["status"]).ShouldBe("cancelled");
+        ((string?)run.Json["vendorStatus"]).ShouldBe("cancelled");
+    }
+
+    [Fact]
+    public async Task Cancel_Elumenta_ExitsTwoSayingItIsNotSupported()
+    {
+        var run = await _cli.RunAsync("cancel", "18500", "--vendor", "elumenta", "--base-url", SandboxJobs.BaseUrl(_sandbox, "elumenta"), "--json");
+
+        run.ShouldExitWith(2);
+        run.All.ShouldContain("not supported by Elumenta");
+    }
+
+    [Fact]
     public async Task Status_RunningJob_PrintsVendorStatus()
     {
         await using var slow = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });

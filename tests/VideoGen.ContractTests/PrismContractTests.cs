@@ -37,6 +37,10 @@ public sealed class PrismContractTests
         fetched.Id.ShouldBeGreaterThan(0);
         fetched.Status.ShouldNotBeNullOrEmpty();
 
+        var quote = await client.CalculatePriceAsync("kling-v2.1", new Elumenta.CalculatePriceRequest { Duration = 5, AspectRatio = "16:9" });
+        quote.TokenCost.ShouldBeGreaterThanOrEqualTo(0);
+        (await client.GetBalanceAsync()).ShouldNotBeNull();
+
         session.ShouldHaveCoveredEveryOperationWithoutViolations();
     }
 
@@ -125,6 +129,8 @@ public sealed class PrismContractTests
         generation.Status.ShouldNotBeNullOrEmpty();
 
         var list = await client.ListQueuedGenerationsAsync(model: "kling-video-v2-6-pro-text-to-video");
+        (await client.CancelQueuedGenerationAsync(generationId)).ShouldNotBeNull();
+        (await client.RetryQueuedGenerationAsync(generationId)).ShouldNotBeNull();
         list.Generations.ShouldNotBeNull();
 
         session.ShouldHaveCoveredEveryOperationWithoutViolations();

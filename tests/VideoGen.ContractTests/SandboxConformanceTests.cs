@@ -51,6 +51,9 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
         {
             var id = (string)(await slow.PostAsync("api/v2/generate", new { model = "kling-v2.1", prompt = "A flower", duration = 5, aspect_ratio = "16:9" })).Json["id"]!;
             await slow.GetAsync($"api/v2/generate/{id}");
+            await slow.PostAsync("api/v2/models/kling-v2.1/calculate-price", new { duration = 10, aspect_ratio = "16:9" });
+            await slow.PostAsync("api/v2/models/kling-v9/calculate-price", new { duration = 5 });
+            await slow.GetAsync("api/v2/balance");
             await slow.PostAsync("api/v2/generate", new { model = "luma-ray2", prompt = "Turns and smiles", image_url = "https://example.com/portrait.jpg", duration = 10, negative_prompt = "blur" });
             await slow.GetAsync("api/v2/generate/99999");
             await slow.GetAsync("api/v2/generate/not-a-number");
@@ -222,6 +225,10 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
             await slow.PostAsync("api/ai/queue", new { model = "kling-video-o3-pro-reference-to-video", multi_prompt = new[] { new { prompt = "a", duration = 5 }, new { prompt = "b", duration = 5 } }, aspect_ratio = "16:9", input_image = new[] { "https://example.com/a.png" } });
             await slow.GetAsync($"api/ai/queue/{id}");
             await slow.GetAsync($"api/ai/queue?model={model}");
+            var toCancel = (string)(await slow.PostAsync("api/ai/queue", new { model, prompt = "To cancel" })).Json["generations"]![0]!["generation_id"]!;
+            await slow.DeleteAsync($"api/ai/queue/{toCancel}");
+            var toRetry = (string)(await slow.PostAsync("api/ai/queue", new { model, prompt = "To retry" })).Json["generations"]![0]!["generation_id"]!;
+            await slow.PostAsync($"api/ai/queue/{toRetry}/retry", new { });
             await slow.GetAsync("api/ai/queue?status=queued&media_type=video&namespace=me&repo=r&folder=f");
             await slow.GetAsync("api/ai/queue?status=done");
             await slow.GetAsync("api/ai/queue/7cf9b23a-1234-5678-9abc-def012345678");
@@ -395,6 +402,8 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
             SendAsync(HttpMethod.Post, path, body as string ?? JsonConvert.SerializeObject(body), key);
 
         public Task<(int Status, JToken Json)> GetAsync(string path, string? key = Key) => SendAsync(HttpMethod.Get, path, null, key);
+
+        public Task<(int Status, JToken Json)> DeleteAsync(string path, string? key = Key) => SendAsync(HttpMethod.Delete, path, null, key);
 
         public async ValueTask DisposeAsync()
         {

@@ -15,6 +15,7 @@ internal static class ElumentaEndpoints
     public const string CreatePath = "/api/v2/generate";
     public const string GetPath = "/api/v2/generate/{id}";
     public const string CalculatePricePath = "/api/v2/models/{slug}/calculate-price";
+    public const string BalancePath = "/api/v2/balance";
 
     private const int DefaultDuration = 5;
     private const string DefaultAspectRatio = "16:9";
@@ -24,7 +25,12 @@ internal static class ElumentaEndpoints
         app.MapPost(CreatePath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: true, CreateAsync));
         app.MapGet(GetPath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: false, Get));
         app.MapPost(CalculatePricePath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: false, CalculatePriceAsync));
+        app.MapGet(BalancePath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: false, Balance));
     }
+
+    /// <summary>The key's token balance (specs/elumenta.yaml GetBalance; its path is marked inferred there).</summary>
+    private static Task<IResult> Balance(VendorCall call) =>
+        Task.FromResult<IResult>(new JsonBody(new JObject { ["balance"] = (long)call.Runtime.Ledger.GetBalance(SandboxVendors.Elumenta, call.Owner) }, StatusCodes.Status200OK));
 
     /// <summary>
     /// Calculate Price (https://docs.elumenta.ru/en/api-reference/models/calculate-price): what a generation with these
