@@ -174,6 +174,7 @@ public sealed class SandboxOptions
             Seed = Seed,
             FailureRate = FailureRate,
             AcceptedApiKeys = AcceptedApiKeys is null ? null : new HashSet<string>(AcceptedApiKeys, StringComparer.Ordinal),
+            InactiveApiKeys = InactiveApiKeys is null ? null : new HashSet<string>(InactiveApiKeys, StringComparer.Ordinal),
             Faults = Faults,
         };
         copy.InitialCredits.Clear();

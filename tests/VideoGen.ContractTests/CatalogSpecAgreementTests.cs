@@ -17,7 +17,7 @@ public sealed class CatalogSpecAgreementTests
     private static readonly Dictionary<string, string> CreateOperations = new(StringComparer.Ordinal)
     {
         ["elumenta.yaml"] = "CreateGeneration",
-        ["gateway.yaml"] = "CreateVideo",
+        ["apiframe.yaml"] = "CreateVideo",
         ["aimlapi.yaml"] = "CreateGeneration",
         ["oxen.yaml"] = "GenerateVideo",
     };
@@ -108,7 +108,7 @@ public sealed class CatalogSpecAgreementTests
     [Fact]
     public void Disagreements_ModelOnlyInTheSpec_IsReported()
     {
-        var spec = (JObject)SpecDocument.Load("gateway.yaml").Json.DeepClone();
+        var spec = (JObject)SpecDocument.Load("apiframe.yaml").Json.DeepClone();
         ((JArray)spec["components"]!["schemas"]!["VideoModel"]!["enum"]!).Add("veo-4");
 
         Disagreements(VideoModelCatalog.Default.GetVendor("gateway"), spec).ShouldContain(d => d.Contains("veo-4") && d.Contains("spec only"));
@@ -134,12 +134,12 @@ public sealed class CatalogSpecAgreementTests
     public void Disagreements_PromptLimitOrFeatureNotInTheSpec_AreReported()
     {
         var catalog = CatalogJson();
-        var gateway = catalog["vendors"]!.Single(v => (string?)v["id"] == "gateway");
+        var gateway = catalog["vendors"]!.Single(v => (string?)v["id"] == "apiframe");
         gateway["promptMaxLength"] = 5000;
         ((JArray)gateway["features"]!).Add(VendorFeatures.Loop);
         ((JArray)gateway["features"]!).Remove(((JArray)gateway["features"]!).Single(f => (string?)f == VendorFeatures.Parameters));
 
-        var disagreements = Disagreements(VideoModelCatalog.Parse(catalog.ToString()).GetVendor("gateway"), SpecDocument.Load("gateway.yaml").Json);
+        var disagreements = Disagreements(VideoModelCatalog.Parse(catalog.ToString()).GetVendor("gateway"), SpecDocument.Load("apiframe.yaml").Json);
 
         disagreements.ShouldContain(d => d.StartsWith("prompt maxLength", StringComparison.Ordinal));
         disagreements.ShouldContain(d => d.StartsWith("feature 'loop'", StringComparison.Ordinal));

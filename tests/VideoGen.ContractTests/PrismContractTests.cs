@@ -47,8 +47,8 @@ public sealed class PrismContractTests
     [Fact]
     public async Task ApiframeClient_EveryOperation_PassesPrismValidation()
     {
-        await using var session = await PrismSession.StartAsync("gateway.yaml");
-        var client = new Apiframe.ApiframeClient(session.Configuration("Gateway"), session.Http);
+        await using var session = await PrismSession.StartAsync("apiframe.yaml");
+        var client = new Apiframe.ApiframeClient(session.Configuration("Apiframe"), session.Http);
 
         var accepted = await client.CreateVideoAsync(new Apiframe.CreateVideoRequest
         {
@@ -56,13 +56,16 @@ public sealed class PrismContractTests
             Prompt = "A drone flyover of a futuristic city at night",
             WebhookUrl = new Uri("https://hooks.example.com/videogen"),
             WebhookEvents = [Apiframe.WebhookEvent.Progress, Apiframe.WebhookEvent.Completed, Apiframe.WebhookEvent.Failed],
-            Parameters = new Apiframe.ModelParameters { ["duration"] = 5 },
+            KlingParams = new Apiframe.KlingParams { Duration = 5, Mode = Apiframe.KlingMode.Pro, AspectRatio = "16:9" },
         });
         accepted.JobId.ShouldNotBeNullOrEmpty();
         accepted.Status.ShouldNotBeNullOrEmpty();
 
         var job = await client.GetJobAsync(accepted.JobId);
-        job.JobId.ShouldNotBeNullOrEmpty();
+        job.Id.ShouldNotBeNullOrEmpty();
+
+        var page = await client.ListJobsAsync(status: Apiframe.JobStatusFilter.Completed, model: "kling-2.1", limit: 10);
+        page.Jobs.ShouldNotBeNull();
 
         session.ShouldHaveCoveredEveryOperationWithoutViolations();
     }

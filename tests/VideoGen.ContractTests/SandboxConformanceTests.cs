@@ -134,7 +134,7 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
             await s.GetAsync("v2/jobs/x");
         });
 
-        Validate("gateway.yaml", log, stripPrefix: null, expectedStatuses: ["200", "202", "400", "401", "402", "404", "429", "500", "503"]);
+        Validate("apiframe.yaml", log, stripPrefix: null, expectedStatuses: ["200", "202", "400", "401", "402", "404", "429", "500", "503"]);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
             await receiver.WaitForAsync(6);
         }
 
-        var document = SpecDocument.Load("gateway.yaml");
+        var document = SpecDocument.Load("apiframe.yaml");
         var schema = document.Json["components"]!["schemas"]!["WebhookPayload"]!;
         var payloads = receiver.Bodies;
         payloads.Select(p => (string?)p["event"]).Distinct().Order().ShouldBe(["completed", "failed", "progress"]);

@@ -35,9 +35,9 @@ public sealed class GeneratedClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ApiframeClient_CreateThenGetJob_ReadsCompletedWithVideoUrls()
+    public async Task ApiframeClient_CreateThenGetJob_ReadsCompletedWithVideoUrl()
     {
-        var client = new ApiframeClient(Configuration("Gateway", "gateway"), _sandbox.Http);
+        var client = new ApiframeClient(Configuration("Apiframe", "apiframe"), _sandbox.Http);
 
         var created = await client.CreateVideoAsync(new CreateVideoRequest { Prompt = "A fox in the snow", Model = VideoGen.Apiframe.VideoModel.Veo3 });
         created.Status.ShouldBe("QUEUED");
@@ -45,7 +45,8 @@ public sealed class GeneratedClientTests : IAsyncLifetime
 
         done.Status.ShouldBe("COMPLETED");
         done.Progress.ShouldBe(100);
-        done.Result!.VideoUrls.ShouldHaveSingleItem().ToString().ShouldEndWith($"/media/gateway/{created.JobId}/1.mp4");
+        ((string?)((Newtonsoft.Json.Linq.JObject)done.Result!)["videoUrl"])!.ShouldEndWith($"/media/apiframe/{created.JobId}/1.mp4");
+        done.CreditCost.ShouldNotBeNull();
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class CreditsAndAdminTests
         ledger.GetBalance("aimlapi", "key_a").ShouldBe(SandboxOptions.DefaultInitialCredits["aimlapi"]);
         ledger.SetBalance("elumenta", "key_a", 5);
         ledger.GetBalance("elumenta", "key_a").ShouldBe(5);
-        Should.Throw<ArgumentException>(() => ledger.GetBalance("runway", "key_a")).Message.ShouldContain("elumenta, gateway, aimlapi, oxen");
+        Should.Throw<ArgumentException>(() => ledger.GetBalance("runway", "key_a")).Message.ShouldContain("elumenta, apiframe, aimlapi, oxen");
         Should.Throw<ArgumentOutOfRangeException>(() => ledger.TopUp("elumenta", "key_a", 0));
         Should.Throw<ArgumentOutOfRangeException>(() => ledger.SetBalance("elumenta", "key_a", -1));
     }
@@ -58,8 +58,8 @@ public sealed class CreditsAndAdminTests
         var counters = (await sandbox.GetAsync("/_sandbox/counters", key: null)).Object;
         var jobs = (await sandbox.GetAsync("/_sandbox/jobs", key: null)).Object;
 
-        ((int)counters["jobsCreated"]!["gateway"]!).ShouldBe(2);
-        ((int)counters["requests"]!["gateway"]!).ShouldBe(2);
+        ((int)counters["jobsCreated"]!["apiframe"]!).ShouldBe(2);
+        ((int)counters["requests"]!["apiframe"]!).ShouldBe(2);
         ((int)counters["faultsInjected"]!["RateLimited"]!).ShouldBe(0);
         var listed = (JArray)jobs["jobs"]!;
         listed.Count.ShouldBe(2);

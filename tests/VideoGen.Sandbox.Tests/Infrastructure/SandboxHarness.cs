@@ -69,6 +69,9 @@ internal sealed class SandboxHarness : IAsyncDisposable
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+            // Apiframe reads the key from X-API-Key (https://docs-v2.apiframe.ai/docs/getting-started/authentication); the others ignore it.
+            request.Headers.Add("X-API-Key", key);
         }
 
         if (json is not null)

@@ -21,7 +21,7 @@ public sealed class ApiframeSandboxTests
     public async Task GetJob_AsTheClockMoves_GoesQueuedProcessingCompletedWithProgressAndVideoUrls()
     {
         await using var sandbox = await SandboxHarness.StartAsync();
-        var id = (string)(await sandbox.PostAsync("/v2/videos/generate", new { prompt = "A fox", model = "midjourney-video" })).Object["jobId"]!;
+        var id = (string)(await sandbox.PostAsync("/v2/videos/generate", new { prompt = "A fox", model = "midjourney-video", midjourneyVideoParams = new { start_image = "https://example.com/forest.jpg" } })).Object["jobId"]!;
 
         var queued = (await sandbox.GetAsync($"/v2/jobs/{id}")).Object;
         ((string?)queued["status"]).ShouldBe("QUEUED");
@@ -40,8 +40,10 @@ public sealed class ApiframeSandboxTests
         ((string?)completed["status"]).ShouldBe("COMPLETED");
         ((double)completed["progress"]!).ShouldBe(100);
         ((string?)completed["model"]).ShouldBe("midjourney-video");
-        completed["result"]!["videoUrls"]!.Select(u => (string)u!).ShouldBe(
-            Enumerable.Range(1, 4).Select(n => $"{sandbox.Url}/media/gateway/{id}/{n}.mp4"),
+        ((double)completed["creditCost"]!).ShouldBeGreaterThanOrEqualTo(0);
+        ((string?)completed["id"]).ShouldBe(id);
+        completed["result"]!["videos"]!.Select(u => (string)u!).ShouldBe(
+            Enumerable.Range(1, 4).Select(n => $"{sandbox.Url}/media/apiframe/{id}/{n}.mp4"),
             "Midjourney Video returns 4 videos per request");
         completed["error"]!.Type.ShouldBe(JTokenType.Null);
         ((string?)completed["completedAt"]).ShouldNotBeNull();
@@ -68,8 +70,12 @@ public sealed class ApiframeSandboxTests
     [InlineData("""{"prompt":"p"}""", "model (missing) is not available")]
     [InlineData("""{"prompt":"p","model":"kling-2.1","webhookUrl":"not a url"}""", "webhookUrl 'not a url' is not an absolute http(s) URL")]
     [InlineData("""{"prompt":"p","model":"kling-2.1","webhookEvents":["done"]}""", "webhookEvents [\"done\"] is not allowed; send an array of: progress, completed, failed")]
-    [InlineData("""{"prompt":"p","model":"kling-2.1","parameters":[1]}""", "parameters [1] is not allowed")]
-    [InlineData("""{"prompt":"p","model":"wan-2.6","parameters":{"duration":20}}""", "parameters.duration 20 is not allowed for wan-2.6; use whole seconds from 1 to 15")]
+    [InlineData("""{"prompt":"p","model":"kling-2.1","parameters":{"duration":5}}""", "parameters is not a field; send the model's own object")]
+    [InlineData("""{"prompt":"p","model":"kling-2.1","lumaParams":{"duration":5}}""", "lumaParams is not for kling-2.1; send klingParams")]
+    [InlineData("""{"prompt":"p","model":"kling-2.1","klingParams":[1]}""", "klingParams [1] is not an object")]
+    [InlineData("""{"prompt":"p","model":"wan-2.6","wanParams":{"duration":20}}""", "wanParams.duration 20 is not allowed for wan-2.6; allowed: 5, 10, 15")]
+    [InlineData("""{"prompt":"p","model":"midjourney-video"}""", "midjourney-video is image-to-video only: midjourneyVideoParams.start_image is required")]
+    [InlineData("""{"prompt":"p","model":"hailuo-02","hailuoParams":{"resolution":"4k"}}""", "hailuoParams.resolution '4k' is not allowed for hailuo-02")]
     public async Task Create_InvalidRequest_Answers400ValidationError(string body, string message)
     {
         await using var sandbox = await SandboxHarness.StartAsync();
@@ -102,7 +108,7 @@ public sealed class ApiframeSandboxTests
         var missing = await sandbox.GetAsync("/v2/jobs/does-not-exist");
 
         unauthorized.Code.ShouldBe(401);
-        ((string?)unauthorized.Object["error"]).ShouldBe("Unauthorized");
+        ((string?)unauthorized.Object["error"]).ShouldBe("Invalid API key");
         missing.Code.ShouldBe(404);
         ((string)missing.Object["message"]!).ShouldContain("does-not-exist");
     }
@@ -145,7 +151,7 @@ public sealed class ApiframeSandboxTests
         events.Take(4).Select(e => (double)e["progress"]!).ShouldBe([0, 25, 50, 75]);
         events.Take(4).ShouldAllBe(e => (string?)e["status"] == "PROCESSING");
         ((string?)events[4]["status"]).ShouldBe("COMPLETED");
-        ((string?)events[4]["result"]!["videoUrls"]![0]).ShouldBe($"{sandbox.Url}/media/gateway/{id}/1.mp4");
+        ((string?)events[4]["result"]!["videoUrl"]).ShouldBe($"{sandbox.Url}/media/apiframe/{id}/1.mp4");
         (await receiver.TryNextAsync(TimeSpan.FromMilliseconds(300))).ShouldBeNull("nothing follows the completed event");
         sandbox.Server.Counters.WebhooksDelivered.ShouldBe(5);
     }
@@ -201,5 +207,58 @@ public sealed class ApiframeSandboxTests
         ((string?)failed["event"]).ShouldBe("failed");
         ((string?)failed["error"]).ShouldBe("Cancelled through the sandbox");
         ((string?)(await sandbox.GetAsync($"/v2/jobs/{id}")).Object["status"]).ShouldBe("FAILED");
+    }
+
+    [Fact]
+    public async Task Requests_BearerTokenInsteadOfXApiKey_Answer401()
+    {
+        // https://docs-v2.apiframe.ai/docs/getting-started/authentication: the key goes in X-API-Key; a bearer token is no key.
+        await using var sandbox = await SandboxHarness.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v2/videos/generate")
+        {
+            Content = new StringContent("""{"prompt":"p","model":"veo-3"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SandboxHarness.Key);
+
+        using var response = await sandbox.Http.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(401);
+    }
+
+    [Fact]
+    public async Task Requests_InactiveKey_Answer403()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => o.InactiveApiKeys = new HashSet<string> { SandboxHarness.Key });
+
+        var reply = await sandbox.PostAsync("/v2/videos/generate", new { prompt = "p", model = "veo-3" });
+
+        reply.Code.ShouldBe(403);
+        ((string?)reply.Object["error"]).ShouldBe("API key is inactive");
+    }
+
+    [Fact]
+    public async Task ListJobs_WithLimitAndCursor_WalksEveryJobNewestFirstOnce()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((string)(await sandbox.PostAsync("/v2/videos/generate", new { prompt = "p" + i, model = i % 2 == 0 ? "veo-3" : "kling-2.1" })).Object["jobId"]!);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = (await sandbox.GetAsync("/v2/jobs?limit=2" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor)))).Object;
+            seen.AddRange(page["jobs"]!.Select(j => (string)j["id"]!));
+            cursor = (bool)page["hasMore"]! ? (string)page["nextCursor"]! : null;
+        }
+        while (cursor is not null);
+
+        seen.ShouldBe(Enumerable.Reverse(ids));
+        var veo = (await sandbox.GetAsync("/v2/jobs?model=veo-3&status=QUEUED")).Object;
+        veo["jobs"]!.Select(j => (string)j["id"]!).ShouldBe([ids[4], ids[2], ids[0]]);
+        ((bool)veo["hasMore"]!).ShouldBeFalse();
     }
 }
