@@ -73,7 +73,7 @@ public sealed class DistributedFaultTests(PostgresCluster cluster, ITestOutputHe
             }
 
             await using var client = await VideoGenHangfire.OpenAsync(new VideoGenHangfireOptions { ConnectionString = db });
-            var deadline = TimeSpan.FromMinutes(jobs > DefaultJobs ? 10 : 4);
+            var deadline = TimeSpan.FromMinutes(jobs > DefaultJobs ? 15 : 8);
 
             // Mid-run: a third of the jobs final, then SIGKILL one worker (no handler runs) and start another.
             await WaitAsync(client, s => s.Count(x => x.IsFinal) >= jobs / 3, deadline - clock.Elapsed);
