@@ -12,7 +12,10 @@ namespace VideoGen.Testing;
 /// <c>postgres</c> user when the tests run as root (the server refuses to run as root). A watchdog process stops
 /// the cluster and deletes its directory if the test process dies without disposing it (a killed test host).
 /// </summary>
-public sealed class PostgresCluster : IAsyncLifetime
+public sealed class PostgresCluster
+#if !VIDEOGEN_NO_XUNIT
+    : IAsyncLifetime
+#endif
 {
     private string? _directory;
     private string? _bin;
@@ -133,9 +136,11 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 }
 
+#if !VIDEOGEN_NO_XUNIT
 /// <summary>Every test class that needs PostgreSQL shares one cluster per test run.</summary>
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>
 {
     public const string Name = "PostgreSQL";
 }
+#endif

@@ -5,6 +5,7 @@ using VideoGen.Benchmarks.Calls;
 using VideoGen.Benchmarks.Downloads;
 using VideoGen.Benchmarks.Infrastructure;
 using VideoGen.Benchmarks.Scale;
+using VideoGen.Benchmarks.ScaleOut;
 using VideoGen.Benchmarks.Waiting;
 
 namespace VideoGen.Benchmarks;
@@ -26,6 +27,8 @@ internal static class Program
           download  [--size BYTES] [--rounds N (6)]
                                              VideoDownloader vs HttpClient.GetStreamAsync + CopyToAsync, 1 GiB from loopback
           build     [--rounds N]             regenerating every client from scratch vs a no-op generation build
+          scaleout  [--jobs N (120)] [--time-scale F (0.01)] [--workers-per-process N (8)]
+                                             in-process vs 1 and 3 `videogen worker` processes on Hangfire over PostgreSQL
         """;
 
     public static async Task<int> Main(string[] args)
@@ -37,7 +40,7 @@ internal static class Program
             await Console.Error.WriteLineAsync("warning: this is not an optimized (Release) build; run with -c Release for numbers worth recording.").ConfigureAwait(false);
         }
 
-        var measured = command is "calls" or "calls-interleaved" or "waiting" or "scale" or "download" or "build";
+        var measured = command is "calls" or "calls-interleaved" or "waiting" or "scale" or "download" or "build" or "scaleout";
         if (measured)
         {
             // The machine may be shared: the load around a run is part of its result.
@@ -54,6 +57,7 @@ internal static class Program
                 "scale" => await ScaleCommand.RunAsync(rest).ConfigureAwait(false),
                 "download" => await DownloadCommand.RunAsync(rest).ConfigureAwait(false),
                 "build" => await BuildCommand.RunAsync(rest).ConfigureAwait(false),
+                "scaleout" => await ScaleOutCommand.RunAsync(rest).ConfigureAwait(false),
                 "serve" => await ServeCommand.RunAsync(rest).ConfigureAwait(false),
                 _ => PrintUsage(),
             };
