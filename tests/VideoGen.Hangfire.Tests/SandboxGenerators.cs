@@ -1,7 +1,7 @@
 using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 using VideoGen.Resilience;
@@ -23,7 +23,7 @@ internal static class SandboxGenerators
         return vendor switch
         {
             VendorIds.Elumenta => new ElumentaClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Gateway => new GatewayClient(configuration, http).AsVideoGenerator(),
+            VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
             VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
             VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
             _ => throw new ArgumentException($"No client for vendor '{vendor}'.", nameof(vendor)),

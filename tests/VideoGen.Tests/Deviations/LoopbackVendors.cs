@@ -1,6 +1,6 @@
 using VideoGen.AimlApi;
 using VideoGen.Elumenta;
-using VideoGen.Gateway;
+using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
 using VideoGen.Resilience;
@@ -19,7 +19,7 @@ internal static class LoopbackVendors
     public static IVideoGenerator Create(string vendor, LoopbackServer server, TimeProvider clock) => vendor switch
     {
         "elumenta" => new ElumentaClient(Configuration("Elumenta", server.Url("api/")), Http(clock)).AsVideoGenerator(),
-        "gateway" => new GatewayClient(Configuration("Gateway", server.BaseUrl), Http(clock)).AsVideoGenerator(),
+        "apiframe" => new ApiframeClient(Configuration("Apiframe", server.BaseUrl), Http(clock)).AsVideoGenerator(),
         "aimlapi" => new AimlApiClient(Configuration("AIML API", server.BaseUrl), Http(clock)).AsVideoGenerator(),
         "oxen" => new OxenClient(Configuration("Oxen.ai", server.BaseUrl), Http(clock)).AsVideoGenerator(),
         _ => throw new ArgumentOutOfRangeException(nameof(vendor), vendor, null),

@@ -258,12 +258,12 @@ public sealed class VendorDeviationTests : IDisposable
     /// <summary>Each vendor's documented job, and its deviations.</summary>
     private sealed record Vendor(string Name, string Id)
     {
-        public static readonly string[] All = ["elumenta", "gateway", "aimlapi", "oxen"];
+        public static readonly string[] All = ["elumenta", "apiframe", "aimlapi", "oxen"];
 
         public static Vendor Of(string name) => name switch
         {
             "elumenta" => new(name, "18500"),
-            "gateway" => new(name, "job-7f3a"),
+            "apiframe" => new(name, "job-7f3a"),
             "aimlapi" => new(name, AimlId),
             "oxen" => new(name, OxenId),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
@@ -272,7 +272,7 @@ public sealed class VendorDeviationTests : IDisposable
         public (int Status, string Body) Accepted => Name switch
         {
             "elumenta" => (200, """{"id":18500,"status":"pending"}"""),
-            "gateway" => (202, """{"jobId":"job-7f3a","status":"QUEUED"}"""),
+            "apiframe" => (202, """{"jobId":"job-7f3a","status":"QUEUED"}"""),
             "aimlapi" => (201, $$"""{"id":"{{AimlId}}","state":"queued"}"""),
             _ => (200, $$"""{"generation_id":"{{OxenId}}","status":"queued","generations":[{"generation_id":"{{OxenId}}","status":"queued"}]}"""),
         };
@@ -280,7 +280,7 @@ public sealed class VendorDeviationTests : IDisposable
         public string UnknownStatusWithError(string status, string words) => Name switch
         {
             "elumenta" => $$"""{"id":18500,"status":"{{status}}","error":{"code":"policy","message":"{{words}}"} }""",
-            "gateway" => $$"""{"jobId":"job-7f3a","status":"{{status}}","error":"{{words}}"}""",
+            "apiframe" => $$"""{"id":"job-7f3a","status":"{{status}}","error":"{{words}}"}""",
             "aimlapi" => $$"""{"id":"{{AimlId}}","state":"{{status}}","failure_reason":"{{words}}"}""",
             _ => $$"""{"generation_id":"{{OxenId}}","status":"{{status}}","error_message":"{{words}}"}""",
         };
@@ -304,7 +304,7 @@ public sealed class VendorDeviationTests : IDisposable
             var body = Name switch
             {
                 "elumenta" => $$"""{"id":{{(mutation == "id-other-type" ? "\"18500\"" : "18500")}},"status":"completed","model_slug":"{{(mutation == "unknown-enum" ? "kling-v9" : "kling-v2.1")}}","result_url":{{url}},"tokens_spent":26,"processing_ms":{{(mutation == "nulls" ? "null" : "55000")}},"result_metadata":{{(mutation == "nulls" ? "null" : "{\"duration\":5}")}},"created_at":{{date}},"completed_at":{{date}}{{error}}{{extra}}}""",
-                "gateway" => $$"""{"jobId":"job-7f3a","status":"COMPLETED","model":"{{(mutation == "unknown-enum" ? "sora-9" : "sora-2")}}","progress":{{(mutation == "nulls" ? "null" : mutation == "id-other-type" ? "\"100\"" : "100")}},"result":{"videoUrls":[{{url}}]},"createdAt":{{date}},"completedAt":{{date}}{{error}}{{extra}}}""",
+                "apiframe" => $$"""{"id":"job-7f3a","status":"COMPLETED","model":"{{(mutation == "unknown-enum" ? "sora-9" : "sora-2")}}","progress":{{(mutation == "nulls" ? "null" : mutation == "id-other-type" ? "\"100\"" : "100")}},"result":{"videoUrl":{{url}}},"creditCost":10,"createdAt":{{date}},"completedAt":{{date}}{{error}}{{extra}}}""",
                 "aimlapi" => $$"""{"id":"{{AimlId}}","state":"completed","generation_type":"{{(mutation == "unknown-enum" ? "add_audio" : "video")}}","assets":{"video":{{url}}},"model":{{(mutation == "id-other-type" ? "2" : "\"ray-2\"")}},"created_at":{{date}}{{(mutation == "error-object" ? ",\"failure_reason\":{\"code\":\"none\"}" : string.Empty)}}{{extra}}}""",
                 _ => $$"""{"generation_id":"{{OxenId}}","status":"succeeded","media_type":"{{(mutation == "unknown-enum" ? "video_with_audio" : "video")}}","result_url":{{url}},"enqueued_at":{{date}},"completed_at":{{date}},"seed":{{(mutation == "id-other-type" ? "\"42\"" : "42")}}{{(mutation == "error-object" ? ",\"error_message\":{\"code\":\"none\"}" : string.Empty)}}{{extra}}}""",
             };
