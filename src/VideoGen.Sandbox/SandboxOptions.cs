@@ -134,9 +134,10 @@ public sealed class SandboxOptions
 
         foreach (var (vendor, amount) in InitialCredits)
         {
-            if (!SandboxVendors.All.Contains(vendor.ToLowerInvariant()))
+            // Aliases (neuralbox, gateway) name their vendor here as everywhere else; Normalize maps them.
+            if (!SandboxVendors.All.Contains(vendor.Trim().ToLowerInvariant()) && vendor.Trim().ToLowerInvariant() is not ("neuralbox" or "gateway"))
             {
-                errors.Add($"InitialCredits has an unknown vendor '{vendor}'; allowed: {string.Join(", ", SandboxVendors.All)}.");
+                errors.Add($"InitialCredits has an unknown vendor '{vendor}'; allowed: {string.Join(", ", SandboxVendors.All)} (and the aliases neuralbox, gateway).");
             }
 
             if (amount < 0)
