@@ -110,10 +110,14 @@ public sealed class LearnedScheduleTests
 
         schedule.IsLearned.ShouldBeTrue();
         var plan = schedule.Plan;
-        plan.Count(t => t is > 90 and < 110).ShouldBe(0, "no job finished between 80 and 120 s");
         var denseRate = plan.Count(t => t is >= 120 and <= 124) / 4.0;
         var sparseRate = plan.Count(t => t is >= 40 and <= 80) / 40.0;
+        var gapRate = plan.Count(t => t is > 90 and < 110) / 20.0;
         denseRate.ShouldBeGreaterThan(sparseRate * 2);
+
+        // The kernel's smoothing (Silverman's bandwidth, about 10 s here) reaches into the gap: fewer polls there than in either mode, not none.
+        gapRate.ShouldBeLessThan(sparseRate);
+        plan[0].ShouldBeGreaterThan(10);
         plan.Zip(plan.Skip(1), (a, b) => b - a).ShouldAllBe(g => g >= (LearnedPollPlan.MinGapShare * 2) - 1e-9);
     }
 
