@@ -21,7 +21,7 @@ internal static class Program
 
           calls     [BenchmarkDotNet args]   per-call overhead: status call via VideoGen vs raw HttpClient + System.Text.Json
           calls-interleaved [--rounds N]     the same calls in interleaved blocks, paired ratios (robust to background load)
-          waiting   [--jobs N] [--seed S]    detection lag and polls per job, simulated on a virtual clock, per catalog model
+          waiting   [--jobs N] [--seed S] [--learned-jobs N] [--section all|learned]    detection lag and polls per job, simulated on a virtual clock, per catalog model; learned vs static schedule
           scale     [--jobs N] [--vendor aimlapi|elumenta|both] [--max-concurrent N] [--time-scale F]
                                              N jobs tracked by one VideoJobMonitor against the sandbox (child process)
           download  [--size BYTES] [--rounds N (6)]

@@ -25,6 +25,7 @@ public static class VideoGenTelemetry
     internal static readonly Counter<long> Retries = Meter.CreateCounter<long>("videogen.retries", description: "HTTP requests retried.");
     internal static readonly Counter<long> Failures = Meter.CreateCounter<long>("videogen.failures", description: "Requests or jobs that failed.");
     internal static readonly Counter<double> Cost = Meter.CreateCounter<double>("videogen.cost", description: "Cost reported by vendors, in each vendor's unit (tag: unit).");
+    internal static readonly Histogram<double> ProcessingTime = Meter.CreateHistogram<double>("videogen.job.processing_time", unit: "s", description: "Finished jobs' time from submission to completion (tags: vendor, model, status).");
     internal static readonly Counter<long> DownloadedBytes = Meter.CreateCounter<long>("videogen.download.bytes", unit: "By", description: "Bytes of results downloaded.");
 
     /// <summary>Starts a span with VideoGen's standard tags.</summary>

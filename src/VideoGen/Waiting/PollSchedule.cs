@@ -5,7 +5,10 @@ namespace VideoGen.Waiting;
 /// <summary>
 /// When to poll a job: not before the model's earliest plausible finish, every
 /// <see cref="WaitOptions.PollInterval"/> through its likely window, then exponential backoff with
-/// jitter up to <see cref="WaitOptions.MaxPollInterval"/>.
+/// jitter up to <see cref="WaitOptions.MaxPollInterval"/>. With <see cref="WaitOptions.MinimumHistory"/>
+/// observed times of the model (<see cref="WaitOptions.ProcessingTimes"/>), the polls of the window are
+/// placed from those times instead (<see cref="LearnedPollPlan"/>); with fewer, the window is widened to
+/// cover every time seen.
 /// </summary>
 internal sealed class PollSchedule
 {
@@ -13,6 +16,8 @@ internal sealed class PollSchedule
     internal static readonly ProcessingTime UnknownModel = new(TimeSpan.Zero, TimeSpan.FromSeconds(180), Inferred: true, "no catalog entry");
 
     private readonly WaitOptions _options;
+    private readonly double[]? _plan;
+    private int _next;
     private int _backoffSteps;
     private bool _first = true;
 
@@ -42,6 +47,58 @@ internal sealed class PollSchedule
     /// <summary>How many polls past the likely window so far (what a resumed schedule needs).</summary>
     internal int BackoffSteps => _backoffSteps;
 
+    /// <summary>A schedule from a learned plan: poll times in seconds since submission, ascending.</summary>
+    private PollSchedule(ProcessingTime documented, WaitOptions options, double[] plan)
+    {
+        _options = options;
+        _plan = plan;
+        Window = documented with { Min = TimeSpan.FromTicks((long)(plan[0] * TimeSpan.TicksPerSecond)), Max = TimeSpan.FromTicks((long)(plan[^1] * TimeSpan.TicksPerSecond)), Inferred = false, Source = "observed processing times" };
+    }
+
+    /// <summary>Whether the polls come from observed processing times rather than the documented window.</summary>
+    public bool IsLearned => _plan is not null;
+
+    /// <summary>The planned poll times (seconds since submission) of a learned schedule; empty otherwise.</summary>
+    internal IReadOnlyList<double> Plan => _plan ?? [];
+
+    /// <summary>
+    /// The schedule of a job of <paramref name="vendor"/>'s <paramref name="model"/>: learned from
+    /// <see cref="WaitOptions.ProcessingTimes"/> when it holds at least <see cref="WaitOptions.MinimumHistory"/>
+    /// times of the model, else the catalog's window (widened to every time seen).
+    /// </summary>
+    public static PollSchedule For(string? vendor, string? model, WaitOptions options)
+    {
+        var documented = WindowFor(vendor, model);
+        if (options.ProcessingTimes is not { } history || string.IsNullOrWhiteSpace(vendor))
+        {
+            return new PollSchedule(documented, options);
+        }
+
+        var plan = LearnedPollPlan.For(history, vendor, model, documented, options, out var observed);
+        if (plan is { Length: > 0 })
+        {
+            return new PollSchedule(documented, options, plan);
+        }
+
+        var schedule = new PollSchedule(documented, options);
+        if (observed is not { } seen)
+        {
+            return schedule;
+        }
+
+        // Too little history to shape the polls, enough to know the document is wrong where a job fell outside it.
+        var min = TimeSpan.FromSeconds(Math.Min(schedule.Window.Min.TotalSeconds, seen.Min));
+        var max = TimeSpan.FromSeconds(Math.Max(schedule.Window.Max.TotalSeconds, seen.Max));
+        return new PollSchedule(documented with { Min = min, Max = max }, new WaitOptions
+        {
+            PollInterval = options.PollInterval,
+            MaxPollInterval = options.MaxPollInterval,
+            BackoffFactor = options.BackoffFactor,
+            Jitter = options.Jitter,
+            Random = options.Random,
+        });
+    }
+
     /// <summary>The window of tight polling: the catalog's range, widened where it is a point estimate.</summary>
     public ProcessingTime Window { get; }
 
@@ -68,6 +125,11 @@ internal sealed class PollSchedule
             }
         }
 
+        if (_plan is not null)
+        {
+            return NextPlanned(elapsed);
+        }
+
         if (elapsed < Window.Min)
         {
             return Window.Min - elapsed;
@@ -78,6 +140,34 @@ internal sealed class PollSchedule
             return _options.PollInterval;
         }
 
+        return Backoff();
+    }
+
+    private TimeSpan NextPlanned(TimeSpan elapsed)
+    {
+        var now = elapsed.TotalSeconds;
+        // A planned time within a millisecond counts as reached: a delay must never round to zero and repeat a poll at once.
+        while (_next < _plan!.Length && _plan[_next] <= now + 1e-3)
+        {
+            _next++;
+        }
+
+        if (_next < _plan.Length)
+        {
+            return TimeSpan.FromTicks((long)Math.Ceiling((_plan[_next] - now) * TimeSpan.TicksPerSecond));
+        }
+
+        // Past every time seen: the interval for another half of the planned span (a vendor that just became slower), then backoff.
+        if (now < _plan[^1] * (1 + PointEstimateSpread))
+        {
+            return _options.PollInterval;
+        }
+
+        return Backoff();
+    }
+
+    private TimeSpan Backoff()
+    {
         // Past the likely window: back off, so a stuck job costs few requests.
         _backoffSteps++;
         var grown = _options.PollInterval.TotalSeconds * Math.Pow(_options.BackoffFactor, _backoffSteps);

@@ -64,7 +64,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
 
         var clock = _options.Wait.TimeProvider;
-        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(job, clock, new PollSchedule(PollSchedule.WindowFor(job.Vendor, job.Model), _options.Wait)));
+        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(job, clock, PollSchedule.For(job.Vendor, job.Model, _options.Wait)));
         if (cancellationToken.CanBeCanceled)
         {
             cancellationToken.Register(() =>
@@ -341,7 +341,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         if (current.HasCompleted)
         {
             VideoGenLog.JobFinished(_logger, current.Vendor, current.Id, current.Status, elapsed.TotalSeconds, job.Polls);
-            JobTelemetry.Finished(current, _logger);
+            JobTelemetry.Finished(current, _logger, _options.Wait);
             _jobs.TryRemove(current.Id, out _);
             job.Completion.TrySetResult(current);
         }

@@ -119,7 +119,7 @@ public sealed class VideoJobOperation
                 VideoGenLog.WebhookUpdate(_logger, pushed.Vendor, Id, pushed.Status);
                 if (pushed.HasCompleted)
                 {
-                    Finished(pushed, Elapsed(), polls: 0);
+                    Finished(pushed, Elapsed(), polls: 0, options);
                 }
 
                 yield return new JobUpdate(pushed, Elapsed(), 0);
@@ -137,7 +137,7 @@ public sealed class VideoJobOperation
         }
 
         var longPoller = options.UseLongPoll ? _generator.GetService(typeof(ILongPollingJobReader)) as ILongPollingJobReader : null;
-        var schedule = new PollSchedule(PollSchedule.WindowFor(LastKnown?.Vendor, LastKnown?.Model), options);
+        var schedule = PollSchedule.For(LastKnown?.Vendor, LastKnown?.Model, options);
         var polls = 0;
         var failuresInARow = 0;
         var missingResult = 0;
@@ -245,7 +245,7 @@ public sealed class VideoJobOperation
             VideoGenLog.Polled(_logger, polls, job.Vendor, Id, job.Status, job.Progress, Elapsed().TotalSeconds);
             if (job.HasCompleted)
             {
-                Finished(job, Elapsed(), polls);
+                Finished(job, Elapsed(), polls, options);
             }
 
             yield return new JobUpdate(job, Elapsed(), polls);
@@ -263,10 +263,10 @@ public sealed class VideoJobOperation
     }
 
     /// <summary>Logs and counts a job seen reaching its final state (once per wait).</summary>
-    private void Finished(VideoJob job, TimeSpan elapsed, int polls)
+    private void Finished(VideoJob job, TimeSpan elapsed, int polls, WaitOptions options)
     {
         VideoGenLog.JobFinished(_logger, job.Vendor, Id, job.Status, elapsed.TotalSeconds, polls);
-        JobTelemetry.Finished(job, _logger);
+        JobTelemetry.Finished(job, _logger, options);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -5,6 +5,8 @@ namespace VideoGen.Waiting;
 /// The schedule follows the model's expected processing time from the catalog: no poll before the
 /// earliest plausible finish, polls every <see cref="PollInterval"/> through the likely window, then
 /// exponential backoff by <see cref="BackoffFactor"/> with jitter up to <see cref="MaxPollInterval"/>.
+/// With a <see cref="ProcessingTimes"/> history holding <see cref="MinimumHistory"/> jobs of the model, the
+/// polls are placed where those jobs finished instead (the documented window is then not used).
 /// A vendor's Retry-After wins over the schedule. Vendors with a server-side wait (AIML's
 /// wait-for-state GET) are long-polled instead, one request per server wait.
 /// </remarks>
@@ -67,6 +69,26 @@ public sealed class WaitOptions
     /// <value><see cref="DefaultWebhookGracePeriod"/>.</value>
     public TimeSpan WebhookGracePeriod { get; set; } = DefaultWebhookGracePeriod;
 
+    /// <summary>The default number of a model's observed jobs before its polls are placed from them: 20.</summary>
+    public const int DefaultMinimumHistory = 20;
+
+    /// <summary>
+    /// Where finished jobs' processing times are recorded (every succeeded job: the vendor's completion time
+    /// minus its creation time, or the time the wait saw it done when the vendor gives no completion time) and
+    /// read back to place polls. Share one instance across waits (for example <see cref="InMemoryProcessingTimeHistory"/>,
+    /// seeded from the journal with <see cref="JournalProcessingTimes.LoadAsync"/>). <see langword="null"/>: nothing is
+    /// learned and the documented window is used.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public IProcessingTimeHistory? ProcessingTimes { get; set; }
+
+    /// <summary>
+    /// How many observed jobs of a model <see cref="ProcessingTimes"/> must hold before polls are placed from
+    /// them; with fewer, the documented window is used, widened to every time seen.
+    /// </summary>
+    /// <value><see cref="DefaultMinimumHistory"/>.</value>
+    public int MinimumHistory { get; set; } = DefaultMinimumHistory;
+
     /// <summary>The clock every delay goes through.</summary>
     /// <value><see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -108,6 +130,11 @@ public sealed class WaitOptions
         if (ProcessingTimeScale <= 0)
         {
             problems.Add($"ProcessingTimeScale must be positive (was {ProcessingTimeScale})");
+        }
+
+        if (MinimumHistory < 2)
+        {
+            problems.Add($"MinimumHistory must be at least 2 (was {MinimumHistory})");
         }
 
         if (Jitter is < 0 or > 1)

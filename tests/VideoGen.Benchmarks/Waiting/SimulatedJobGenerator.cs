@@ -11,6 +11,9 @@ internal sealed class SimulatedJobGenerator(TimeProvider clock, string vendor, s
 
     public int Polls { get; private set; }
 
+    /// <summary>Whether the simulated vendor reports when it finished the job (as Elumenta, the gateway and Oxen do); AIML does not.</summary>
+    public bool ReportsCompletion { get; init; } = true;
+
     public VideoJob Submitted => Job(VideoJobStatus.Queued);
 
     /// <summary>The time since submission.</summary>
@@ -31,7 +34,13 @@ internal sealed class SimulatedJobGenerator(TimeProvider clock, string vendor, s
     {
     }
 
-    private VideoJob Job(VideoJobStatus status) => new()
+    private VideoJob Job(VideoJobStatus status)
+    {
+        var job = JobCore(status);
+        return status == VideoJobStatus.Succeeded && ReportsCompletion ? job with { CompletedAt = _submitted + duration } : job;
+    }
+
+    private VideoJob JobCore(VideoJobStatus status) => new()
     {
         Id = "sim-1",
         Vendor = vendor,

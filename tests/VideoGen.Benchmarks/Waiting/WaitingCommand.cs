@@ -33,6 +33,15 @@ internal static class WaitingCommand
         }
 
         var watch = Stopwatch.StartNew();
+        var learnedJobs = int.Parse(options.GetValueOrDefault("learned-jobs", "1000"), CultureInfo.InvariantCulture);
+        if (options.GetValueOrDefault("section", "all") == "learned")
+        {
+            await LearnedWaiting.RunAsync(learnedJobs, seed).ConfigureAwait(false);
+            Console.WriteLine();
+            Console.WriteLine($"(simulated in {watch.Elapsed.TotalSeconds:0.0} s of real time on {Environment.ProcessorCount} cores)");
+            return 0;
+        }
+
         var models = VideoModelCatalog.Default.Vendors.SelectMany(v => v.Models.Select(m => (Vendor: v, Model: m))).ToList();
         Console.WriteLine($"# Waiting efficiency: {jobs} simulated jobs per model, durations uniform in the catalog's bounds, seed {seed}");
         Console.WriteLine();
@@ -67,6 +76,7 @@ internal static class WaitingCommand
 
         PrintBatching(batching);
         PrintSummary(ordered, sweeps, batching);
+        await LearnedWaiting.RunAsync(learnedJobs, seed).ConfigureAwait(false);
         Console.WriteLine();
         Console.WriteLine($"(simulated in {watch.Elapsed.TotalSeconds:0.0} s of real time on {Environment.ProcessorCount} cores)");
         return 0;
