@@ -122,9 +122,9 @@ public sealed class SecretHygieneTests : IAsyncLifetime
 
         // A 200 whose typed field holds the key: JSON.NET quotes the value in its error.
         _vendor.Mode = ApiMode.KeyInTypedField;
-        if (vendorId == "gateway")
+        if (vendorId == VendorIds.Apiframe)
         {
-            // The gateway's typed field is a date, which the tolerant reader leaves empty (and logs, redacted).
+            // Apiframe's typed field is a date, which the tolerant reader leaves empty (and logs, redacted).
             (await generator.GetJobAsync(job.Id)).CreatedAt.ShouldBeNull();
         }
         else
@@ -138,7 +138,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         }
         catch (VideoGenException e)
         {
-            // Every contract but the gateway's has a typed field in its submit answer.
+            // Every contract but Apiframe's has a typed field in its submit answer.
             exceptions.Add(e);
         }
 
