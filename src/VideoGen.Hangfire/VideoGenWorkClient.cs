@@ -31,11 +31,15 @@ public sealed class VideoGenWorkClient
     /// <param name="batch">A name that groups generations, for <see cref="ListAsync"/>.</param>
     /// <param name="cancellationToken">A token to cancel the enqueue.</param>
     /// <returns>The correlation id, to ask <see cref="GetStatusAsync"/> about it.</returns>
-    /// <exception cref="ArgumentException">The vendor or request is missing, or the id is too long.</exception>
+    /// <exception cref="ArgumentException">The vendor or request is missing, the vendor is unknown, or the id is too long.</exception>
     public async Task<string> EnqueueAsync(string vendor, VideoGenerationRequest request, string? correlationId = null, string? batch = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(vendor);
         ArgumentNullException.ThrowIfNull(request);
+
+        // The stable vendor id, whatever alias the caller used (gateway is Apiframe): the worker's generator factory
+        // and every later step see one name. An unknown vendor is refused here, before anything is stored.
+        vendor = VideoGen.Catalog.VideoModelCatalog.Default.GetVendor(vendor).Id;
         correlationId ??= Guid.NewGuid().ToString("N");
         if (correlationId.Length is 0 or > 200)
         {

@@ -20,7 +20,7 @@ internal static class SandboxGenerators
         };
         var info = VideoModelCatalog.Default.GetVendor(vendor);
         var configuration = new VendorClientConfiguration(info.DisplayName) { ApiKey = "hangfire_test_key", BaseUrl = sandbox.GetVendorBaseUrl(vendor) };
-        return vendor switch
+        return info.Id switch
         {
             VendorIds.Elumenta => new ElumentaClient(configuration, http).AsVideoGenerator(),
             VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),

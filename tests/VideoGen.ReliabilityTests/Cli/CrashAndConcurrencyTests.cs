@@ -61,6 +61,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output) : IAsyncL
 
             // Oxen lists its queue (recoverable); the gateway cannot be asked (visible and settleable instead).
             var file = WriteBatch(home, subject, [VendorIds.Oxen, VendorIds.Oxen, VendorIds.Gateway, VendorIds.Oxen]);
+            // Batch lines name Apiframe by its old alias, gateway: the journal and resume show the stable id, apiframe.
             var atKill = await RunAndKillDuringCreatesAsync(home, file, subject, TimeSpan.FromMilliseconds(random.Next(0, 1000)));
 
             var paid = _sandbox.GetJobs().Where(j => j.Prompt!.Contains($"#{subject}-", StringComparison.Ordinal)).ToList();
@@ -88,7 +89,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output) : IAsyncL
                 {
                     // Paid, id never learned: resume must show it with what the user needs to find it and settle it.
                     var shown = entries.SingleOrDefault(e => (string?)e["prompt"] == job.Prompt && (string?)e["state"] == "OutcomeUnknown");
-                    if (shown is not null && (string?)shown["vendor"] == VendorIds.Gateway && shown["correlationId"] is not null && shown["createdAt"] is not null)
+                    if (shown is not null && (string?)shown["vendor"] == VendorIds.Apiframe && shown["correlationId"] is not null && shown["createdAt"] is not null)
                     {
                         gatewayVisible++;
                     }

@@ -7,7 +7,13 @@ using VideoGen.Vendors;
 namespace VideoGen.Apiframe;
 
 /// <summary><see cref="IVideoGenerator"/> over Apiframe v2 (<c>specs/apiframe.yaml</c>, https://docs-v2.apiframe.ai/docs/videos).</summary>
-internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeClient, CreateVideoRequest>, Journal.ISubmissionReconciler
+// CUSTOM: not an ISubmissionReconciler, so the journal never settles an Apiframe submission by itself. Apiframe's
+// listing (GET /v2/jobs) shows no prompt and no client reference, so a job can only be matched by model and time: with
+// two submissions of one model in flight, a lone unowned candidate may be the other one's, and claiming it would report
+// the wrong video as done (found by the reliability suite: a logical submission charged twice). FindCandidatesAsync
+// stays for a person settling by hand (`videogen resume --settle`), and becomes the reconciler if Apiframe ever lists
+// something unique to the request.
+internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeClient, CreateVideoRequest>
 {
     /// <summary>How far the vendor's clock and ours may disagree when matching a job to a submission's time window.</summary>
     internal static readonly TimeSpan ReconcileSkew = TimeSpan.FromMinutes(2);
@@ -125,7 +131,7 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
         return urls;
     }
 
-    /// <inheritdoc />
+    /// <summary>The Apiframe jobs that could be <paramref name="entry"/>'s submission (same model, created in its time window), or <see langword="null"/> when the listing cannot show them all.</summary>
     /// <remarks>
     /// Reads GET /v2/jobs (https://docs-v2.apiframe.ai/docs/jobs/list) filtered by the entry's model, every page
     /// until <c>hasMore</c> is false (the page does not document the order, so no page can be skipped). Apiframe's
