@@ -37,7 +37,7 @@ public sealed class PrismContractTests
         fetched.Id.ShouldBeGreaterThan(0);
         fetched.Status.ShouldNotBeNullOrEmpty();
 
-        var quote = await client.CalculatePriceAsync("kling-v2.1", new Elumenta.CalculatePriceRequest { Duration = 5, AspectRatio = "16:9" });
+        var quote = await client.CalculatePriceAsync("kling-v2.1", new Elumenta.CalculatePriceRequest { Params = new Elumenta.CalculatePriceParams { Duration = 5, AspectRatio = "16:9" }, Count = 1 });
         quote.TokenCost.ShouldBeGreaterThanOrEqualTo(0);
         (await client.GetBalanceAsync()).ShouldNotBeNull();
 

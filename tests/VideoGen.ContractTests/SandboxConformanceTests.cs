@@ -51,8 +51,8 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
         {
             var id = (string)(await slow.PostAsync("api/v2/generate", new { model = "kling-v2.1", prompt = "A flower", duration = 5, aspect_ratio = "16:9" })).Json["id"]!;
             await slow.GetAsync($"api/v2/generate/{id}");
-            await slow.PostAsync("api/v2/models/kling-v2.1/calculate-price", new { duration = 10, aspect_ratio = "16:9" });
-            await slow.PostAsync("api/v2/models/kling-v9/calculate-price", new { duration = 5 });
+            await slow.PostAsync("api/v2/models/kling-v2.1/calculate-price", new { @params = new { duration = 10, aspect_ratio = "16:9" }, count = 1 });
+            await slow.PostAsync("api/v2/models/kling-v9/calculate-price", new { @params = new { duration = 5 } });
             await slow.GetAsync("api/v2/balance");
             await slow.PostAsync("api/v2/generate", new { model = "luma-ray2", prompt = "Turns and smiles", image_url = "https://example.com/portrait.jpg", duration = 10, negative_prompt = "blur" });
             await slow.GetAsync("api/v2/generate/99999");

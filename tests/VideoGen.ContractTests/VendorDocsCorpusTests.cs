@@ -81,6 +81,26 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
             return;
         }
 
+        if (example.Operation == "CalculatePrice")
+        {
+            // The vendor's quote is the exact price VideoGen's price and budget use (calculate-price.md).
+            var quote = await generator.GetService<VideoGen.Pricing.IVideoPriceQuoter>()!
+                .QuoteAsync(new VideoGenerationRequest("A time-lapse of a blooming flower") { Model = "kling-v2.1", DurationSeconds = 5 });
+            quote.IsExact.ShouldBeTrue(quote.Reason);
+            quote.Min.ShouldBe((decimal?)expect["cost"]);
+            return;
+        }
+
+        if (example.Operation == "GetBalance")
+        {
+            // VideoGen does not read the balance on the submit path; the generated client must read the documented body.
+            var configuration = new VendorClientConfiguration("Elumenta") { ApiKey = "doc-corpus-key", BaseUrl = new Uri("http://127.0.0.1:9/") };
+            var balance = await new ElumentaClient(configuration, new HttpClient(new OneAnswer((HttpStatusCode)example.Status, example.Body.ToString()))).GetBalanceAsync();
+            balance.TokenBalance.ShouldBe((long?)expect["tokenBalance"]);
+            balance.Plan.ShouldBe((string?)expect["plan"]);
+            return;
+        }
+
         var job = await Read(generator, example);
 
         job.Status.ToString().ShouldBe((string?)expect["status"]);

@@ -28,9 +28,15 @@ internal static class ElumentaEndpoints
         app.MapGet(BalancePath, VendorPipeline.Handle(runtime, ElumentaDialect.Instance, createsJob: false, Balance));
     }
 
-    /// <summary>The key's token balance (specs/elumenta.yaml GetBalance; its path is marked inferred there).</summary>
+    /// <summary>The key's token balance (https://docs.elumenta.ru/en/api-reference/user/balance.md): token_balance, plan, plan_expires_at.</summary>
     private static Task<IResult> Balance(VendorCall call) =>
-        Task.FromResult<IResult>(new JsonBody(new JObject { ["balance"] = (long)call.Runtime.Ledger.GetBalance(SandboxVendors.Elumenta, call.Owner) }, StatusCodes.Status200OK));
+        Task.FromResult<IResult>(new JsonBody(new JObject
+        {
+            ["token_balance"] = (long)call.Runtime.Ledger.GetBalance(SandboxVendors.Elumenta, call.Owner),
+            // API access comes with the VIP and Elite plans (https://docs.elumenta.ru/en/quickstart); the sandbox plays Elite.
+            ["plan"] = "elite",
+            ["plan_expires_at"] = null,
+        }, StatusCodes.Status200OK));
 
     /// <summary>
     /// Calculate Price (https://docs.elumenta.ru/en/api-reference/models/calculate-price): what a generation with these
@@ -51,8 +57,10 @@ internal static class ElumentaEndpoints
             return ElumentaDialect.NotFound($"Model '{slug}' not found.");
         }
 
+        // The generate parameters sit inside `params` (calculate-price.md § Body Parameters).
+        var parameters = body["params"] as JObject ?? new JObject();
         var duration = DefaultDuration;
-        var durationToken = body["duration"];
+        var durationToken = parameters["duration"];
         if (!RequestBody.IsMissing(durationToken))
         {
             if (durationToken!.Type != JTokenType.Integer || !model.Durations.Contains(durationToken.Value<int>()))
@@ -69,8 +77,8 @@ internal static class ElumentaEndpoints
         return new JsonBody(new JObject
         {
             ["token_cost"] = (long)price,
-            ["min"] = model.Price is { } p ? (long)p.Min : null,
-            ["max"] = model.Price is { } q ? (long)q.Max : null,
+            ["min_token_cost"] = model.Price is { } p ? (long)p.Min : null,
+            ["max_token_cost"] = model.Price is { } q ? (long)q.Max : null,
             ["pricing_type"] = model.Price is { } r && r.Min == r.Max ? "fixed" : "per_second",
         }, StatusCodes.Status200OK);
     }

@@ -70,7 +70,9 @@ internal static class VendorErrorMapper
         var (vendorMessage, code, bodyRequestId) = Read(body);
         var requestId = Bounded(bodyRequestId ?? FirstHeader(headers, RequestIdHeaders), apiKey, 100);
         code = Bounded(code, apiKey, 100);
-        var retryAfter = RetryAfter(headers);
+        // Elumenta and NeuralBox put the wait in the 429 body as `retry_after` seconds
+        // (https://docs.elumenta.ru/en/concepts/rate-limits.md § Handling Rate Limit Errors); the header wins when both exist.
+        var retryAfter = RetryAfter(headers) ?? BodyRetryAfter(body);
 
         // Redact before cutting, so a key that straddles the cut cannot leak in part.
         var words = vendorMessage is null ? string.Empty : $": {Bounded(vendorMessage, apiKey, MessageWordsLimit)}";
@@ -144,6 +146,27 @@ internal static class VendorErrorMapper
         code ??= Text(obj["code"]) ?? Text(obj["error_code"]) ?? Text(obj["status_message"]);
         var requestId = Text(obj["request_id"]) ?? Text(obj["requestId"]);
         return (message, code, requestId);
+    }
+
+    /// <summary>A non-negative whole <c>retry_after</c> (seconds) at the top level of a JSON error body, else null.</summary>
+    private static TimeSpan? BodyRetryAfter(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body) || body.TrimStart()[0] != '{')
+        {
+            return null;
+        }
+
+        try
+        {
+            return JToken.Parse(body) is JObject { } obj && obj["retry_after"] is JValue { Type: JTokenType.Integer } value
+                && value.Value<long>() is var seconds and >= 0 and <= 86_400
+                ? TimeSpan.FromSeconds(seconds)
+                : null;
+        }
+        catch (Newtonsoft.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static string? Text(JToken? token) => token switch

@@ -147,15 +147,15 @@ public sealed class ElumentaSandboxTests
     [Fact]
     public async Task CalculatePrice_KnownModel_AnswersTheFigureCreateCharges()
     {
-        // https://docs.elumenta.ru/en/api-reference/models/calculate-price: token_cost, min, max, pricing_type.
+        // https://docs.elumenta.ru/en/api-reference/models/calculate-price.md: body {params, count}; response token_cost, min_token_cost, max_token_cost, pricing_type.
         await using var sandbox = await SandboxHarness.StartAsync();
 
-        var quote = await sandbox.PostAsync("/api/v2/models/kling-v2.1/calculate-price", new { duration = 10 });
+        var quote = await sandbox.PostAsync("/api/v2/models/kling-v2.1/calculate-price", new { @params = new { duration = 10 }, count = 1 });
 
         quote.Code.ShouldBe(200, quote.Text);
         ((int)quote.Object["token_cost"]!).ShouldBe(94);
-        ((int)quote.Object["min"]!).ShouldBe(26);
-        ((int)quote.Object["max"]!).ShouldBe(94);
-        (await sandbox.PostAsync("/api/v2/models/kling-v9/calculate-price", new { duration = 5 })).Code.ShouldBe(404);
+        ((int)quote.Object["min_token_cost"]!).ShouldBe(26);
+        ((int)quote.Object["max_token_cost"]!).ShouldBe(94);
+        (await sandbox.PostAsync("/api/v2/models/kling-v9/calculate-price", new { @params = new { duration = 5 } })).Code.ShouldBe(404);
     }
 }

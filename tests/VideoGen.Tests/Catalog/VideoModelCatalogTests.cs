@@ -26,12 +26,15 @@ public sealed class VideoModelCatalogTests
     }
 
     [Fact]
-    public void Default_SeedProcessingTimes_AreTheSeedFigures()
+    public void Default_ProcessingTimes_AreTheVendorsTypicalWaitTimes()
     {
+        // https://docs.neuralbox.top/en/api-reference/generations/status § Typical Wait Times (the seeds' "~20–30s" is approximate).
         var elumenta = VideoModelCatalog.Default.GetVendor("elumenta");
 
         elumenta.FindModel("luma-flash2")!.ProcessingTime.Min.ShouldBe(TimeSpan.FromSeconds(20));
-        elumenta.FindModel("luma-flash2")!.ProcessingTime.Max.ShouldBe(TimeSpan.FromSeconds(30));
+        elumenta.FindModel("luma-flash2")!.ProcessingTime.Max.ShouldBe(TimeSpan.FromSeconds(35));
+        elumenta.FindModel("mj-video-720p")!.ProcessingTime.Max.ShouldBe(TimeSpan.FromSeconds(180));
+        VideoModelCatalog.Default.GetVendor("neuralbox").FindModel("minimax-video")!.ProcessingTime.Min.ShouldBe(TimeSpan.FromSeconds(60));
         elumenta.FindModel("kling-v2.1")!.ProcessingTime.ShouldSatisfyAllConditions(
             t => t.Min.ShouldBe(TimeSpan.FromSeconds(45)),
             t => t.Max.ShouldBe(TimeSpan.FromSeconds(90)),

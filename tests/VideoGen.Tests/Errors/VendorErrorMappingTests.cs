@@ -174,6 +174,20 @@ public sealed class VendorErrorMappingTests
         e.Message.ShouldContain("Retry after 30 s");
     }
 
+    [Fact]
+    public async Task TooManyRequests_ElumentaBodyRetryAfter_IsReadWhenNoHeader()
+    {
+        // The body of https://docs.elumenta.ru/en/concepts/rate-limits.md § Handling Rate Limit Errors; no Retry-After header.
+        var handler = Answer(() => Response(429,
+            """{"error": "rate_limit_exceeded", "message": "Hourly limit reached: 100 requests/hour on VIP plan", "retry_after": 847, "plan": "vip", "limit_hour": 100, "limit_day": 1000}"""));
+
+        var e = await Should.ThrowAsync<RateLimitedException>(() => CallAsync(Elumenta, handler));
+
+        e.RetryAfter.ShouldBe(TimeSpan.FromSeconds(847));
+        e.ErrorCode.ShouldBe("rate_limit_exceeded");
+        e.Message.ShouldContain("Hourly limit reached: 100 requests/hour on VIP plan");
+    }
+
     [Theory]
     [MemberData(nameof(Vendors))]
     public async Task TooManyRequests_RetryAfterHttpDate_IsReadAsTheWaitUntilThatDate(VendorCase vendor)

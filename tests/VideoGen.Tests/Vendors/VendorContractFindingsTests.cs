@@ -43,7 +43,7 @@ public sealed class VendorContractFindingsTests
     public async Task QuoteAsync_Elumenta_IsTheVendorsCalculatePriceFigure()
     {
         var handler = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price",
-            """{"token_cost": 44, "min": 26, "max": 94, "pricing_type": "per_second"}""");
+            """{"token_cost": 44, "min_token_cost": 26, "max_token_cost": 94, "pricing_type": "per_second"}""");
         var generator = TestClients.Elumenta(handler).AsVideoGenerator();
 
         var quote = await generator.GetService<IVideoPriceQuoter>()!.QuoteAsync(new VideoGenerationRequest("A flower") { Model = "kling-v2.1", DurationSeconds = 5, AspectRatio = "16:9" });
@@ -52,7 +52,7 @@ public sealed class VendorContractFindingsTests
         quote.Min.ShouldBe(44m);
         quote.Unit.ShouldBe("Elumenta tokens");
         quote.Reason.ShouldContain("Calculate Price");
-        JToken.DeepEquals(handler.Requests.ShouldHaveSingleItem().Json, JObject.Parse("""{"duration": 5, "aspect_ratio": "16:9"}""")).ShouldBeTrue();
+        JToken.DeepEquals(handler.Requests.ShouldHaveSingleItem().Json, JObject.Parse("""{"params": {"duration": 5, "aspect_ratio": "16:9"}, "count": 1}""")).ShouldBeTrue();
     }
 
     [Fact]

@@ -113,24 +113,26 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
 
     /// <inheritdoc />
     /// <remarks>
-    /// Calculate Price (<c>POST /api/v2/models/{slug}/calculate-price</c>, https://docs.elumenta.ru/en/api-reference/models/calculate-price):
+    /// Calculate Price (<c>POST /api/v2/models/{slug}/calculate-price</c>, https://docs.elumenta.ru/en/api-reference/models/calculate-price.md):
     /// the vendor's <c>token_cost</c> for these parameters is the exact figure.
     /// </remarks>
     protected override async Task<Pricing.PriceEstimate?> QuoteVendorAsync(GenerateRequest vendorRequest, string model, CancellationToken cancellationToken)
     {
-        var body = new CalculatePriceRequest
+        // The page nests the generate parameters in `params` beside `count` (calculate-price.md § Body Parameters).
+        var parameters = new CalculatePriceParams
         {
             Duration = vendorRequest.Duration is { } d ? (int)d : null,
             AspectRatio = vendorRequest.AspectRatio is { } r ? Validation.ValidationText.WireName(r) : null,
             ImageUrl = vendorRequest.ImageUrl,
         };
+        var body = new CalculatePriceRequest { Params = parameters, Count = 1 };
         var quote = await Client.CalculatePriceAsync(model, body, cancellationToken).ConfigureAwait(false);
-        var range = quote.Min is { } min && quote.Max is { } max ? $" (the model's range: {min}–{max})" : string.Empty;
+        var range = quote.MinTokenCost is { } min && quote.MaxTokenCost is { } max ? $" (the model's range: {min}–{max})" : string.Empty;
         var type = quote.PricingType is { Length: > 0 } t ? $", pricing type {VendorText(t)}" : string.Empty;
         return new Pricing.PriceEstimate(Vendor.Id, model, quote.TokenCost, quote.TokenCost, Vendor.PriceUnit,
             $"Exact: {VendorName}'s Calculate Price quoted {quote.TokenCost} {Vendor.PriceUnit} for these parameters{range}{type}.")
         {
-            DurationSeconds = body.Duration ?? 5,
+            DurationSeconds = parameters.Duration ?? 5,
         };
     }
 
