@@ -136,14 +136,25 @@ public sealed class CatalogSpecAgreementTests
         var catalog = CatalogJson();
         var gateway = catalog["vendors"]!.Single(v => (string?)v["id"] == "apiframe");
         gateway["promptMaxLength"] = 5000;
-        ((JArray)gateway["features"]!).Add(VendorFeatures.Loop);
+        // Apiframe has loop (lumaParams) but no keyframes; listing keyframes, or dropping its parameters objects, disagrees.
+        ((JArray)gateway["features"]!).Add(VendorFeatures.Keyframes);
         ((JArray)gateway["features"]!).Remove(((JArray)gateway["features"]!).Single(f => (string?)f == VendorFeatures.Parameters));
 
         var disagreements = Disagreements(VideoModelCatalog.Parse(catalog.ToString()).GetVendor("gateway"), SpecDocument.Load("apiframe.yaml").Json);
 
         disagreements.ShouldContain(d => d.StartsWith("prompt maxLength", StringComparison.Ordinal));
-        disagreements.ShouldContain(d => d.StartsWith("feature 'loop'", StringComparison.Ordinal));
+        disagreements.ShouldContain(d => d.StartsWith("feature 'keyframes'", StringComparison.Ordinal));
         disagreements.ShouldContain(d => d.StartsWith("feature 'parameters'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Disagreements_FeatureOnlyInAParametersObject_IsReportedWhenTheObjectLosesIt()
+    {
+        // loop lives only in lumaParams: without it there, the catalog's 'loop' has no property behind it.
+        var spec = (JObject)SpecDocument.Load("apiframe.yaml").Json.DeepClone();
+        ((JObject)spec["components"]!["schemas"]!["LumaParams"]!["properties"]!).Remove("loop");
+
+        Disagreements(VideoModelCatalog.Default.GetVendor("apiframe"), spec).ShouldContain(d => d.StartsWith("feature 'loop'", StringComparison.Ordinal));
     }
 
     /// <summary>Every way <paramref name="vendor"/>'s catalog entry and its <paramref name="spec"/> disagree, in words.</summary>
@@ -213,12 +224,17 @@ public sealed class CatalogSpecAgreementTests
             }
         }
 
-        // Features carried by a request property: listed exactly when the property exists; webhooks need a webhook URL property.
+        // Features carried by a request property: listed exactly when the property exists, on the request or in one of
+        // its per-model parameters objects (Apiframe's klingParams, lumaParams, ...: https://docs-v2.apiframe.ai/docs/videos,
+        // "Each model also accepts its own parameters object"); such objects are the 'parameters' feature too.
+        var modelParameters = ModelParameterObjects(spec, request);
         foreach (var (feature, property) in FeatureProperties)
         {
-            if (vendor.Has(feature) != request.ContainsKey(property))
+            var has = request.ContainsKey(property)
+                || (property == "parameters" ? modelParameters.Count > 0 : modelParameters.Values.Any(p => p.ContainsKey(property)));
+            if (vendor.Has(feature) != has)
             {
-                problems.Add($"feature '{feature}': catalog {(vendor.Has(feature) ? "lists it" : "does not list it")}, the request {(request.ContainsKey(property) ? "has" : "has no")} '{property}'");
+                problems.Add($"feature '{feature}': catalog {(vendor.Has(feature) ? "lists it" : "does not list it")}, the request {(has ? "has" : "has no")} '{property}'");
             }
         }
 
@@ -279,6 +295,36 @@ public sealed class CatalogSpecAgreementTests
                 properties[property.Name] = property.Value;
             }
         }
+    }
+
+    /// <summary>The request's per-model parameters objects (properties named <c>&lt;family&gt;Params</c> whose schema is an object), with their properties.</summary>
+    private static Dictionary<string, Dictionary<string, JToken>> ModelParameterObjects(JObject spec, Dictionary<string, JToken> request)
+    {
+        var objects = new Dictionary<string, Dictionary<string, JToken>>(StringComparer.Ordinal);
+        foreach (var (name, property) in request.Where(p => p.Key.EndsWith("Params", StringComparison.Ordinal)))
+        {
+            var properties = new Dictionary<string, JToken>(StringComparer.Ordinal);
+            Collect(Resolve(spec, property));
+            if (properties.Count > 0)
+            {
+                objects[name] = properties;
+            }
+
+            void Collect(JToken schema)
+            {
+                foreach (var part in schema["allOf"] as JArray ?? [])
+                {
+                    Collect(Resolve(spec, part));
+                }
+
+                foreach (var p in (schema["properties"] as JObject)?.Properties() ?? [])
+                {
+                    properties[p.Name] = p.Value;
+                }
+            }
+        }
+
+        return objects;
     }
 
     /// <summary>The closed set of values a property allows (its enum, its referenced enum, or its x-known-values), as text; null when open.</summary>

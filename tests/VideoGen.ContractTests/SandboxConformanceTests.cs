@@ -91,22 +91,25 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task EveryResponse_Gateway_ValidatesAgainstSpec()
+    public async Task EveryResponse_Apiframe_ValidatesAgainstSpec()
     {
         var log = new ExchangeLog();
         await using (var slow = await StartAsync(log, o => o.TimeScale = 1))
         {
-            var id = (string)(await slow.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "kling-2.1", parameters = new { duration = 5, aspect_ratio = "9:16" } })).Json["jobId"]!;
+            var id = (string)(await slow.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "kling-2.1", klingParams = new { duration = 5, aspect_ratio = "9:16" } })).Json["jobId"]!;
             await slow.GetAsync($"v2/jobs/{id}");
+            await slow.GetAsync("v2/jobs?limit=10");
+            await slow.GetAsync("v2/jobs?status=QUEUED&model=kling-2.1&limit=1");
+            await slow.GetAsync("v2/jobs", key: null);
             await slow.GetAsync("v2/jobs/unknown");
             await slow.PostAsync("v2/videos/generate", new { prompt = new string('a', 4001), model = "veo-3" });
             await slow.PostAsync("v2/videos/generate", new { prompt = "p", model = "kling-v2.1" });
             await slow.PostAsync("v2/videos/generate", new { prompt = "p", model = "veo-3", webhookEvents = new[] { "done" } });
             await slow.PostAsync("v2/videos/generate", new { prompt = "p", model = "veo-3" }, key: null);
             await slow.GetAsync($"v2/jobs/{id}", key: null);
-            slow.Server.CancelJob("gateway", id);
+            slow.Server.CancelJob("apiframe", id);
             await slow.GetAsync($"v2/jobs/{id}");
-            slow.Server.Ledger.SetBalance("gateway", Key, 0);
+            slow.Server.Ledger.SetBalance("apiframe", Key, 0);
             await slow.PostAsync("v2/videos/generate", new { prompt = "p", model = "veo-3" });
         }
 
@@ -114,7 +117,7 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
         {
             // A PROCESSING job with progress: read it half-way through its processing time (0.16–1.44 s at this scale).
             var id = (string)(await middle.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "sora-2" })).Json["jobId"]!;
-            var job = middle.Server.GetJob("gateway", id)!;
+            var job = middle.Server.GetJob("apiframe", id)!;
             var halfway = job.StartsAt + ((job.FinishesAt - job.StartsAt) / 2) - DateTimeOffset.UtcNow;
             await Task.Delay(halfway > TimeSpan.Zero ? halfway : TimeSpan.Zero);
             ((string?)(await middle.GetAsync($"v2/jobs/{id}")).Json["status"]).ShouldBe("PROCESSING");
@@ -122,10 +125,12 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
 
         await using (var instant = await StartAsync(log, o => o.TimeScale = 0))
         {
-            var id = (string)(await instant.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "midjourney-video" })).Json["jobId"]!;
+            var id = (string)(await instant.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "midjourney-video", midjourneyVideoParams = new { start_image = "https://example.com/forest.jpg" } })).Json["jobId"]!;
             await instant.GetAsync($"v2/jobs/{id}");
             var failed = (string)(await instant.PostAsync("v2/videos/generate", new { prompt = "p " + SandboxOptions.FailurePromptMarker, model = "veo-3" })).Json["jobId"]!;
             await instant.GetAsync($"v2/jobs/{failed}");
+            var first = (await instant.GetAsync("v2/jobs?limit=1")).Json;
+            await instant.GetAsync($"v2/jobs?limit=1&cursor={Uri.EscapeDataString((string?)first["nextCursor"] ?? string.Empty)}");
         }
 
         await DriveFaultsAsync(log, async s =>
@@ -138,13 +143,13 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task EveryWebhook_Gateway_ValidatesAgainstWebhookPayload()
+    public async Task EveryWebhook_Apiframe_ValidatesAgainstWebhookPayload()
     {
         await using var receiver = await Receiver.StartAsync();
         var log = new ExchangeLog();
         await using (var sandbox = await StartAsync(log, o => o.TimeScale = 0.001))
         {
-            await sandbox.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "midjourney-video", webhookUrl = receiver.Url });
+            await sandbox.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "midjourney-video", midjourneyVideoParams = new { start_image = "https://example.com/forest.jpg" }, webhookUrl = receiver.Url });
             await sandbox.PostAsync("v2/videos/generate", new { prompt = "p " + SandboxOptions.FailurePromptMarker, model = "veo-3", webhookUrl = receiver.Url, webhookEvents = new[] { "failed" } });
             await receiver.WaitForAsync(6);
         }
@@ -405,6 +410,9 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
 
         public Task<(int Status, JToken Json)> DeleteAsync(string path, string? key = Key) => SendAsync(HttpMethod.Delete, path, null, key);
 
+        private static bool IsApiframe(string path) =>
+            path.StartsWith("v2/videos/", StringComparison.Ordinal) || path.StartsWith("v2/jobs", StringComparison.Ordinal);
+
         public async ValueTask DisposeAsync()
         {
             _http.Dispose();
@@ -414,7 +422,12 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
         private async Task<(int Status, JToken Json)> SendAsync(HttpMethod method, string path, string? json, string? key)
         {
             using var request = new HttpRequestMessage(method, path);
-            if (key is not null)
+            if (key is not null && IsApiframe(path))
+            {
+                // Apiframe reads the key from X-API-Key (https://docs-v2.apiframe.ai/docs/getting-started/authentication).
+                request.Headers.Add("X-API-Key", key);
+            }
+            else if (key is not null)
             {
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
             }

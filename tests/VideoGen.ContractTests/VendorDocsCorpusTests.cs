@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Newtonsoft.Json.Linq;
+using VideoGen.Apiframe;
 using VideoGen.Catalog;
 using VideoGen.ContractTests.Infrastructure;
 using VideoGen.Elumenta;
@@ -11,14 +12,16 @@ using Xunit.Abstractions;
 namespace VideoGen.ContractTests;
 
 /// <summary>
-/// Evidence from outside: every request and response example of the Elumenta, NeuralBox, AIML API and Oxen.ai public
+/// Evidence from outside: every request and response example of the Apiframe, Elumenta, NeuralBox, AIML API and Oxen.ai public
 /// docs we could find (VendorDocs/&lt;vendor&gt;/*.json, each with its URL), not only the seeds. Each body validates
 /// against our spec (an example recorded as contradicting the vendor's own text must fail, and says why), and each
 /// response is read by the real adapter, over the generated client and in-memory HTTP, into the expected job.
+/// A file may name a component <c>schema</c> instead of an operation's body (Apiframe's webhook payloads and the
+/// result objects its model pages show); those are read by the adapter's webhook and result readers.
 /// </summary>
 public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
 {
-    private static readonly string[] Vendors = ["elumenta", "neuralbox", "aimlapi", "oxen"];
+    private static readonly string[] Vendors = ["apiframe", "elumenta", "neuralbox", "aimlapi", "oxen"];
 
     private static readonly Lazy<IReadOnlyList<DocExample>> All = new(Load);
 
@@ -44,15 +47,13 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
     {
         var example = All.Value.Single(e => e.Name == name);
         var document = SpecDocument.Load(VideoModelCatalog.Default.GetVendor(example.Vendor).Spec);
-        var operation = document.Operation(example.Operation);
-        var schema = example.Kind == "request"
-            ? operation["requestBody"]?["content"]?["application/json"]?["schema"]
-            : document.Resolve(operation["responses"]?[example.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-                ?? throw new InvalidOperationException($"{example.Operation} documents no {example.Status} response"))["content"]?["application/json"]?["schema"];
+        var schema = example.Schema is not null
+            ? document.Json["components"]?["schemas"]?[example.Schema] ?? throw new InvalidOperationException($"{name}: no schema {example.Schema}")
+            : SchemaOfOperation(document, example);
 
         var errors = document.Validate(schema ?? throw new InvalidOperationException($"{name}: no JSON schema"), example.Body).Select(e => $"{e.Kind} at {e.Path}").ToList();
 
-        output.WriteLine($"{example.Source} → {example.Operation} {example.Kind}");
+        output.WriteLine($"{example.Source} → {example.Schema ?? example.Operation} {example.Kind}");
         if (example.Valid)
         {
             errors.ShouldBeEmpty($"{name} should hold to the spec:\n{string.Join('\n', errors)}\n{example.Body}");
@@ -64,18 +65,36 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
         }
     }
 
+    private static JToken? SchemaOfOperation(SpecDocument document, DocExample example)
+    {
+        var operation = document.Operation(example.Operation);
+        return example.Kind == "request"
+            ? operation["requestBody"]?["content"]?["application/json"]?["schema"]
+            : document.Resolve(operation["responses"]?[example.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+                ?? throw new InvalidOperationException($"{example.Operation} documents no {example.Status} response"))["content"]?["application/json"]?["schema"];
+    }
+
     [Theory]
     [MemberData(nameof(ResponseNames))]
     public async Task DocResponse_ThroughTheAdapter_IsTheExpectedJob(string name)
     {
         var example = All.Value.Single(e => e.Name == name);
         var expect = example.Expect!;
+        if (example.Operation == "JobResult")
+        {
+            // A result object alone (a model page's "Example result"): read by the adapter's result reader.
+            var urls = ApiframeVideoGenerator.ResultUrls(example.Body);
+            urls.FirstOrDefault()?.OriginalString.ShouldBe((string?)expect["videoUrl"]);
+            urls.Count.ShouldBe((int?)expect["videoUrls"] ?? 1);
+            return;
+        }
+
         var handler = new OneAnswer((HttpStatusCode)example.Status, example.Body.ToString());
         using var generator = Generator(example.Vendor, handler);
 
         if (example.Status >= 400)
         {
-            var error = await Should.ThrowAsync<VideoGenException>(() => Read(generator, example));
+            var error = await Should.ThrowAsync<VideoGenException>(() => Read(generator, example, handler));
             error.StatusCode.ShouldBe((HttpStatusCode)example.Status);
             error.ErrorCode.ShouldBe((string?)expect["error"]);
             return;
@@ -101,7 +120,7 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
             return;
         }
 
-        var job = await Read(generator, example);
+        var job = await Read(generator, example, handler);
 
         job.Status.ToString().ShouldBe((string?)expect["status"]);
         job.ResultUri?.OriginalString.ShouldBe((string?)expect["videoUrl"]);
@@ -112,14 +131,27 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
         job.Error.ShouldBe((string?)expect["error"]);
     }
 
-    private static Task<VideoJob> Read(IVideoGenerator generator, DocExample example) => example.Operation switch
+    private static Task<VideoJob> Read(IVideoGenerator generator, DocExample example, HttpMessageHandler handler) => example.Operation switch
     {
         "CreateGeneration" => generator.SubmitAsync(new VideoGenerationRequest("A time-lapse of a blooming flower") { Model = "kling-v2.1" }),
         "GetGeneration" => generator.GetJobAsync((string)example.Body["id"]!),
         "EnqueueGeneration" => generator.SubmitAsync("A sunset timelapse over the ocean"),
         "GetQueuedGeneration" => generator.GetJobAsync((string?)example.Body["generation_id"] ?? "7cf9b23a-1234-5678-9abc-def012345678"),
+        "CreateVideo" => generator.SubmitAsync(new VideoGenerationRequest("a drone flyover of a tropical island with crystal clear water") { Model = "kling-2.1" }),
+        "GetJob" => generator.GetJobAsync((string)example.Body["id"]!),
+        "ListJobs" => FirstListedAsync((ApiframeVideoGenerator)generator, handler),
+        "Webhook" => Task.FromResult(ApiframeWebhooks.ToVideoJob(ApiframeWebhooks.Parse(example.Body.ToString()))),
         _ => throw new InvalidOperationException($"{example.Name}: no adapter read for {example.Operation}"),
     };
+
+    /// <summary>The first job of a GET /v2/jobs page, read by the adapter as the reconciler reads listing entries.</summary>
+    private static async Task<VideoJob> FirstListedAsync(ApiframeVideoGenerator generator, HttpMessageHandler handler)
+    {
+        var configuration = new VendorClientConfiguration("Apiframe") { ApiKey = "doc-corpus-key", BaseUrl = new Uri("http://127.0.0.1:9/") };
+        using var http = new HttpClient(handler, disposeHandler: false);
+        var page = await new ApiframeClient(configuration, http).ListJobsAsync(limit: ApiframeVideoGenerator.ReconcilePageSize);
+        return generator.ToJob(page.Jobs.First());
+    }
 
     private static IVideoGenerator Generator(string vendor, HttpMessageHandler handler)
     {
@@ -130,6 +162,7 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
         {
             "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
             "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
+            "apiframe" => new ApiframeClient(configuration, http).AsVideoGenerator(),
             _ => throw new InvalidOperationException($"{vendor}: no response examples are read for this vendor"),
         };
     }
@@ -148,6 +181,7 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
                     vendor,
                     (string)root["source"]!,
                     (string)root["operation"]!,
+                    (string?)root["schema"],
                     (string)root["kind"]!,
                     (int?)root["status"] ?? 200,
                     root["body"]!,
@@ -160,7 +194,7 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
         return list;
     }
 
-    private sealed record DocExample(string Name, string Vendor, string Source, string Operation, string Kind, int Status, JToken Body, JObject? Expect, bool Valid, string? Note);
+    private sealed record DocExample(string Name, string Vendor, string Source, string Operation, string? Schema, string Kind, int Status, JToken Body, JObject? Expect, bool Valid, string? Note);
 
     /// <summary>Answers every request with the documented status and body (in memory; nothing leaves the process).</summary>
     private sealed class OneAnswer(HttpStatusCode status, string body) : HttpMessageHandler

@@ -133,6 +133,9 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                // Taken before the job is read: a cancellation after the read completes this signal (Cancel swaps in a
+                // new one), so the wait below cannot miss it and sleep on to the next planned event.
+                var changed = job.Changed;
                 var now = _time.GetUtcNow();
                 foreach (var payload in schedule.TakeDue(job, now))
                 {
@@ -146,7 +149,7 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
 
                 if (schedule.NextAt() is not { } at)
                 {
-                    await job.Changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -161,7 +164,7 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
                 var sleep = Task.Delay(delay, _time, stop.Token);
                 if (_time.GetUtcNow() < at)
                 {
-                    await Task.WhenAny(sleep, job.Changed).ConfigureAwait(false);
+                    await Task.WhenAny(sleep, changed).ConfigureAwait(false);
                 }
 
                 await stop.CancelAsync().ConfigureAwait(false);

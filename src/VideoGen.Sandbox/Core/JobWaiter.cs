@@ -17,6 +17,10 @@ internal static class JobWaiter
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // The change signals are taken before the jobs are read: a cancellation after the read completes a signal
+            // taken here (SandboxJob.Cancel swaps in a new one), so the wait cannot miss it.
+            var changed = jobs.Select(j => j.Changed).ToList();
             var now = time.GetUtcNow();
             var pending = jobs.Where(j => !reached(j, now)).ToList();
             if (pending.Count == 0 || now >= deadline)
@@ -31,7 +35,7 @@ internal static class JobWaiter
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var signals = pending.Select(j => j.Changed).ToList();
+            var signals = jobs.Select((j, i) => (Job: j, Signal: changed[i])).Where(p => pending.Contains(p.Job)).Select(p => p.Signal).ToList();
             if (wakeAt is { } at)
             {
                 // Relative delays only: measure from the latest time, and re-check after arming, so a clock that

@@ -35,6 +35,17 @@ internal sealed class ConformanceHandler(string? rewriteStatusTo = null) : Deleg
         }
 
         rewritten.ShouldBeGreaterThan(0, $"the response of {request.Method} {request.RequestUri} has no status to rewrite: {body}");
+
+        // An unknown status that comes with an error or a completion time reads as a failure (README, "VideoGen refuses");
+        // the rewritten job is an active one in an unknown word, so the mock's example error and completion time go.
+        foreach (var property in (json as JContainer)?.Descendants().OfType<JProperty>().ToList() ?? [])
+        {
+            if (property.Name is "error" or "error_message" or "failure_reason" or "completed_at" or "completedAt" or "finished_at")
+            {
+                property.Value = JValue.CreateNull();
+            }
+        }
+
         var mediaType = response.Content.Headers.ContentType?.MediaType ?? "application/json";
         response.Content = new StringContent(json.ToString(), Encoding.UTF8, mediaType);
         return response;
