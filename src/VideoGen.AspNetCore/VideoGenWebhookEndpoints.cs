@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using VideoGen.Apiframe;
+using VideoGen.Journal;
 using VideoGen.Webhooks;
 
 namespace VideoGen.AspNetCore;
@@ -18,15 +19,37 @@ public static class VideoGenWebhookEndpoints
     /// <param name="services">The services.</param>
     /// <returns>The services.</returns>
     /// <remarks>
-    /// Delivery ids are remembered by the <see cref="IWebhookDeliveryStore"/> registered in the container, or in memory
-    /// (the last 10,000) when none is: register a <see cref="SqliteWebhookDeliveryStore"/> so a delivery replayed after
-    /// a restart is still a duplicate.
+    /// <para>Where delivery ids are remembered (for <see cref="SqliteWebhookDeliveryStore.DefaultRetention"/>, 7 days, or the last
+    /// <see cref="InMemoryWebhookDeliveryStore.DefaultCapacity"/> ids), first match wins:</para>
+    /// <list type="number">
+    /// <item>the <see cref="IWebhookDeliveryStore"/> registered in the container;</item>
+    /// <item>with a <see cref="SqliteJobJournal"/> registered (as <see cref="IJobJournal"/> or as itself), a
+    /// <see cref="SqliteWebhookDeliveryStore"/> in the journal's own file (<see cref="SqliteJobJournal.Path"/>, table
+    /// <c>webhook_deliveries</c>): a delivery replayed after a restart is still a duplicate, acknowledged and not published;</item>
+    /// <item>otherwise (no journal, or a journal that is not a SQLite file, such as PostgreSQL) an
+    /// <see cref="InMemoryWebhookDeliveryStore"/>, bounded to its capacity: a restart forgets the ids. Register a store to
+    /// keep them.</item>
+    /// </list>
+    /// <para>The store is chosen when the hub is first resolved, so the journal may be registered before or after this call.</para>
     /// </remarks>
     public static IServiceCollection AddVideoGenWebhooks(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(sp => new WebhookJobUpdates(sp.GetService<IWebhookDeliveryStore>()));
+        services.TryAddSingleton(sp => new WebhookJobUpdates(DeliveryStore(sp)));
         return services;
+    }
+
+    /// <summary>The delivery store <see cref="AddVideoGenWebhooks"/> gives the hub: the user's, the journal's file, or null (in memory).</summary>
+    internal static IWebhookDeliveryStore? DeliveryStore(IServiceProvider services)
+    {
+        if (services.GetService<IWebhookDeliveryStore>() is { } registered)
+        {
+            return registered;
+        }
+
+        return (services.GetService<IJobJournal>() as SqliteJobJournal ?? services.GetService<SqliteJobJournal>()) is { } journal
+            ? new SqliteWebhookDeliveryStore(journal.Path, clock: services.GetService<TimeProvider>())
+            : null;
     }
 
     /// <summary>

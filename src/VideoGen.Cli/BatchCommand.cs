@@ -43,6 +43,9 @@ internal static class BatchCommand
         command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(json));
+
+            // --timeout bounds the whole batch: every create, wait and download (a create cut by it is an unknown outcome).
+            using var deadline = new CommandDeadline(run.Timeout(result), ct);
             try
             {
                 var lines = Parse(result.GetValue(file)!);
@@ -51,18 +54,25 @@ internal static class BatchCommand
                     return await DbCommands.EnqueueBatchAsync(context, o, connection, lines, result.GetValue(file)!, ct).ConfigureAwait(false);
                 }
 
-                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), run.Timeout(result), result.GetValue(newRun), ct).ConfigureAwait(false);
+                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), deadline, result.GetValue(newRun)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or IOException)
             {
                 return o.Fail(e);
             }
+            catch (OperationCanceledException) when (deadline.Expired)
+            {
+                // Cut before any line started (opening the sessions, reading the journal): nothing was sent.
+                return o.Fail(deadline.TimedOut("The batch"));
+            }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, TimeSpan timeout, bool newRun, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, CommandDeadline deadline, bool newRun)
     {
+        var cancellationToken = deadline.Token;
+        var started = System.Diagnostics.Stopwatch.StartNew();
         // Every line is checked before anything is sent: one bad line stops the batch with all problems listed.
         var problems = new List<ValidationFailure>();
         foreach (var line in lines)
@@ -107,10 +117,24 @@ internal static class BatchCommand
             using var gate = new SemaphoreSlim(concurrency);
             var work = lines.Select(async line =>
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var outcome = await RunLineAsync(line, sessions[line.Vendor.Id], outDirectory, timeout, cancellationToken).ConfigureAwait(false);
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.Expired)
+                {
+                    // The deadline passed before the line's turn: nothing was sent for it; a rerun submits it.
+                    var notStarted = new LineOutcome(line.Number, "NotStarted", null, null, $"not submitted: the batch's --timeout {deadline.Timeout.TotalSeconds:0.#} s passed first; a rerun submits it", ExitCodes.TimedOut);
+                    outcomes.Add(notStarted);
+                    o.Info($"  line {line.Number,4}: {Markup.Escape(notStarted.Summary)}");
+                    return;
+                }
+
+                try
+                {
+                    // The wait of a line ends at the batch's deadline, with its own timeout (the job id kept).
+                    var remaining = deadline.Timeout - started.Elapsed;
+                    var outcome = await RunLineAsync(line, sessions[line.Vendor.Id], outDirectory, remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), deadline).ConfigureAwait(false);
                     outcomes.Add(outcome);
                     o.Info($"  line {line.Number,4}: {Markup.Escape(outcome.Summary)}");
                 }
@@ -148,8 +172,9 @@ internal static class BatchCommand
         }
     }
 
-    private static async Task<LineOutcome> RunLineAsync(BatchLine line, (VendorSession Session, IVideoGenerator Generator) target, string outDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<LineOutcome> RunLineAsync(BatchLine line, (VendorSession Session, IVideoGenerator Generator) target, string outDirectory, TimeSpan timeout, CommandDeadline deadline)
     {
+        var cancellationToken = deadline.Token;
         string? jobId = null;
         var resumed = false;
         IAsyncDisposable? lease = null;
@@ -180,7 +205,7 @@ internal static class BatchCommand
         }
         catch (JobFailedException e)
         {
-            await MarkFinishedAsync(target.Generator, e.Job, cancellationToken).ConfigureAwait(false);
+            await MarkFinishedAsync(target.Generator, e.Job, CancellationToken.None).ConfigureAwait(false);
             return new LineOutcome(line.Number, "Failed", e.JobId, null, e.VendorReason ?? e.Message, ExitCodes.JobFailed) { Resumed = resumed };
         }
         catch (JobTimeoutException e)
@@ -194,7 +219,15 @@ internal static class BatchCommand
         }
         catch (SubmissionOutcomeUnknownException e)
         {
-            return new LineOutcome(line.Number, "OutcomeUnknown", null, null, e.Message, ExitCodes.VendorError) { Resumed = resumed };
+            // Cut by the deadline or not, the create may have made a job: journaled as unknown, never resent; its
+            // correlation id is what resume --settle/--forget takes.
+            var exit = deadline.Expired ? ExitCodes.TimedOut : ExitCodes.VendorError;
+            return new LineOutcome(line.Number, "OutcomeUnknown", null, null, e.Message, exit) { Resumed = resumed, CorrelationId = e.CorrelationId };
+        }
+        catch (OperationCanceledException) when (deadline.Expired)
+        {
+            // Past --timeout while waiting or downloading: the job (when there is one) goes on at the vendor; a rerun or resume picks it up.
+            return new LineOutcome(line.Number, "TimedOut", jobId, null, deadline.TimedOut(jobId is null ? "The line" : $"Job {jobId}").Message, ExitCodes.TimedOut) { Resumed = resumed };
         }
         catch (BudgetExceededException e)
         {
@@ -253,7 +286,7 @@ internal static class BatchCommand
         {
             return await generator.SubmitAsync(line.Request, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (SubmissionOutcomeUnknownException e) when (journaling is not null)
+        catch (SubmissionOutcomeUnknownException e) when (journaling is not null && !cancellationToken.IsCancellationRequested)
         {
             if (await journaling.Journal.FindAsync(e.CorrelationId, cancellationToken).ConfigureAwait(false) is not { } entry)
             {
@@ -358,11 +391,14 @@ internal static class BatchCommand
         /// <summary>Whether an earlier run had submitted the line already, so this run did not submit it again.</summary>
         public bool Resumed { get; init; }
 
+        /// <summary>The journal's id of a submission whose outcome is unknown (for <c>videogen resume --settle/--forget</c>); null otherwise.</summary>
+        public string? CorrelationId { get; init; }
+
         [JsonIgnore]
         public string Summary => Kind switch
         {
             "Succeeded" => $"job {JobId} → {File}{(Resumed ? " (submitted by an earlier run, not again)" : string.Empty)}",
-            _ => $"{Kind.ToLowerInvariant()}{(JobId is null ? string.Empty : $" (job {JobId})")}: {Error}",
+            _ => $"{Kind.ToLowerInvariant()}{(JobId is null ? string.Empty : $" (job {JobId})")}{(CorrelationId is null ? string.Empty : $" (submission {CorrelationId})")}: {Error}",
         };
     }
 }
