@@ -199,8 +199,7 @@ internal static class BatchCommand
             }
 
             var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(JobFlow.WaitOptionsFor(target.Session, timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await MarkFinishedAsync(target.Generator, finished, cancellationToken).ConfigureAwait(false);
-            var file = await JobFlow.DownloadAsync(Output.Silent, target.Session, finished, outDirectory, cancellationToken).ConfigureAwait(false);
+            var file = await JobFlow.DownloadAndRecordAsync(Output.Silent, target.Session, target.Generator, finished, outDirectory, cancellationToken, cancellationToken).ConfigureAwait(false);
             return new LineOutcome(line.Number, "Succeeded", finished.Id, file.Path, null, ExitCodes.Success) { Resumed = resumed };
         }
         catch (JobFailedException e)

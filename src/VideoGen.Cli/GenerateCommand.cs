@@ -86,13 +86,20 @@ internal static class GenerateCommand
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
 
-            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
-            if (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
+            VideoJob finished;
+            try
             {
-                await journaling.RecordFinishedAsync(finished, userCancellation).ConfigureAwait(false);
+                finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobFailedException e) when (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
+            {
+                // A failed job is final: resume has nothing left to do for it.
+                await journaling.RecordFinishedAsync(e.Job, userCancellation).ConfigureAwait(false);
+                throw;
             }
 
-            var file = await JobFlow.DownloadAsync(o, session, finished, outDirectory, cancellationToken).ConfigureAwait(false);
+            // The journal marks the job finished only once its file is on disk.
+            var file = await JobFlow.DownloadAndRecordAsync(o, session, session.Generator, finished, outDirectory, cancellationToken, userCancellation).ConfigureAwait(false);
             var reconciliation = PriceCalculator.Reconcile(estimate, finished);
             o.Info($"Job [bold]{Markup.Escape(finished.Id)}[/] {finished.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
             o.Info($"Cost: {Markup.Escape(finished.Cost?.ToString() ?? $"not reported by {vendor.DisplayName}; estimated {estimate}")}");

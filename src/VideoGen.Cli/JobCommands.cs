@@ -32,7 +32,8 @@ internal static class JobCommands
             throw job.HasCompleted ? new JobFailedException(job) : new VideoGenException($"Job {job.Id} is {job.VendorStatus ?? job.Status.ToString()}, not finished: use videogen wait {job.Id}.", session.Vendor.DisplayName);
         }
 
-        var file = await JobFlow.DownloadAsync(o, session, job, outDirectory, ct).ConfigureAwait(false);
+        // A journaled job whose download failed earlier is finished in the journal once its file is here.
+        var file = await JobFlow.DownloadAndRecordAsync(o, session, session.Generator, job, outDirectory, ct, ct).ConfigureAwait(false);
         o.Info($"[green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, file = file.Path, bytes = file.Bytes });
         return ExitCodes.Success;

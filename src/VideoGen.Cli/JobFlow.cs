@@ -1,5 +1,6 @@
 using Spectre.Console;
 using VideoGen.Downloads;
+using VideoGen.Journal;
 using VideoGen.Waiting;
 
 namespace VideoGen.Cli;
@@ -61,6 +62,58 @@ internal static class JobFlow
 
         return await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Downloads a finished job's video and only then records the job as finished in the journal (where the session
+    /// journals): a job whose download fails stays unfinished there (Submitted, with its job id and the failure as
+    /// its detail), so <c>videogen resume</c> downloads it later. The error then says both ways to get the video.
+    /// </summary>
+    /// <param name="journalCancellation">The token for the journal writes (the caller's, not the command deadline's).</param>
+    /// <exception cref="VideoDownloadException">The download failed; <see cref="VideoGenException.JobId"/> is the job's id.</exception>
+    public static async Task<DownloadResult> DownloadAndRecordAsync(Output o, VendorSession session, IVideoGenerator generator, VideoJob job, string outDirectory, CancellationToken cancellationToken, CancellationToken journalCancellation)
+    {
+        var journaling = generator.GetService<JournalingVideoGenerator>();
+        DownloadResult file;
+        try
+        {
+            file = await DownloadAsync(o, session, job, outDirectory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VideoDownloadException e) when (journaling is not null)
+        {
+            var kept = false;
+            try
+            {
+                if (await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } entry)
+                {
+                    // Still unfinished: resume lists it and downloads it.
+                    await journaling.Journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, job.Id, Short($"finished; download failed: {e.Message}"), journalCancellation).ConfigureAwait(false);
+                    kept = true;
+                }
+            }
+            catch (Exception journalError) when (journalError is not OperationCanceledException)
+            {
+                // The entry keeps its earlier state (Submitted, unfinished): resume still finds it.
+                kept = true;
+            }
+
+            if (!kept)
+            {
+                throw;
+            }
+
+            throw new VideoDownloadException($"{e.Message} It stays unfinished in the journal: `videogen resume` downloads it.", e) { JobId = job.Id };
+        }
+
+        if (journaling is not null)
+        {
+            // Finished only now that its file is on disk.
+            await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
+        }
+
+        return file;
+    }
+
+    private static string Short(string text) => text.Length > 300 ? text[..300] + "…" : text;
 
     /// <summary>The longest job id kept whole in a file name; a longer one is cut and given a hash suffix.</summary>
     public const int MaxIdInFileName = 64;

@@ -197,8 +197,7 @@ internal static class ResumeCommand
             var operation = session.Generator.GetOperation(jobId!);
             await operation.UpdateStatusAsync(ct).ConfigureAwait(false);
             var job = await operation.WaitForCompletionAsync(JobFlow.WaitOptionsFor(session, run.Timeout(result)), cancellationToken: ct).ConfigureAwait(false);
-            await journaling.RecordFinishedAsync(job, ct).ConfigureAwait(false);
-            var file = await JobFlow.DownloadAsync(Output.Silent, session, job, outDirectory, ct).ConfigureAwait(false);
+            var file = await JobFlow.DownloadAndRecordAsync(Output.Silent, session, session.Generator, job, outDirectory, ct, ct).ConfigureAwait(false);
             return ("Completed", job.Id, file.Path, ExitCodes.Success);
         }
         catch (JobFailedException e)

@@ -18,7 +18,8 @@ namespace VideoGen.Cli.Tests;
 public sealed class ToleranceCliTests : IDisposable
 {
     private const string A = "755f9bbb-d99b-4880-992b-f05244ddba61";
-    private static readonly byte[] Video = Enumerable.Range(0, 27).Select(i => (byte)(i * 7 % 251)).ToArray();
+    // 27 bytes that start like an MP4 (an ftyp box), so the download's media check accepts them.
+    private static readonly byte[] Video = [.. "\0\0\0\u0018ftypmp42"u8.ToArray(), .. Enumerable.Range(0, 15).Select(i => (byte)(i * 7 % 251))];
     private readonly CliHarness _cli = new();
 
     public ToleranceCliTests()
@@ -57,7 +58,7 @@ public sealed class ToleranceCliTests : IDisposable
 
         run.ShouldExitWith(0);
         ((string?)run.Json["jobId"]).ShouldBe("18502");
-        stub.Requests.Count(r => r.StartsWith("POST", StringComparison.Ordinal)).ShouldBe(1);
+        stub.Requests.Count(r => r == "POST /api/v2/generate").ShouldBe(1);
     }
 
     [Fact]
@@ -129,6 +130,74 @@ public sealed class ToleranceCliTests : IDisposable
         run.ShouldExitWith(0);
         var written = Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldHaveSingleItem();
         (await System.IO.File.ReadAllBytesAsync(written)).ShouldBe(Video);
+    }
+
+    [Fact]
+    public async Task Generate_DownloadFails_JournalKeepsTheJobUnfinishedAndResumeDownloadsIt()
+    {
+        // The storage host refuses the result URL until it is "back" (403 every time: expired and not refreshed).
+        Stub? self = null;
+        var storageUp = false;
+        await using var stub = self = await Stub.StartAsync((ctx, _) => ctx.Request.Method == "POST"
+            ? Json(ctx, 200, """{"id":18503,"status":"pending"}""")
+            : ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal)
+                ? Volatile.Read(ref storageUp) ? File(ctx, Video) : Text(ctx, 403, "<html>AccessDenied</html>")
+                : Json(ctx, 200, $$"""{"id":18503,"status":"completed","result_url":"{{self!.BaseUrl}}files/18503.mp4","tokens_spent":26}"""));
+
+        var failed = await _cli.RunAsync("generate", "A red balloon", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
+
+        failed.ExitCode.ShouldNotBe(0, failed.All);
+        ((string?)failed.Json["error"]!["jobId"]).ShouldBe("18503", failed.All);
+        var message = ((string?)failed.Json["error"]!["message"]).ShouldNotBeNull(failed.All);
+        message.ShouldContain("videogen download 18503", Case.Sensitive, failed.All);
+        message.ShouldContain("videogen resume", Case.Sensitive, failed.All);
+        Directory.Exists(_cli.OutDirectory).ShouldBeTrue();
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldBeEmpty();
+
+        // Paid and finished at the vendor, but not on disk: unfinished in the journal, with its job id.
+        var journal = new Journal.SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
+        var entry = (await journal.GetUnfinishedAsync()).ShouldHaveSingleItem();
+        entry.State.ShouldBe(Journal.JournalState.Submitted);
+        entry.JobId.ShouldBe("18503");
+        entry.Detail.ShouldNotBeNull().ShouldContain("download failed");
+
+        Volatile.Write(ref storageUp, true);
+        var resumed = await _cli.RunAsync("resume", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
+
+        resumed.ShouldExitWith(0);
+        var written = Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldHaveSingleItem();
+        (await System.IO.File.ReadAllBytesAsync(written)).ShouldBe(Video);
+        (await journal.GetUnfinishedAsync()).ShouldBeEmpty();
+        var done = (await journal.FindAsync(entry.CorrelationId)).ShouldNotBeNull();
+        done.State.ShouldBe(Journal.JournalState.Completed);
+        done.JobId.ShouldBe("18503");
+        stub.Requests.Count(r => r == "POST /api/v2/generate").ShouldBe(1, "the paid job is never submitted again");
+    }
+
+    [Fact]
+    public async Task Download_OfAJournaledJobWhoseDownloadFailed_MarksItFinished()
+    {
+        Stub? self = null;
+        var storageUp = false;
+        await using var stub = self = await Stub.StartAsync((ctx, _) => ctx.Request.Method == "POST"
+            ? Json(ctx, 200, """{"id":18504,"status":"pending"}""")
+            : ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal)
+                ? Volatile.Read(ref storageUp) ? File(ctx, Video) : Text(ctx, 404, "<html>NoSuchKey</html>")
+                : Json(ctx, 200, $$"""{"id":18504,"status":"completed","result_url":"{{self!.BaseUrl}}files/18504.mp4","tokens_spent":26}"""));
+
+        var failed = await _cli.RunAsync("generate", "A red balloon", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
+        failed.ExitCode.ShouldNotBe(0, failed.All);
+        var journal = new Journal.SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
+        (await journal.GetUnfinishedAsync()).ShouldHaveSingleItem().JobId.ShouldBe("18504");
+
+        Volatile.Write(ref storageUp, true);
+        var downloaded = await _cli.RunAsync("download", "18504", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
+
+        downloaded.ShouldExitWith(0);
+        (await journal.GetUnfinishedAsync()).ShouldBeEmpty("the file is on disk: resume has nothing left to do");
+        var resumed = await _cli.RunAsync("resume", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
+        resumed.ShouldExitWith(0);
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldHaveSingleItem("resume downloads nothing twice");
     }
 
     private static async Task Json(HttpContext context, int status, string json)

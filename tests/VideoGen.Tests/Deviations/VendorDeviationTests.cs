@@ -256,7 +256,7 @@ public sealed class VendorDeviationTests : IDisposable
     }
 
     /// <summary>Each vendor's documented job, and its deviations.</summary>
-    private sealed record Vendor(string Name, string Id)
+    internal sealed record Vendor(string Name, string Id)
     {
         public static readonly string[] All = ["elumenta", "apiframe", "aimlapi", "oxen"];
 
