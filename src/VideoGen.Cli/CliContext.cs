@@ -89,7 +89,15 @@ internal sealed class CliContext
     /// <summary>The vendor's API key from its environment variable, or null.</summary>
     // CUSTOM: Apiframe's key is also read from its former variable GATEWAY_API_KEY, so setups for the 'gateway' id keep working.
     public string? ApiKey(VendorInfo vendor) =>
-        Variable(vendor.ApiKeyEnvironmentVariable) ?? (vendor.Id == VendorIds.Apiframe ? Variable("GATEWAY_API_KEY") : null);
+        Variable(vendor.ApiKeyEnvironmentVariable) ?? (vendor.Id == VendorIds.Apiframe ? Variable(FormerApiframeKeyVariable) : null);
+
+    /// <summary>The variable <see cref="ApiKey"/> read the key from, for messages about it.</summary>
+    public string ApiKeyVariable(VendorInfo vendor) =>
+        Variable(vendor.ApiKeyEnvironmentVariable) is null && vendor.Id == VendorIds.Apiframe && Variable(FormerApiframeKeyVariable) is not null
+            ? FormerApiframeKeyVariable
+            : vendor.ApiKeyEnvironmentVariable;
+
+    private const string FormerApiframeKeyVariable = "GATEWAY_API_KEY";
 
     /// <summary>The journal file: <c>$VIDEOGEN_HOME/journal.db</c>, or <c>~/.videogen/journal.db</c>.</summary>
     public string JournalPath => Variable(HomeEnvironmentVariable) is { } home ? Path.Combine(home, "journal.db") : SqliteJobJournal.DefaultPath;

@@ -34,7 +34,11 @@ internal static class ModelsCommand
                     return ExitCodes.Success;
                 }
 
-                var table = new Table().AddColumns("vendor", "model", "modes", "durations (s)", "aspect ratios", "time (s)", "price");
+                // Ids are what a user copies into --model: never wrapped or cut; the descriptive columns wrap instead.
+                var table = new Table()
+                    .AddColumn(new TableColumn("vendor").NoWrap())
+                    .AddColumn(new TableColumn("model").NoWrap())
+                    .AddColumns("modes", "durations (s)", "aspect ratios", "time (s)", "price");
                 foreach (var v in vendors)
                 {
                     foreach (var m in v.Models)

@@ -102,7 +102,7 @@ internal sealed class VendorSession : IAsyncDisposable
         {
             // Before anything is journaled or sent: a key no request can carry is the user's input to fix.
             http.Dispose();
-            throw new CliUsageException($"{vendor.ApiKeyEnvironmentVariable}: {e.Message.Split(" (Parameter", 2)[0]} Set the variable to the key alone.");
+            throw new CliUsageException($"{context.ApiKeyVariable(vendor)}: {e.Message.Split(" (Parameter", 2)[0]} Set the variable to the key alone.");
         }
 
         var generator = CreateGenerator(vendor, configuration, http);

@@ -91,7 +91,8 @@ public sealed class BatchJournalTests : IAsyncLifetime
         var resume = (await _cli.RunAsync("resume", "--base-url", BaseUrl, "--out", _cli.OutDirectory, "--json")).ShouldExitWith(3);
         var entry = resume.Json["entries"]!.ShouldHaveSingleItem();
         ((string?)entry["state"]).ShouldBe("OutcomeUnknown");
-        ((string?)entry["vendor"]).ShouldBe("gateway");
+        // Batch lines name Apiframe by its old alias; the journal keeps the stable id.
+        ((string?)entry["vendor"]).ShouldBe("apiframe");
         ((string?)entry["prompt"]).ShouldBe("A lantern");
         entry["createdAt"].ShouldNotBeNull();
         var id = (string)entry["correlationId"]!;

@@ -14,7 +14,7 @@ public sealed class GenerateCommandTests : IDisposable
     {
         { "elumenta", "kling-v2.1" },
         { "neuralbox", "kling-v2.1" },
-        { "gateway", "kling-2.1" },
+        { "apiframe", "kling-2.1" },
         { "aimlapi", "ray-2" },
         { "oxen", "kling-video-v2-6-pro-text-to-video" },
     };
@@ -104,7 +104,7 @@ public sealed class GenerateCommandTests : IDisposable
     [Theory]
     [InlineData("elumenta")]
     [InlineData("neuralbox")]
-    [InlineData("gateway")]
+    [InlineData("apiframe")]
     [InlineData("aimlapi")]
     public async Task Generate_CreditsRunOut_ExitsThreeNaming402(string vendor)
     {
@@ -156,7 +156,7 @@ public sealed class GenerateCommandTests : IDisposable
     [Theory]
     [InlineData("elumenta")]
     [InlineData("neuralbox")]
-    [InlineData("gateway")]
+    [InlineData("apiframe")]
     [InlineData("aimlapi")]
     [InlineData("oxen")]
     public async Task Generate_JobFails_ExitsFourWithVendorReason(string vendor)
@@ -176,10 +176,10 @@ public sealed class GenerateCommandTests : IDisposable
     [Fact]
     public async Task Generate_JobFailsWithoutJson_PrintsVendorReason()
     {
-        var run = await _cli.RunAsync("generate", $"A castle {SandboxOptions.FailurePromptMarker}", "--vendor", "gateway", "--out", _cli.OutDirectory);
+        var run = await _cli.RunAsync("generate", $"A castle {SandboxOptions.FailurePromptMarker}", "--vendor", "apiframe", "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(4);
-        run.Console.ShouldContain("error: Gateway job");
+        run.Console.ShouldContain("error: Apiframe job");
         run.Console.ShouldContain("failed: Provider error: the prompt asked the sandbox to fail ([sandbox:fail])");
     }
 
@@ -188,7 +188,6 @@ public sealed class GenerateCommandTests : IDisposable
     [InlineData("aimlapi", "--aspect-ratio", "19:9", "AspectRatio", "'19:9'", "1:1, 16:9, 9:16, 4:3, 3:4, 21:9 or 9:21")]
     [InlineData("elumenta", "--image", "ftp://example.com/cat.png", "StartImage", "'ftp://example.com/cat.png'", "http(s) URL")]
     [InlineData("aimlapi", "--duration", "3", "DurationSeconds", "'3'", "5 or 9")]
-    [InlineData("neuralbox", "--model", "no-such-model", "Model", "'no-such-model'", "kling-v2.1")]
     public async Task Generate_InvalidInput_ExitsTwoNamingFieldValueAndAllowedAndSendsNothing(string vendor, string option, string value, string field, string shownValue, string allowed)
     {
         var run = await _cli.RunAsync("generate", "A cat", "--vendor", vendor, option, value, "--out", _cli.OutDirectory);
@@ -246,7 +245,7 @@ public sealed class GenerateCommandTests : IDisposable
         var run = await _cli.RunAsync("generate", "A cat", "--vendor", "acme");
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("--vendor: 'acme' is not a vendor; use one of elumenta, neuralbox, gateway, aimlapi, oxen.");
+        run.Console.ShouldContain("--vendor: 'acme' is not a vendor; use one of elumenta, neuralbox, apiframe, aimlapi, oxen.");
         _cli.SandboxesStarted.ShouldBeEmpty();
     }
 
@@ -314,20 +313,21 @@ public sealed class GenerateCommandTests : IDisposable
 
         run.ShouldExitWith(2);
         run.Console.ShouldContain("VIDEOGEN_SANDBOX_CREDITS: 'acme=5' is not allowed");
-        run.Console.ShouldContain("elumenta, gateway, aimlapi, oxen");
+        run.Console.ShouldContain("elumenta, apiframe, aimlapi, oxen");
     }
 
     [Fact]
-    public async Task Generate_GatewayKeyWithoutBaseUrl_ExitsTwoAskingForBaseUrl()
+    public async Task Generate_UnsendableKeyInTheGatewayAliasVariable_ExitsTwoNamingItAndSendsNothing()
     {
-        // The gateway's documents name no host: with a real key there is nowhere to send it.
-        _cli.Environment["GATEWAY_API_KEY"] = "gw-test-key";
+        // Apiframe's former name still finds its key (GATEWAY_API_KEY); a key that cannot go in a header is a usage
+        // error before anything is journaled or sent, and the key itself is never printed.
+        _cli.Environment["GATEWAY_API_KEY"] = "afk_test-key\r";
 
         var run = await _cli.RunAsync("generate", "A cat", "--vendor", "gateway", "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("give --base-url");
-        run.Console.ShouldNotContain("gw-test-key");
+        run.Console.ShouldContain("GATEWAY_API_KEY");
+        run.All.ShouldNotContain("afk_test-key");
         _cli.SandboxesStarted.ShouldBeEmpty();
     }
 

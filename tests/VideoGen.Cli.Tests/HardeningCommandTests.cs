@@ -184,10 +184,10 @@ public sealed class HardeningCommandTests : IDisposable
         var id = new string('a', 150) + "/../" + new string('b', 146);
         id.Length.ShouldBe(300);
         await using var stub = Vendor(
-            b => $$$"""{"jobId": "{{{id}}}", "status": "COMPLETED", "model": "veo3", "progress": 100, "result": {"videoUrls": ["{{{new Uri(b, "media/v.mp4")}}}"]}}""",
+            b => $$$"""{"id": "{{{id}}}", "status": "COMPLETED", "model": "veo-3", "progress": 100, "result": {"videoUrl": "{{{new Uri(b, "media/v.mp4")}}}"}, "creditCost": 10}""",
             Serve("video/mp4", Mp4));
 
-        var run = await _cli.RunAsync("download", id, "--vendor", "gateway", "--base-url", stub.BaseUrl.ToString(), "--out", _cli.OutDirectory, "--json");
+        var run = await _cli.RunAsync("download", id, "--vendor", "apiframe", "--base-url", stub.BaseUrl.ToString(), "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(0);
         var file = (string)run.Json["file"]!;

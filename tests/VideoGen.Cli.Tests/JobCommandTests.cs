@@ -31,7 +31,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
         }
     }
 
-    private static readonly string[] AllVendors = ["elumenta", "neuralbox", "gateway", "aimlapi", "oxen"];
+    private static readonly string[] AllVendors = ["elumenta", "neuralbox", "apiframe", "aimlapi", "oxen"];
 
     public static TheoryData<string> Vendors => new(AllVendors);
 

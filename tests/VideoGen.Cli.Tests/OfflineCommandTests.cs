@@ -44,11 +44,12 @@ public sealed class OfflineCommandTests : IDisposable
     [Fact]
     public async Task Price_UndocumentedPrice_PrintsNullRangeAndReason()
     {
-        var run = await _cli.RunAsync("price", "A cat", "--vendor", "gateway", "--json");
+        // veo-3's page gives no credit cost (the catalog says why).
+        var run = await _cli.RunAsync("price", "A cat", "--vendor", "apiframe", "--model", "veo-3", "--json");
 
         run.ShouldExitWith(0);
         var json = run.Json;
-        ((string?)json["vendor"]).ShouldBe("gateway");
+        ((string?)json["vendor"]).ShouldBe("apiframe");
         ((string?)json["unit"]).ShouldBe("credits");
         json["min"]!.Type.ShouldBe(JTokenType.Null);
         json["max"]!.Type.ShouldBe(JTokenType.Null);
@@ -114,7 +115,7 @@ public sealed class OfflineCommandTests : IDisposable
         var run = await _cli.RunAsync("models");
 
         run.ShouldExitWith(0);
-        foreach (var vendor in new[] { "elumenta", "neuralbox", "gateway", "aimlapi", "oxen" })
+        foreach (var vendor in new[] { "elumenta", "neuralbox", "apiframe", "aimlapi", "oxen" })
         {
             run.Console.ShouldContain(vendor);
         }

@@ -18,6 +18,7 @@ public static class SandboxJobs
     {
         "elumenta" => "ELUMENTA_API_KEY",
         "neuralbox" => "NEURALBOX_API_KEY",
+        "apiframe" => "APIFRAME_API_KEY",
         "gateway" => "GATEWAY_API_KEY",
         "aimlapi" => "AIMLAPI_API_KEY",
         "oxen" => "OXEN_API_KEY",
