@@ -41,7 +41,7 @@ public static class SandboxJobs
         return vendor switch
         {
             "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
-            "gateway" => new ApiframeClient(configuration, http).AsVideoGenerator(),
+            "apiframe" or "gateway" => new ApiframeClient(configuration, http).AsVideoGenerator(),
             "aimlapi" => new AimlApiClient(configuration, http).AsVideoGenerator(),
             "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
             _ => throw new ArgumentException($"unknown vendor {vendor}", nameof(vendor)),
