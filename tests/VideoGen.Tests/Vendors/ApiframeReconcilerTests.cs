@@ -6,7 +6,8 @@ using VideoGen.Journal;
 namespace VideoGen.Tests.Vendors;
 
 /// <summary>
-/// Apiframe's <see cref="ISubmissionReconciler"/>: an unknown submission is settled by reading GET /v2/jobs
+/// Apiframe's candidate finder for an unknown submission (not an <see cref="ISubmissionReconciler"/>: the journal never
+/// settles an Apiframe submission by itself, see the last test): reading GET /v2/jobs
 /// (https://docs-v2.apiframe.ai/docs/jobs/list: model filter, limit 1–100, cursor/nextCursor, "When hasMore is false,
 /// there are no more results") over in-memory HTTP through the generated client.
 /// </summary>
@@ -68,8 +69,16 @@ public sealed class ApiframeReconcilerTests
         handler.Requests.Count.ShouldBe(2);
     }
 
-    private static ISubmissionReconciler Reconciler(StubHttpHandler handler) =>
-        (ISubmissionReconciler)TestClients.Apiframe(handler).AsVideoGenerator().GetService(typeof(ISubmissionReconciler))!;
+    [Fact]
+    public void Adapter_IsNoSubmissionReconciler_SoTheJournalNeverClaimsAJobByModelAndTimeAlone()
+    {
+        // A listed Apiframe job has no prompt and no client reference: a lone candidate of the model may be another
+        // submission's, so claiming it could report the wrong video as done (the reliability suite saw a double charge).
+        TestClients.Apiframe(new StubHttpHandler()).AsVideoGenerator().GetService(typeof(ISubmissionReconciler)).ShouldBeNull();
+    }
+
+    private static ApiframeVideoGenerator Reconciler(StubHttpHandler handler) =>
+        (ApiframeVideoGenerator)TestClients.Apiframe(handler).AsVideoGenerator().GetService(typeof(ApiframeVideoGenerator))!;
 
     private static StubHttpHandler Listing(Func<System.Collections.Specialized.NameValueCollection, string> page) =>
         new StubHttpHandler().On(HttpMethod.Get, "/v2/jobs", request => StubHttpHandler.Json(page(HttpUtility.ParseQueryString(request.Uri.Query))));
