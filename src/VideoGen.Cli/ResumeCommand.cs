@@ -26,6 +26,9 @@ internal static class ResumeCommand
         command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(json));
+
+            // --timeout bounds the whole command: every listing, read, wait and download (a hung vendor included).
+            using var deadline = new CommandDeadline(run.Timeout(result), ct);
             try
             {
                 if (result.GetValue(settle) is not null || result.GetValue(forget) is not null || result.GetValue(job) is not null)
@@ -35,17 +38,17 @@ internal static class ResumeCommand
 
                 var outDirectory = run.OutDirectory(result);
                 var journal = new SqliteJobJournal(context.JournalPath);
-                var entries = await journal.GetUnfinishedAsync(ct).ConfigureAwait(false);
+                var entries = await journal.GetUnfinishedAsync(deadline.Token).ConfigureAwait(false);
                 o.Info($"{entries.Count} unfinished submissions in {Markup.Escape(context.JournalPath)}");
                 var report = new List<object>();
                 var exit = ExitCodes.Success;
                 foreach (var group in entries.GroupBy(e => e.Vendor))
                 {
-                    await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, ct).ConfigureAwait(false);
+                    await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token).ConfigureAwait(false);
                     var journaling = session.Generator.GetService<JournalingVideoGenerator>()!;
                     foreach (var entry in group)
                     {
-                        var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, outDirectory, ct).ConfigureAwait(false);
+                        var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, outDirectory, deadline.Token).ConfigureAwait(false);
                         exit = Math.Max(exit, code);
                         report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail });
                         o.Info($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: {Markup.Escape(state)}{(jobId is null ? string.Empty : $" (job {Markup.Escape(jobId)})")} {Markup.Escape(detail ?? string.Empty)}");
@@ -59,6 +62,11 @@ internal static class ResumeCommand
 
                 o.Document(new { ok = exit == ExitCodes.Success, exitCode = exit, entries = report });
                 return exit;
+            }
+            catch (Exception e) when (e is OperationCanceledException && deadline.Expired)
+            {
+                // Nothing is settled by a cut: every entry keeps its journal state for the next resume.
+                return o.Fail(deadline.TimedOut("videogen resume"));
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException)
             {
