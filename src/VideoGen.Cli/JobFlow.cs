@@ -49,9 +49,18 @@ internal static class JobFlow
                 context.Status($"Job {Markup.Escape(operation.Id)}: {Markup.Escape(update.Job.VendorStatus ?? update.Status.ToString())}{Percent(update)} — {update.Elapsed.TotalSeconds:0} s, {update.Polls} polls")), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    public static async Task<DownloadResult> DownloadAsync(Output o, VendorSession session, VideoJob job, string outDirectory, CancellationToken cancellationToken)
+    public static Task<DownloadResult> DownloadAsync(Output o, VendorSession session, VideoJob job, string outDirectory, CancellationToken cancellationToken) =>
+        DownloadToAsync(session, job, FreePath(session, job, outDirectory), cancellationToken);
+
+    private static async Task<DownloadResult> DownloadToAsync(VendorSession session, VideoJob job, string path, CancellationToken cancellationToken)
     {
         using var downloader = session.CreateDownloader();
+        return await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The job's file name in <paramref name="outDirectory"/>, numbered past any file already there.</summary>
+    private static string FreePath(VendorSession session, VideoJob job, string outDirectory)
+    {
         var stem = FileStem(session.Vendor.Id, job.Id);
         var path = Path.Combine(outDirectory, $"{stem}.mp4");
         for (var n = 2; File.Exists(path); n++)
@@ -60,8 +69,11 @@ internal static class JobFlow
             path = Path.Combine(outDirectory, $"{stem}-{n}.mp4");
         }
 
-        return await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return path;
     }
+
+    /// <summary>The journal detail that names the file a download is writing (the downloader moves it into place whole).</summary>
+    private const string DownloadingTo = "downloading to ";
 
     /// <summary>
     /// Downloads a finished job's video and only then records the job as finished in the journal (where the session
@@ -73,10 +85,25 @@ internal static class JobFlow
     public static async Task<DownloadResult> DownloadAndRecordAsync(Output o, VendorSession session, IVideoGenerator generator, VideoJob job, string outDirectory, CancellationToken cancellationToken, CancellationToken journalCancellation)
     {
         var journaling = generator.GetService<JournalingVideoGenerator>();
+        var path = FreePath(session, job, outDirectory);
+        if (journaling is not null && await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
+        {
+            // A run killed after the file was moved into place but before the journal said so: that entry's own file
+            // (named in its detail, written whole or not at all) is the video; it is not downloaded a second time.
+            if (owner.Detail is { } detail && detail.StartsWith(DownloadingTo, StringComparison.Ordinal)
+                && detail[DownloadingTo.Length..] is var earlier && Downloads.MediaSignature.IsVideoFile(earlier))
+            {
+                await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
+                return new DownloadResult(Path.GetFullPath(earlier), new FileInfo(earlier).Length, null, job.ResultUri ?? new Uri(earlier), 0);
+            }
+
+            await journaling.Journal.UpdateAsync(owner.CorrelationId, JournalState.Submitted, job.Id, DownloadingTo + Path.GetFullPath(path), journalCancellation).ConfigureAwait(false);
+        }
+
         DownloadResult file;
         try
         {
-            file = await DownloadAsync(o, session, job, outDirectory, cancellationToken).ConfigureAwait(false);
+            file = await DownloadToAsync(session, job, path, cancellationToken).ConfigureAwait(false);
         }
         catch (VideoDownloadException e) when (journaling is not null)
         {

@@ -1,0 +1,43 @@
+using VideoGen.Cli.Tests.Infrastructure;
+using VideoGen.Journal;
+
+namespace VideoGen.Cli.Tests;
+
+/// <summary>
+/// A run killed after its video was moved into place but before the journal recorded the job finished: the entry
+/// names the file it was downloading, and <c>videogen resume</c> takes that file instead of downloading a second copy.
+/// </summary>
+public sealed class ResumeDownloadedFileTests(InstantSandboxFixture fixture) : IClassFixture<InstantSandboxFixture>, IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _cli.Dispose();
+    }
+
+    [Fact]
+    public async Task Resume_FileWrittenBeforeTheKill_IsTakenNotDownloadedAgain()
+    {
+        _cli.Environment[SandboxJobs.KeyVariable("oxen")] = SandboxJobs.ApiKey;
+        var job = await SandboxJobs.SubmitAsync(fixture.Sandbox, "oxen", "A kite over dunes");
+        Directory.CreateDirectory(_cli.OutDirectory);
+        var written = Path.GetFullPath(Path.Combine(_cli.OutDirectory, $"{JobFlow.FileStem("oxen", job.Id)}.mp4"));
+        byte[] video = [0, 0, 0, 24, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 0, 0];
+        await File.WriteAllBytesAsync(written, video);
+        var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
+        var now = DateTimeOffset.UtcNow;
+        var correlationId = Guid.NewGuid().ToString("N");
+        await journal.RecordIntentAsync(new JournalEntry(correlationId, "killed-after-rename", "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now));
+        await journal.UpdateAsync(correlationId, JournalState.Submitted, job.Id, "downloading to " + written);
+        await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
+
+        var run = await _cli.RunAsync("resume", "--base-url", SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"), "--out", _cli.OutDirectory, "--json");
+
+        run.ShouldExitWith(0);
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldBe([written], "the file the killed run wrote is the video; no second copy");
+        File.ReadAllBytes(written).ShouldBe(video);
+        (await journal.FindAsync(correlationId))!.State.ShouldBe(JournalState.Completed);
+    }
+}
