@@ -194,11 +194,15 @@ internal static class DbCommands
             Wait = wait,
             Download = new DownloadOptions { BlockPrivateNetworks = !IsLocal(baseUrl) },
             ResubmitDelay = IsLocal(baseUrl) ? TimeSpan.FromMilliseconds(500) : VideoGenHangfireOptions.DefaultResubmitDelay,
-            InvisibilityTimeout = context.Variable("VIDEOGEN_INVISIBILITY_SECONDS") is { } seconds && int.TryParse(seconds, CultureInfo.InvariantCulture, out var s) && s > 0
-                ? TimeSpan.FromSeconds(s)
-                : VideoGenHangfireOptions.DefaultInvisibilityTimeout,
+            InvisibilityTimeout = Seconds(context, "VIDEOGEN_INVISIBILITY_SECONDS") ?? VideoGenHangfireOptions.DefaultInvisibilityTimeout,
+            DistributedLockTimeout = Seconds(context, "VIDEOGEN_LOCK_TIMEOUT_SECONDS") ?? VideoGenHangfireOptions.DefaultDistributedLockTimeout,
+            StepTimeout = Seconds(context, "VIDEOGEN_STEP_TIMEOUT_SECONDS") ?? VideoGenHangfireOptions.DefaultStepTimeout,
         };
     }
+
+    /// <summary>A whole number of seconds from an environment variable (a fleet's tuning, and the tests' fast settings); null when unset or not positive.</summary>
+    private static TimeSpan? Seconds(CliContext context, string variable) =>
+        context.Variable(variable) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>The batch's name: the file's name (two files of one name in different folders share a batch view, not their lines).</summary>
     private static string BatchName(string file) => Path.GetFileName(Path.GetFullPath(file));

@@ -51,6 +51,10 @@ public sealed class VideoGenHangfire : IAsyncDisposable
                     QueuePollInterval = options.QueuePollInterval,
                     InvisibilityTimeout = options.InvisibilityTimeout,
 
+                    // Its locks are rows only their holder deletes: a SIGKILLed worker's row would hold its job for
+                    // Hangfire.PostgreSql's default 10 minutes (a live worker's step stuck in Processing meanwhile).
+                    DistributedLockTimeout = options.DistributedLockTimeout,
+
                     // The fetched job's time is renewed while its worker lives, so a short timeout only hurts dead workers.
                     UseSlidingInvisibilityTimeout = true,
                 });

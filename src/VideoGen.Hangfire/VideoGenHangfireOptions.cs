@@ -20,6 +20,12 @@ public sealed class VideoGenHangfireOptions
     /// <summary>How many refused-for-a-passing-reason submits before the generation is reported failed: 20.</summary>
     public const int DefaultMaxSubmitAttempts = 20;
 
+    /// <summary>The longest one step (a submit, one poll, or a download) may run before it is cancelled and rescheduled: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultStepTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a Hangfire lock row left by a killed process blocks what it locked: 1 minute.</summary>
+    public static readonly TimeSpan DefaultDistributedLockTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>The PostgreSQL connection string (Npgsql form) for the journal, the work table and Hangfire's storage. Required.</summary>
     public string ConnectionString { get; set; } = "";
 
@@ -56,6 +62,24 @@ public sealed class VideoGenHangfireOptions
     /// <value><see cref="DefaultInvisibilityTimeout"/>.</value>
     public TimeSpan InvisibilityTimeout { get; set; } = DefaultInvisibilityTimeout;
 
+    /// <summary>
+    /// The longest one run of a generation's step (a submit, one poll, or a download) may take. A step still running
+    /// then is cancelled and its generation rescheduled, so no worker thread is held by a hung connection or a stalled
+    /// download; the next run starts from what PostgreSQL holds. A submit cut off after it was sent is never resent: the
+    /// journal holds it as outcome-unknown and the next run reconciles it or reports it with its journal entry.
+    /// </summary>
+    /// <value><see cref="DefaultStepTimeout"/>; set it above the longest download you expect (see <see cref="DownloadOptions.Timeout"/>).</value>
+    public TimeSpan StepTimeout { get; set; } = DefaultStepTimeout;
+
+    /// <summary>
+    /// How long a Hangfire distributed lock may be held before others take it. Hangfire.PostgreSql keeps each lock as a
+    /// row that only its holder deletes; a worker killed inside a state change leaves its row behind, and until the row
+    /// is older than this the job it locked (or the scheduler, for its lock) waits. Hangfire holds these locks for one
+    /// state change (milliseconds), so this bounds how long a killed worker can hold anything up.
+    /// </summary>
+    /// <value><see cref="DefaultDistributedLockTimeout"/> (Hangfire.PostgreSql's own default is 10 minutes).</value>
+    public TimeSpan DistributedLockTimeout { get; set; } = DefaultDistributedLockTimeout;
+
     /// <summary>How often an idle worker asks the queue for work.</summary>
     /// <value>200 milliseconds.</value>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -87,6 +111,11 @@ public sealed class VideoGenHangfireOptions
         if (InvisibilityTimeout <= TimeSpan.Zero || QueuePollInterval <= TimeSpan.Zero || ResubmitDelay < TimeSpan.Zero)
         {
             errors.Add("InvisibilityTimeout and QueuePollInterval must be positive, ResubmitDelay not negative.");
+        }
+
+        if (StepTimeout <= TimeSpan.Zero || DistributedLockTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("StepTimeout and DistributedLockTimeout must be positive.");
         }
 
         if (MaxSubmitAttempts < 1)

@@ -35,6 +35,9 @@ public sealed record VideoStepResult(string Summary, double? NextRunInMillisecon
 public sealed class VideoGenSteps
 {
     private static readonly TimeSpan Busy = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long past its deadline a step that ignores its cancelled token is waited for before it is abandoned.</summary>
+    private static readonly TimeSpan StepGrace = TimeSpan.FromSeconds(5);
     private readonly VideoGenRuntime _runtime;
 
     internal VideoGenSteps(VideoGenRuntime runtime) => _runtime = runtime;
@@ -48,6 +51,31 @@ public sealed class VideoGenSteps
     [RescheduleWhileWaiting]
     [JobDisplayName("VideoGen generation {0}")]
     public async Task<VideoStepResult> RunAsync(string correlationId, PerformContext? context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(correlationId);
+        var options = _runtime.Options;
+        using var deadline = new CancellationTokenSource(options.StepTimeout, options.TimeProvider);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var step = StepAsync(correlationId, context, bounded.Token);
+        try
+        {
+            // The token stops a step that honours it; the wait stops one that does not (a call that ignores its token):
+            // the worker is given back either way, and the run that comes next starts from what PostgreSQL holds.
+            return await step.WaitAsync(options.StepTimeout + StepGrace, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the cut left half done is safe to do again: a submit cut after it was sent is held by the journal
+            // as outcome-unknown (never resent), a cut poll reads again, a cut download is fetched again into place.
+            ObserveLater(step);
+            return VideoStepResult.Again(Busy, Short($"step overran its deadline of {options.StepTimeout.TotalSeconds:0.###} s and was cancelled ({e.GetType().Name}); rescheduled"));
+        }
+    }
+
+    private static void ObserveLater(Task step) =>
+        _ = step.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task<VideoStepResult> StepAsync(string correlationId, PerformContext? context, CancellationToken cancellationToken)
     {
         var store = _runtime.Store;
         var row = await store.GetAsync(correlationId, cancellationToken).ConfigureAwait(false);

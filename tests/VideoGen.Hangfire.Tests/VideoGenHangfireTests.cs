@@ -101,7 +101,123 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
         done.State.ShouldBe(VideoWorkState.Completed);
     }
 
-    private async Task<TestHangfire> OpenAsync(SandboxOptions sandboxOptions, WaitOptions? wait = null)
+    [Fact]
+    public async Task Worker_HangfireLockLeftByAKilledProcess_JobMovesOnWithinTheLockTimeout()
+    {
+        // What a worker SIGKILLed inside a state change leaves behind: Hangfire.PostgreSql keeps a distributed lock as a
+        // row only its holder deletes, so the job's state lock stays taken by a process that no longer exists. Hangfire
+        // waits up to 15 minutes for a job's state lock; Hangfire.PostgreSql frees an abandoned one after its
+        // DistributedLockTimeout (10 minutes by default), so the job sat in Processing for minutes.
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale }, configure: o => o.DistributedLockTimeout = TimeSpan.FromSeconds(3));
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("locked by the dead"));
+        var job = (await hangfire.Client.GetStatusAsync(id))!.HangfireJobId.ShouldNotBeNull();
+        using (var dead = hangfire.Storage.GetConnection())
+        {
+            // Taken and never released, as by a process that died holding it (disposing the connection leaves the row).
+            _ = dead.AcquireDistributedLock($"job:{job}:state-lock", TimeSpan.FromSeconds(5));
+        }
+
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+
+        var done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(60));
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RunAsync_PollHangsPastTheStepDeadline_CancelledRescheduledAndTheJobKept()
+    {
+        var sandboxOptions = new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { SlowResponseDelay = TimeSpan.FromSeconds(60) } };
+        await using var hangfire = await OpenAsync(sandboxOptions, configure: o => o.StepTimeout = TimeSpan.FromSeconds(1));
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("hung poll"));
+        (await hangfire.Steps.RunAsync(id, null, default)).Summary.ShouldStartWith("submitted");
+        var submitted = (await hangfire.Client.GetStatusAsync(id))!;
+
+        // Every request now hangs for a minute: the poll is cut at the step's deadline, the worker given back.
+        sandboxOptions.Faults.SlowResponseRate = 1;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cut = await hangfire.Steps.RunAsync(id, null, default);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+        cut.Summary.ShouldContain("deadline");
+        cut.NextRunInMilliseconds.ShouldNotBeNull("rescheduled, not finished");
+        var during = (await hangfire.Client.GetStatusAsync(id))!;
+        during.State.ShouldBe(VideoWorkState.Waiting);
+        during.JobId.ShouldBe(submitted.JobId, "the paid job's id is kept");
+
+        sandboxOptions.Faults.SlowResponseRate = 0;
+        var done = await RunUntilFinalAsync(hangfire, id);
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        done.JobId.ShouldBe(submitted.JobId);
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RunAsync_CreateAnswerHangsPastTheStepDeadline_TheCreateIsNeverSentAgain()
+    {
+        // The vendor creates (and charges) the job, then its answer hangs past the step's deadline.
+        var sandboxOptions = new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { CreateLatency = TimeSpan.FromSeconds(60) } };
+        await using var hangfire = await OpenAsync(sandboxOptions, configure: o => o.StepTimeout = TimeSpan.FromSeconds(1));
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("hung create"));
+
+        var cut = await hangfire.Steps.RunAsync(id, null, default);
+        cut.Summary.ShouldContain("deadline");
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1);
+
+        sandboxOptions.Faults.CreateLatency = TimeSpan.Zero;
+        var done = await RunUntilFinalAsync(hangfire, id);
+
+        _sandbox.Counters.TotalJobsCreated.ShouldBe(1, "a create cut after it was sent is never resent");
+        if (done.State == VideoWorkState.OutcomeUnknown)
+        {
+            done.Error.ShouldNotBeNull().ShouldContain("journal entry");
+        }
+        else
+        {
+            done.State.ShouldBe(VideoWorkState.Completed, $"{done.State}: {done.Error}");
+            done.JobId.ShouldBe(_sandbox.GetJobs().Single().Id, "found again, not created again");
+        }
+    }
+
+    [Fact]
+    public async Task Worker_SinkStillStoring_NotReportedCompletedUntilTheVideoLanded()
+    {
+        var sink = new GatedSink();
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale }, configure: o => o.Sink = sink);
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Gateway, new VideoGenerationRequest("landing"));
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+
+        await sink.Entered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(300);
+        var storing = (await hangfire.Client.GetStatusAsync(id))!;
+        storing.State.ShouldBe(VideoWorkState.Waiting, "the video is being stored: not finished yet");
+        storing.Result.ShouldBeNull();
+
+        sink.Release.SetResult();
+        var done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(30));
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        done.Result.ShouldBe($"sink://{id}");
+        sink.Stored.ShouldBe([id]);
+        sink.Bytes.ShouldBeGreaterThan(0);
+    }
+
+    private static async Task<VideoWorkStatus> RunUntilFinalAsync(TestHangfire hangfire, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = (await hangfire.Client.GetStatusAsync(id))!;
+            if (status.IsFinal)
+            {
+                return status;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{id} stayed {status.State} ({status.Error})");
+            await hangfire.Steps.RunAsync(id, null, default);
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<TestHangfire> OpenAsync(SandboxOptions sandboxOptions, WaitOptions? wait = null, Action<VideoGenHangfireOptions>? configure = null)
     {
         foreach (var vendor in new[] { VendorIds.Elumenta, VendorIds.Gateway, VendorIds.AimlApi, VendorIds.Oxen })
         {
@@ -120,6 +236,7 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
             ResubmitDelay = TimeSpan.FromMilliseconds(100),
             InvisibilityTimeout = TimeSpan.FromSeconds(20),
         };
+        configure?.Invoke(options);
         return new TestHangfire(await VideoGenHangfire.OpenAsync(options));
     }
 
@@ -159,10 +276,39 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
     {
         public VideoGenWorkClient Client => inner.Client;
 
+        public global::Hangfire.JobStorage Storage => inner.Storage;
+
         public VideoGenSteps Steps => inner.CreateSteps();
 
         public global::Hangfire.BackgroundJobServer StartWorker(int workerCount, TimeSpan schedulePollingInterval) => inner.StartWorker(workerCount, schedulePollingInterval: schedulePollingInterval);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    /// <summary>A sink that holds each store until released, to look at the status meanwhile.</summary>
+    private sealed class GatedSink : IVideoSink
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<string> Stored { get; } = [];
+
+        public long Bytes { get; private set; }
+
+        public async Task<string> StoreAsync(VideoSinkItem item, Stream content, CancellationToken cancellationToken = default)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            using var copy = new MemoryStream();
+            await content.CopyToAsync(copy, cancellationToken);
+            lock (Stored)
+            {
+                Stored.Add(item.CorrelationId);
+                Bytes = copy.Length;
+            }
+
+            return $"sink://{item.CorrelationId}";
+        }
     }
 }
