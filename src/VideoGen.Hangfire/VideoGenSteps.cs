@@ -30,7 +30,9 @@ public sealed record VideoStepResult(string Summary, double? NextRunInMillisecon
 /// starts from the state in PostgreSQL, not from memory: the submit goes through the journal with the generation's
 /// correlation id as client key (a second run finds the first run's job id, or finds an ambiguous intent and never
 /// resends it); polls and downloads are reads and atomic file moves. Two runs of one generation never overlap: a run
-/// works only under the row's PostgreSQL advisory lock, which dies with its holder's connection.
+/// works only under the row's PostgreSQL advisory lock, which dies with its holder's connection. No run outlives
+/// <see cref="VideoGenHangfireOptions.StepTimeout"/>: one still running then is cancelled and rescheduled, so a hung
+/// connection or a stalled download never holds a worker (or its generation) for good.
 /// </remarks>
 public sealed class VideoGenSteps
 {

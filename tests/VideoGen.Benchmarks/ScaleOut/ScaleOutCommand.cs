@@ -41,20 +41,24 @@ internal static class ScaleOutCommand
         try
         {
             Console.WriteLine($"scaleout: {jobs} Elumenta jobs per run on the sandbox (time scale {timeScale}, no faults), {concurrency} concurrent steps per process, PostgreSQL 15 on loopback");
-            var rows = new List<string[]>
-            {
-                await InProcessAsync(cluster, sandbox, jobs, concurrency, timeScale, dir).ConfigureAwait(false),
-                await HangfireAsync(cluster, sandbox, jobs, concurrency, timeScale, dir, processes: 1).ConfigureAwait(false),
-                await HangfireAsync(cluster, sandbox, jobs, concurrency, timeScale, dir, processes: 3).ConfigureAwait(false),
-            };
+            var inProcess = await InProcessAsync(cluster, sandbox, jobs, concurrency, timeScale, dir).ConfigureAwait(false);
+            var one = await HangfireAsync(cluster, sandbox, jobs, concurrency, timeScale, dir, processes: 1).ConfigureAwait(false);
+            var three = await HangfireAsync(cluster, sandbox, jobs, concurrency, timeScale, dir, processes: 3).ConfigureAwait(false);
             Console.WriteLine();
-            Console.WriteLine("| path | processes | jobs | wall s | jobs/min | PG transactions/job | CPU ms/job |");
+            Console.WriteLine("| path | processes | jobs | wall s | jobs/min | PG round trips/job | CPU ms/job |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
-            foreach (var row in rows)
+            foreach (var row in new[] { inProcess, one, three })
             {
-                Console.WriteLine("| " + string.Join(" | ", row) + " |");
+                Console.WriteLine("| " + string.Join(" | ", row.Cells()) + " |");
             }
 
+            Console.WriteLine();
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Hangfire path overhead per job (1 worker process vs in-process): {one.CpuMsPerJob - inProcess.CpuMsPerJob:+0.0;-0.0} ms CPU, {one.TransactionsPerJob - inProcess.TransactionsPerJob:+0.0;-0.0} PG round trips, {one.WallMsPerJob - inProcess.WallMsPerJob:+0;-0} ms wall"));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"3 vs 1 worker processes: jobs/min x{three.JobsPerMinute / one.JobsPerMinute:0.00}, PG round trips/job x{three.TransactionsPerJob / one.TransactionsPerJob:0.00}, CPU ms/job x{three.CpuMsPerJob / one.CpuMsPerJob:0.00}"));
             return 0;
         }
         finally
@@ -64,7 +68,7 @@ internal static class ScaleOutCommand
         }
     }
 
-    private static async Task<string[]> InProcessAsync(PostgresCluster cluster, SandboxServer sandbox, int jobs, int concurrency, double timeScale, string dir)
+    private static async Task<Measured> InProcessAsync(PostgresCluster cluster, SandboxServer sandbox, int jobs, int concurrency, double timeScale, string dir)
     {
         var db = await cluster.CreateDatabaseAsync().ConfigureAwait(false);
         await using var journal = new PostgreSqlJobJournal(db);
@@ -95,10 +99,10 @@ internal static class ScaleOutCommand
         var wall = clock.Elapsed;
         var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var transactions = await TransactionsAsync(db).ConfigureAwait(false) - before;
-        return Row("in-process (journal in PostgreSQL)", 1, jobs, wall, transactions, cpuUsed);
+        return new Measured("in-process (journal in PostgreSQL)", 1, jobs, wall, transactions, cpuUsed);
     }
 
-    private static async Task<string[]> HangfireAsync(PostgresCluster cluster, SandboxServer sandbox, int jobs, int concurrency, double timeScale, string dir, int processes)
+    private static async Task<Measured> HangfireAsync(PostgresCluster cluster, SandboxServer sandbox, int jobs, int concurrency, double timeScale, string dir, int processes)
     {
         var db = await cluster.CreateDatabaseAsync().ConfigureAwait(false);
         await using var hangfire = await VideoGenHangfire.OpenAsync(new VideoGenHangfireOptions { ConnectionString = db }).ConfigureAwait(false);
@@ -137,7 +141,7 @@ internal static class ScaleOutCommand
             var wall = clock.Elapsed;
             var cpuUsed = TimeSpan.FromSeconds((workers.Sum(w => CpuTicks(w.Id)) - cpuBefore) / (double)ClockTicksPerSecond);
             var transactions = await TransactionsAsync(db).ConfigureAwait(false) - before;
-            return Row("Hangfire workers", processes, jobs, wall, transactions, cpuUsed);
+            return new Measured("Hangfire workers", processes, jobs, wall, transactions, cpuUsed);
         }
         finally
         {
@@ -204,14 +208,26 @@ internal static class ScaleOutCommand
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static string[] Row(string path, int processes, int jobs, TimeSpan wall, long transactions, TimeSpan cpu) =>
-    [
-        path,
-        processes.ToString(CultureInfo.InvariantCulture),
-        jobs.ToString(CultureInfo.InvariantCulture),
-        wall.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),
-        (jobs / wall.TotalMinutes).ToString("0", CultureInfo.InvariantCulture),
-        ((double)transactions / jobs).ToString("0.0", CultureInfo.InvariantCulture),
-        (cpu.TotalMilliseconds / jobs).ToString("0.0", CultureInfo.InvariantCulture),
-    ];
+    /// <summary>One path's run; "PG round trips" are the server's transactions for the run's database (each autocommit statement is one).</summary>
+    private sealed record Measured(string Path, int Processes, int Jobs, TimeSpan Wall, long Transactions, TimeSpan Cpu)
+    {
+        public double JobsPerMinute => Jobs / Wall.TotalMinutes;
+
+        public double TransactionsPerJob => (double)Transactions / Jobs;
+
+        public double CpuMsPerJob => Cpu.TotalMilliseconds / Jobs;
+
+        public double WallMsPerJob => Wall.TotalMilliseconds / Jobs;
+
+        public string[] Cells() =>
+        [
+            Path,
+            Processes.ToString(CultureInfo.InvariantCulture),
+            Jobs.ToString(CultureInfo.InvariantCulture),
+            Wall.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),
+            JobsPerMinute.ToString("0", CultureInfo.InvariantCulture),
+            TransactionsPerJob.ToString("0.0", CultureInfo.InvariantCulture),
+            CpuMsPerJob.ToString("0.0", CultureInfo.InvariantCulture),
+        ];
+    }
 }
