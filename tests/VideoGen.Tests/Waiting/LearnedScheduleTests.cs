@@ -105,7 +105,8 @@ public sealed class LearnedScheduleTests
     public void Schedule_BimodalHistory_DenseWhereJobsFinish_NoneInTheGap()
     {
         // 10 jobs spread over 40–80 s, 30 at 120–124 s, none between.
-        var times = Enumerable.Range(0, 10).Select(i => 40 + (i * 40 / 9.0)).Concat(Enumerable.Range(0, 30).Select(i => 120 + (i * 4 / 29.0)));
+        // Interleaved (one spread job after every three fast ones): both modes throughout, not a vendor that changed speed.
+        var times = Enumerable.Range(0, 10).SelectMany(i => new[] { 40 + (i * 40 / 9.0) }.Concat(Enumerable.Range(3 * i, 3).Select(k => 120 + (k * 4 / 29.0))));
         var schedule = PollSchedule.For("elumenta", "kling-v2.1", Options(Seeded(times)));
 
         schedule.IsLearned.ShouldBeTrue();
@@ -337,6 +338,26 @@ public sealed class LearnedScheduleTests
         generator.PollTimes.Count.ShouldBeLessThan(10);
         generator.PollTimes[0].ShouldBeGreaterThanOrEqualTo(TimeSpan.FromTicks(188_281_926L));
         _clock.Delays.ShouldAllBe(d => d.Ticks % TimeSpan.TicksPerMillisecond == 0);
+    }
+
+    [Fact]
+    public void Schedule_VendorBecameTwiceAsSlow_PlansOnTheNewestTimesOnly()
+    {
+        // 80 jobs spread over 45–90 s, then 20 over 90–180 s: the polls start near 90 s, not at 45 s.
+        var times = Enumerable.Range(0, 80).Select(i => 45 + ((i * 37 % 80) * 45 / 80.0))
+            .Concat(Enumerable.Range(0, 20).Select(i => 90 + ((i * 7 % 20) * 90 / 20.0)));
+
+        var plan = PollSchedule.For("elumenta", "kling-v2.1", Options(Seeded(times))).Plan;
+
+        plan[0].ShouldBeGreaterThan(65);
+    }
+
+    [Fact]
+    public void CurrentTimes_SameSpeedThroughout_KeepsEveryTime()
+    {
+        var times = Enumerable.Range(0, 100).Select(i => 45 + ((i * 37 % 100) * 0.45)).ToArray();
+
+        LearnedPollPlan.Current(times, WaitOptions.DefaultMinimumHistory).ShouldBe(times);
     }
 
     private static JournalEntry Entry(string id, DateTimeOffset at) =>
