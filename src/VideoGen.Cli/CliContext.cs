@@ -3,6 +3,7 @@ using Spectre.Console;
 using VideoGen.Catalog;
 using VideoGen.Journal;
 using VideoGen.Sandbox;
+using VideoGen.Waiting;
 
 namespace VideoGen.Cli;
 
@@ -33,6 +34,44 @@ internal sealed class CliContext
         Out = output;
         Error = error ?? output;
         Environment = environment ?? System.Environment.GetEnvironmentVariable;
+    }
+
+    private readonly SemaphoreSlim _historyGate = new(1, 1);
+    private IProcessingTimeHistory? _processingTimes;
+
+    /// <summary>The processing times of local sandboxes seen by this process (in the sandbox's scaled time).</summary>
+    public IProcessingTimeHistory LocalProcessingTimes { get; } = new InMemoryProcessingTimeHistory();
+
+    /// <summary>
+    /// The processing times of vendors' jobs: seeded once per process from the journal's timestamps (every completed
+    /// submission), then every job this process sees finish. Once a model has 20, waits place their polls from them.
+    /// </summary>
+    public async Task<IProcessingTimeHistory> ProcessingTimesAsync(CancellationToken cancellationToken)
+    {
+        await _historyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_processingTimes is null)
+            {
+                var history = new InMemoryProcessingTimeHistory();
+                try
+                {
+                    await JournalProcessingTimes.LoadAsync(history, JournalPath, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException)
+                {
+                    // A journal that cannot be read here is reported by the commands that need it; waiting uses the documented windows.
+                }
+
+                _processingTimes = history;
+            }
+
+            return _processingTimes;
+        }
+        finally
+        {
+            _historyGate.Release();
+        }
     }
 
     /// <summary>The terminal, for people.</summary>

@@ -7,6 +7,7 @@ using VideoGen.Elumenta;
 using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
+using VideoGen.Waiting;
 using VideoGen.Oxen;
 using VideoGen.Resilience;
 using VideoGen.Sandbox;
@@ -114,6 +115,10 @@ internal sealed class VendorSession : IAsyncDisposable
         }
 
         var local = sandbox is not null || IsLoopback(apiBase);
+
+        // Every wait of the session learns from the processing times seen (issue 17): a vendor's from the journal and this
+        // process; a local sandbox's (scaled time) apart, so neither teaches the other's schedule.
+        generator = new ProcessingTimesVideoGenerator(generator, local ? context.LocalProcessingTimes : await context.ProcessingTimesAsync(cancellationToken).ConfigureAwait(false));
         return new VendorSession(vendor, generator, http, apiBase, key, sandbox, ownsSandbox: sharedSandbox is null, local)
         {
             SandboxTimeScale = sandbox?.Options.TimeScale ?? (local ? LocalSandboxTimeScale(context) : null),

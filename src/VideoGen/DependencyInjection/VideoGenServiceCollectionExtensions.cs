@@ -10,7 +10,9 @@ using VideoGen.DependencyInjection;
 using VideoGen.Elumenta;
 using VideoGen.Apiframe;
 using VideoGen.Http;
+using VideoGen.Journal;
 using VideoGen.Oxen;
+using VideoGen.Waiting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -110,7 +112,7 @@ public static class VideoGenServiceCollectionExtensions
         var builder = ConfigureHandler(services.AddHttpClient(name));
         services.AddKeyedTransient<IElumentaClient>(vendorId, (sp, _) =>
             new ElumentaClient(CreateClientConfiguration(sp, vendorId), sp.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
-        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => sp.GetRequiredKeyedService<IElumentaClient>(vendorId).AsVideoGenerator(vendorId, sp.GetService<ILoggerFactory>()));
+        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => WithProcessingTimes(sp, sp.GetRequiredKeyedService<IElumentaClient>(vendorId).AsVideoGenerator(vendorId, sp.GetService<ILoggerFactory>())));
         return builder;
     }
 
@@ -223,7 +225,7 @@ public static class VideoGenServiceCollectionExtensions
 
         var builder = ConfigureHandler(services.AddHttpClient<TClient, TImplementation>(name, (http, sp) => create(CreateClientConfiguration(sp, vendorId), http)));
         services.AddKeyedTransient<TClient>(vendorId, (sp, _) => sp.GetRequiredService<TClient>());
-        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => asGenerator(sp.GetRequiredKeyedService<TClient>(vendorId), sp.GetService<ILoggerFactory>()));
+        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => WithProcessingTimes(sp, asGenerator(sp.GetRequiredKeyedService<TClient>(vendorId), sp.GetService<ILoggerFactory>())));
         return builder;
     }
 
@@ -269,6 +271,9 @@ public static class VideoGenServiceCollectionExtensions
         // The key is written at the transport, so HttpClientFactory's logging and the caller's handlers never hold it.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, TransportAuthorizationFilter>());
         services.AddOptions<VideoGenOptions>();
+
+        // One history of observed processing times for every wait of the container (issue 17): the learned schedule.
+        services.TryAddSingleton<IProcessingTimeHistory>(CreateProcessingTimeHistory);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VideoGenOptions>, VideoGenOptionsValidator>());
 
         // Bind the application's VideoGen section when the application has a configuration (a host does).
@@ -290,6 +295,26 @@ public static class VideoGenServiceCollectionExtensions
         // The options validator has already refused an unknown id.
         return services.GetRequiredKeyedService<IVideoGenerator>(VideoModelCatalog.Default.GetVendor(id).Id);
     }
+
+    /// <summary>
+    /// The container's processing-time history: in memory, seeded from the journal's timestamps when a
+    /// <see cref="SqliteJobJournal"/> is registered as <see cref="IJobJournal"/> (so a new process starts with what earlier ones saw).
+    /// </summary>
+    private static IProcessingTimeHistory CreateProcessingTimeHistory(IServiceProvider services)
+    {
+        var history = new InMemoryProcessingTimeHistory();
+        if (services.GetService<IJobJournal>() is SqliteJobJournal journal)
+        {
+            // Microsoft.Data.Sqlite's async methods complete synchronously: this blocks on no I/O thread.
+            JournalProcessingTimes.LoadAsync(history, journal.Path).GetAwaiter().GetResult();
+        }
+
+        return history;
+    }
+
+    /// <summary>Puts the container's history under a vendor's generator, where the waits over it find it.</summary>
+    private static IVideoGenerator WithProcessingTimes(IServiceProvider services, IVideoGenerator generator) =>
+        services.GetService<IProcessingTimeHistory>() is { } history ? new ProcessingTimesVideoGenerator(generator, history) : generator;
 
     /// <summary>Marks what is registered: the options (vendor <see langword="null"/>) and each vendor, so nothing is added twice.</summary>
     private sealed record VendorRegistration(string? VendorId);

@@ -12,7 +12,9 @@ namespace VideoGen.Waiting;
 /// <remarks>
 /// Read-only: the file is opened with <c>Mode=ReadOnly</c> and only read (<see cref="Journal.IJobJournal"/> is not
 /// involved and not changed). The time includes the detection lag of the wait that saw the job done (about half a
-/// poll interval; none for a long poll or a webhook), so it is an upper bound of the vendor's processing time.
+/// poll interval; none for a long poll or a webhook) and whatever ran before the state was written (the CLI records a
+/// job completed after its download; <c>videogen resume</c> when it found the job), so it is an upper bound of the
+/// vendor's processing time. Within a process, the waits record the vendor's own times (completion minus creation) instead.
 /// </remarks>
 public static class JournalProcessingTimes
 {

@@ -113,7 +113,20 @@ internal sealed class PollSchedule
     }
 
     /// <summary>The delay before the next poll, given the time since the job was submitted.</summary>
+    /// <remarks>
+    /// Whole milliseconds, rounded up: <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> waits whole
+    /// milliseconds and completes a shorter delay at once, so a window start or planned time between two milliseconds (a
+    /// learned time such as 18.8281926 s) would be missed by a fraction of a millisecond, and the next delay, that fraction,
+    /// would complete without the clock moving: a loop of polls on a virtual clock (seen in the waiting benchmark).
+    /// </remarks>
     public TimeSpan NextDelay(TimeSpan elapsed)
+    {
+        var delay = NextDelayCore(elapsed);
+        var rest = delay.Ticks % TimeSpan.TicksPerMillisecond;
+        return rest == 0 ? delay : TimeSpan.FromTicks(delay.Ticks - rest + TimeSpan.TicksPerMillisecond);
+    }
+
+    private TimeSpan NextDelayCore(TimeSpan elapsed)
     {
         if (_first)
         {

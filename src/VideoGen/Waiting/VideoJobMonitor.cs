@@ -27,6 +27,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
     private readonly SemaphoreSlim _adding = new(1, 1);
     private readonly Task _loop;
     private readonly ILogger _logger;
+    private readonly WaitOptions _wait;
     private long _requestsSent;
 
     /// <summary>Starts a monitor over <paramref name="generator"/>.</summary>
@@ -39,6 +40,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         _generator = generator;
         _options = options ?? new JobMonitorOptions();
         _options.Validate();
+        _wait = _options.Wait.WithHistoryOf(generator);
         _requests = new SemaphoreSlim(_options.MaxConcurrentRequests);
         _logger = (generator.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<VideoJobMonitor>() ?? (ILogger)NullLogger.Instance;
         _loop = Task.Run(RunAsync);
@@ -64,7 +66,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
 
         var clock = _options.Wait.TimeProvider;
-        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(job, clock, PollSchedule.For(job.Vendor, job.Model, _options.Wait)));
+        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(job, clock, PollSchedule.For(job.Vendor, job.Model, _wait)));
         if (cancellationToken.CanBeCanceled)
         {
             cancellationToken.Register(() =>
@@ -341,7 +343,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         if (current.HasCompleted)
         {
             VideoGenLog.JobFinished(_logger, current.Vendor, current.Id, current.Status, elapsed.TotalSeconds, job.Polls);
-            JobTelemetry.Finished(current, _logger, _options.Wait);
+            JobTelemetry.Finished(current, _logger, _wait);
             _jobs.TryRemove(current.Id, out _);
             job.Completion.TrySetResult(current);
         }

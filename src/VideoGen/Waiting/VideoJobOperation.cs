@@ -90,6 +90,7 @@ public sealed class VideoJobOperation
     {
         options ??= new WaitOptions();
         options.Validate();
+        options = options.WithHistoryOf(_generator);
         var clock = options.TimeProvider;
         var started = clock.GetTimestamp();
         TimeSpan Elapsed() => clock.GetElapsedTime(started);

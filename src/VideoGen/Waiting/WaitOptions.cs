@@ -76,10 +76,12 @@ public sealed class WaitOptions
     /// Where finished jobs' processing times are recorded (every succeeded job: the vendor's completion time
     /// minus its creation time, or the time the wait saw it done when the vendor gives no completion time) and
     /// read back to place polls. Share one instance across waits (for example <see cref="InMemoryProcessingTimeHistory"/>,
-    /// seeded from the journal with <see cref="JournalProcessingTimes.LoadAsync"/>). <see langword="null"/>: nothing is
-    /// learned and the documented window is used.
+    /// seeded from the journal with <see cref="JournalProcessingTimes.LoadAsync"/>). <see langword="null"/>: the generator's
+    /// own history is used when it has one (<c>AddVideoGeneration</c> and the CLI give every generator one, see
+    /// <see cref="VideoGeneratorBuilderProcessingTimesExtensions.UseProcessingTimes"/>); otherwise nothing is learned and the
+    /// documented window is used.
     /// </summary>
-    /// <value><see langword="null"/>.</value>
+    /// <value><see langword="null"/>: the generator's history, if any.</value>
     public IProcessingTimeHistory? ProcessingTimes { get; set; }
 
     /// <summary>
@@ -96,6 +98,23 @@ public sealed class WaitOptions
     /// <summary>The source of jitter; set a seeded one for repeatable schedules.</summary>
     /// <value><see cref="Random.Shared"/>.</value>
     public Random Random { get; set; } = Random.Shared;
+
+    /// <summary>
+    /// These options, with the history of <paramref name="generator"/> (<c>GetService(typeof(IProcessingTimeHistory))</c>:
+    /// what dependency injection and the CLI put under every generator) when <see cref="ProcessingTimes"/> is not set;
+    /// the caller's object is not changed.
+    /// </summary>
+    internal WaitOptions WithHistoryOf(IVideoGenerator generator)
+    {
+        if (ProcessingTimes is not null || generator.GetService(typeof(IProcessingTimeHistory)) is not IProcessingTimeHistory history)
+        {
+            return this;
+        }
+
+        var copy = (WaitOptions)MemberwiseClone();
+        copy.ProcessingTimes = history;
+        return copy;
+    }
 
     /// <summary>Checks the options once, where they enter; lists every problem.</summary>
     /// <exception cref="ArgumentException">One or more options are out of range.</exception>

@@ -37,7 +37,15 @@ internal sealed class SimulatedJobGenerator(TimeProvider clock, string vendor, s
     private VideoJob Job(VideoJobStatus status)
     {
         var job = JobCore(status);
-        return status == VideoJobStatus.Succeeded && ReportsCompletion ? job with { CompletedAt = _submitted + duration } : job;
+        if (status != VideoJobStatus.Succeeded)
+        {
+            return job;
+        }
+
+        // A succeeded job names its file: without one the wait reads again and then fails ("completed before the result URL
+        // is written", issue 11), which is what made the waiting benchmark end in an exception before printing its tables.
+        job = job with { ResultUri = new Uri("https://simulated.invalid/sim-1.mp4") };
+        return ReportsCompletion ? job with { CompletedAt = _submitted + duration } : job;
     }
 
     private VideoJob JobCore(VideoJobStatus status) => new()

@@ -8,8 +8,10 @@ using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.DependencyInjection;
 using VideoGen.Elumenta;
+using VideoGen.Journal;
 using VideoGen.Apiframe;
 using VideoGen.Oxen;
+using VideoGen.Waiting;
 using VideoGen.Tests.Vendors;
 
 namespace VideoGen.Tests.DependencyInjection;
@@ -61,6 +63,56 @@ public sealed class VideoGenServiceCollectionExtensionsTests
 
         reads.ShouldBe(2);
         stub.Requests.Count(r => r.Method == HttpMethod.Post).ShouldBe(1);
+    }
+
+    [Fact]
+    public void AddVideoGeneration_EveryVendorsGenerator_SharesTheContainersProcessingTimeHistory()
+    {
+        using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();
+        var history = provider.GetRequiredService<IProcessingTimeHistory>();
+
+        history.ShouldBeOfType<InMemoryProcessingTimeHistory>();
+        foreach (var id in VendorIds.All)
+        {
+            provider.GetRequiredKeyedService<IVideoGenerator>(id).GetService(typeof(IProcessingTimeHistory)).ShouldBeSameAs(history, id);
+        }
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_RegisteredSqliteJournal_SeedsTheHistoryFromItsTimestamps()
+    {
+        var dir = Directory.CreateTempSubdirectory("videogen-di-history-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "journal.db");
+            var journal = new SqliteJobJournal(path);
+            var at = DateTimeOffset.UtcNow.AddSeconds(-75);
+            await journal.RecordIntentAsync(new JournalEntry("c1", null, "elumenta", "kling-v2.1", "a cat", "{}", JournalState.Intent, null, null, at, at));
+            await journal.UpdateAsync("c1", JournalState.Submitted, jobId: "j1");
+            await journal.UpdateAsync("c1", JournalState.Completed);
+            var services = new ServiceCollection().AddVideoGeneration(AllKeys);
+            services.AddSingleton<IJobJournal>(journal);
+            using var provider = services.BuildServiceProvider();
+
+            var history = (IProcessingTimeHistory)provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta).GetService(typeof(IProcessingTimeHistory))!;
+
+            history.GetSnapshot("elumenta", "kling-v2.1").Recent.ShouldHaveSingleItem().TotalSeconds.ShouldBeInRange(75, 135);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddVideoGeneration_OwnHistoryRegisteredFirst_IsTheOneUsed()
+    {
+        var own = new InMemoryProcessingTimeHistory(capacity: 10);
+        var services = new ServiceCollection().AddSingleton<IProcessingTimeHistory>(own).AddVideoGeneration(AllKeys);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Oxen).GetService(typeof(IProcessingTimeHistory)).ShouldBeSameAs(own);
     }
 
     [Fact]

@@ -105,7 +105,8 @@ public sealed class LearnedScheduleTests
     public void Schedule_BimodalHistory_DenseWhereJobsFinish_NoneInTheGap()
     {
         // 10 jobs spread over 40–80 s, 30 at 120–124 s, none between.
-        var times = Enumerable.Range(0, 10).Select(i => 40 + (i * 40 / 9.0)).Concat(Enumerable.Range(0, 30).Select(i => 120 + (i * 4 / 29.0)));
+        // Interleaved (one spread job after every three fast ones): both modes throughout, not a vendor that changed speed.
+        var times = Enumerable.Range(0, 10).SelectMany(i => new[] { 40 + (i * 40 / 9.0) }.Concat(Enumerable.Range(3 * i, 3).Select(k => 120 + (k * 4 / 29.0))));
         var schedule = PollSchedule.For("elumenta", "kling-v2.1", Options(Seeded(times)));
 
         schedule.IsLearned.ShouldBeTrue();
@@ -252,6 +253,111 @@ public sealed class LearnedScheduleTests
             SqliteConnection.ClearAllPools();
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task WaitForCompletionAsync_GeneratorWithAHistory_LearnsWithoutWaitOptionsSayingSo()
+    {
+        // 30 jobs finished at 150–160 s: the document's 45–90 s start is no longer trusted.
+        var history = Seeded(Enumerable.Range(0, 30).Select(i => 150 + (i / 3.0)));
+        var scripted = new ScriptedVideoGenerator(_clock, TimeSpan.FromSeconds(155.2));
+        var generator = new VideoGeneratorBuilder(scripted).UseProcessingTimes(history).Build();
+        var options = new WaitOptions { TimeProvider = _clock, Jitter = 0 };
+
+        await new VideoJobOperation(generator, scripted.Submitted).WaitForCompletionAsync(options);
+
+        scripted.PollTimes[0].ShouldBeGreaterThan(TimeSpan.FromSeconds(140));
+        history.GetSnapshot("elumenta", "kling-v2.1").TotalRecorded.ShouldBe(31);
+        options.ProcessingTimes.ShouldBeNull("the caller's options are not changed");
+    }
+
+    [Fact]
+    public async Task WaitForCompletionAsync_WaitOptionsHistory_WinsOverTheGenerators()
+    {
+        var own = Seeded(Enumerable.Range(0, 30).Select(i => 150 + (i / 3.0)));
+        var generators = new InMemoryProcessingTimeHistory();
+        var scripted = new ScriptedVideoGenerator(_clock, TimeSpan.FromSeconds(155.2));
+        var generator = new VideoGeneratorBuilder(scripted).UseProcessingTimes(generators).Build();
+
+        await new VideoJobOperation(generator, scripted.Submitted).WaitForCompletionAsync(Options(own));
+
+        own.GetSnapshot("elumenta", "kling-v2.1").TotalRecorded.ShouldBe(31);
+        generators.GetSnapshot("elumenta", "kling-v2.1").TotalRecorded.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task VideoJobMonitor_GeneratorWithAHistory_LearnsAndRecords()
+    {
+        var history = Seeded(Enumerable.Range(0, 30).Select(i => 150 + (i / 3.0)));
+        var scripted = new ScriptedVideoGenerator(_clock, TimeSpan.FromSeconds(155.2));
+        var generator = new VideoGeneratorBuilder(scripted).UseProcessingTimes(history).Build();
+        await using (var monitor = new VideoJobMonitor(generator, new JobMonitorOptions { Wait = new WaitOptions { TimeProvider = _clock, Jitter = 0 } }))
+        {
+            await monitor.TrackAsync(scripted.Submitted);
+        }
+
+        scripted.PollTimes[0].ShouldBeGreaterThan(TimeSpan.FromSeconds(140));
+        history.GetSnapshot("elumenta", "kling-v2.1").TotalRecorded.ShouldBe(31);
+    }
+
+    [Fact]
+    public async Task WaitForCompletionAsync_LearnsFromItsOwnJobs_AfterMinimumHistory()
+    {
+        // A vendor twice as slow as documented (90–180 s for 45–90 s): after 20 jobs the first poll moves past the document's window.
+        var history = new InMemoryProcessingTimeHistory();
+        var firstPolls = new List<TimeSpan>();
+        for (var i = 0; i < WaitOptions.DefaultMinimumHistory + 1; i++)
+        {
+            var clock = new VirtualTimeProvider();
+            var scripted = new ScriptedVideoGenerator(clock, TimeSpan.FromSeconds(90 + ((i * 7 % 20) * 4.5)));
+            var generator = new VideoGeneratorBuilder(scripted).UseProcessingTimes(history).Build();
+            await new VideoJobOperation(generator, scripted.Submitted).WaitForCompletionAsync(new WaitOptions { TimeProvider = clock, Jitter = 0 });
+            firstPolls.Add(scripted.PollTimes[0]);
+        }
+
+        firstPolls.Take(WaitOptions.DefaultMinimumHistory).ShouldAllBe(t => t == DocumentedMin);
+        firstPolls[^1].ShouldBeGreaterThan(TimeSpan.FromSeconds(60), "the learned start moves past the document's 45 s towards the 90 s seen");
+        history.GetSnapshot("elumenta", "kling-v2.1").TotalRecorded.ShouldBe(WaitOptions.DefaultMinimumHistory + 1);
+    }
+
+    [Fact]
+    public async Task WaitForCompletionAsync_WindowStartBetweenTwoMilliseconds_PollsOnInsteadOfLoopingOnTheVirtualClock()
+    {
+        // A job seen finishing at 18.8281926 s moves the start of luma-flash2's window (20–35 s) there; Task.Delay waits whole
+        // milliseconds, so the first delay ended 0.19 ms short and every later one (0.19 ms) completed without the clock moving.
+        var history = new InMemoryProcessingTimeHistory();
+        foreach (var ticks in new[] { 337_370_000L, 277_170_000L, 188_281_926L })
+        {
+            history.Record("elumenta", "luma-flash2", TimeSpan.FromTicks(ticks));
+        }
+
+        var generator = new ScriptedVideoGenerator(_clock, TimeSpan.FromSeconds(24.69)) { Model = "luma-flash2" };
+
+        await new VideoJobOperation(generator, generator.Submitted).WaitForCompletionAsync(Options(history)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        generator.PollTimes.Count.ShouldBeLessThan(10);
+        generator.PollTimes[0].ShouldBeGreaterThanOrEqualTo(TimeSpan.FromTicks(188_281_926L));
+        _clock.Delays.ShouldAllBe(d => d.Ticks % TimeSpan.TicksPerMillisecond == 0);
+    }
+
+    [Fact]
+    public void Schedule_VendorBecameTwiceAsSlow_PlansOnTheNewestTimesOnly()
+    {
+        // 80 jobs spread over 45–90 s, then 20 over 90–180 s: the polls start near 90 s, not at 45 s.
+        var times = Enumerable.Range(0, 80).Select(i => 45 + ((i * 37 % 80) * 45 / 80.0))
+            .Concat(Enumerable.Range(0, 20).Select(i => 90 + ((i * 7 % 20) * 90 / 20.0)));
+
+        var plan = PollSchedule.For("elumenta", "kling-v2.1", Options(Seeded(times))).Plan;
+
+        plan[0].ShouldBeGreaterThan(65);
+    }
+
+    [Fact]
+    public void CurrentTimes_SameSpeedThroughout_KeepsEveryTime()
+    {
+        var times = Enumerable.Range(0, 100).Select(i => 45 + ((i * 37 % 100) * 0.45)).ToArray();
+
+        LearnedPollPlan.Current(times, WaitOptions.DefaultMinimumHistory).ShouldBe(times);
     }
 
     private static JournalEntry Entry(string id, DateTimeOffset at) =>
