@@ -11,6 +11,7 @@ using VideoGen.Elumenta;
 using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
+using VideoGen.Resilience;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +24,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <example>
 /// <code>
 /// services.AddVideoGeneration(o => o.DefaultVendor = VendorIds.Elumenta);
-/// services.AddElumentaClient().AddStandardResilienceHandler(); // the builder of one vendor's HttpClient
+/// services.AddElumentaClient().AddHttpMessageHandler&lt;MyHandler&gt;(); // the builder of one vendor's HttpClient
 /// var generator = provider.GetRequiredService&lt;IVideoGenerator&gt;();
 /// var oxen = provider.GetRequiredKeyedService&lt;IVideoGenerator&gt;(VendorIds.Oxen);
 /// </code>
@@ -247,15 +248,29 @@ public static class VideoGenServiceCollectionExtensions
         return true;
     }
 
-    private static IHttpClientBuilder ConfigureHandler(IHttpClientBuilder builder) => builder
-
+    private static IHttpClientBuilder ConfigureHandler(IHttpClientBuilder builder)
+    {
         // The generators are singletons holding their typed client: connections are recycled by the
         // handler (DNS changes are seen) instead of by the factory rotating handlers under a captured client.
-        .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+        builder
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-        // The retry handler is outermost: handlers the user adds to the returned builder run on every try.
-        .AddHttpMessageHandler(static sp => new VideoGen.Resilience.ResilienceHandler(sp.GetRequiredService<IOptions<VideoGenOptions>>().Value.Resilience));
+        // The retry handler is outermost: handlers the user adds to the returned builder run on every try. It is
+        // Microsoft.Extensions.Http.Resilience's handler (https://learn.microsoft.com/dotnet/core/resilience/http-resilience)
+        // running VideoGen's retry (VideoGenRetry: reads retried, a create only when it provably never left). The
+        // documentation advises one resilience handler per client; the library's RemoveAllResilienceHandlers()
+        // (experimental, EXTEXP0001) takes this one out before a user adds their own.
+        builder.AddResilienceHandler(VideoGenRetry.PipelineName, static (pipeline, context) =>
+        {
+            var services = context.ServiceProvider;
+            pipeline.AddVideoGenRetry(
+                services.GetRequiredService<IOptions<VideoGenOptions>>().Value.Resilience,
+                services.GetService<ILoggerFactory>()?.CreateLogger<ResilienceHandler>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+                onRetry: null);
+        });
+        return builder;
+    }
 
     private static void AddCore(IServiceCollection services)
     {
