@@ -76,7 +76,7 @@ public sealed class WaitOptions
     /// Where finished jobs' processing times are recorded (every succeeded job: the vendor's completion time
     /// minus its creation time, or the time the wait saw it done when the vendor gives no completion time) and
     /// read back to place polls. Share one instance across waits (for example <see cref="InMemoryProcessingTimeHistory"/>,
-    /// seeded from the journal with <see cref="JournalProcessingTimes.LoadAsync"/>). <see langword="null"/>: nothing is
+    /// seeded from the journal with <c>JournalProcessingTimes.LoadAsync</c> (package VideoGen.Journal.Sqlite)). <see langword="null"/>: nothing is
     /// learned and the documented window is used.
     /// </summary>
     /// <value><see langword="null"/>.</value>
