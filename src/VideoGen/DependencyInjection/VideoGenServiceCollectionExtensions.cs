@@ -13,6 +13,7 @@ using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
 using VideoGen.Waiting;
+using VideoGen.Resilience;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +26,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <example>
 /// <code>
 /// services.AddVideoGeneration(o => o.DefaultVendor = VendorIds.Elumenta);
-/// services.AddElumentaClient().AddStandardResilienceHandler(); // the builder of one vendor's HttpClient
+/// services.AddElumentaClient().AddHttpMessageHandler&lt;MyHandler&gt;(); // the builder of one vendor's HttpClient
 /// var generator = provider.GetRequiredService&lt;IVideoGenerator&gt;();
 /// var oxen = provider.GetRequiredKeyedService&lt;IVideoGenerator&gt;(VendorIds.Oxen);
 /// </code>
@@ -249,15 +250,29 @@ public static class VideoGenServiceCollectionExtensions
         return true;
     }
 
-    private static IHttpClientBuilder ConfigureHandler(IHttpClientBuilder builder) => builder
-
+    private static IHttpClientBuilder ConfigureHandler(IHttpClientBuilder builder)
+    {
         // The generators are singletons holding their typed client: connections are recycled by the
         // handler (DNS changes are seen) instead of by the factory rotating handlers under a captured client.
-        .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+        builder
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-        // The retry handler is outermost: handlers the user adds to the returned builder run on every try.
-        .AddHttpMessageHandler(static sp => new VideoGen.Resilience.ResilienceHandler(sp.GetRequiredService<IOptions<VideoGenOptions>>().Value.Resilience));
+        // The retry handler is outermost: handlers the user adds to the returned builder run on every try. It is
+        // Microsoft.Extensions.Http.Resilience's handler (https://learn.microsoft.com/dotnet/core/resilience/http-resilience)
+        // running VideoGen's retry (VideoGenRetry: reads retried, a create only when it provably never left). The
+        // documentation advises one resilience handler per client; the library's RemoveAllResilienceHandlers()
+        // (experimental, EXTEXP0001) takes this one out before a user adds their own.
+        builder.AddResilienceHandler(VideoGenRetry.PipelineName, static (pipeline, context) =>
+        {
+            var services = context.ServiceProvider;
+            pipeline.AddVideoGenRetry(
+                services.GetRequiredService<IOptions<VideoGenOptions>>().Value.Resilience,
+                services.GetService<ILoggerFactory>()?.CreateLogger<ResilienceHandler>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+                onRetry: null);
+        });
+        return builder;
+    }
 
     private static void AddCore(IServiceCollection services)
     {
@@ -297,16 +312,16 @@ public static class VideoGenServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The container's processing-time history: in memory, seeded from the journal's timestamps when a
-    /// <see cref="SqliteJobJournal"/> is registered as <see cref="IJobJournal"/> (so a new process starts with what earlier ones saw).
+    /// The container's processing-time history: in memory, seeded from the registered <see cref="IJobJournal"/> when it is an
+    /// <see cref="IProcessingTimeSource"/> (the SQLite journal is), so a new process starts with what earlier ones saw.
     /// </summary>
     private static IProcessingTimeHistory CreateProcessingTimeHistory(IServiceProvider services)
     {
         var history = new InMemoryProcessingTimeHistory();
-        if (services.GetService<IJobJournal>() is SqliteJobJournal journal)
+        if (services.GetService<IJobJournal>() is IProcessingTimeSource source)
         {
-            // Microsoft.Data.Sqlite's async methods complete synchronously: this blocks on no I/O thread.
-            JournalProcessingTimes.LoadAsync(history, journal.Path).GetAwaiter().GetResult();
+            // The SQLite journal's read completes synchronously (Microsoft.Data.Sqlite): this blocks on no I/O thread.
+            source.LoadProcessingTimesAsync(history).GetAwaiter().GetResult();
         }
 
         return history;

@@ -3,7 +3,7 @@ namespace VideoGen.Journal;
 /// <summary>
 /// A durable record of every paid submission: written before the create request leaves the machine
 /// (the intent, with a client correlation id) and after it (the vendor's job id), so a crash loses no
-/// paid job and nothing is submitted twice by accident. <see cref="SqliteJobJournal"/> is the default;
+/// paid job and nothing is submitted twice by accident. <c>SqliteJobJournal</c> (package VideoGen.Journal.Sqlite) is the default;
 /// implement this interface to share a journal between machines (a SQL server, a cloud table).
 /// </summary>
 public interface IJobJournal

@@ -145,7 +145,7 @@ public sealed class JournalingVideoGenerator : DelegatingVideoGenerator
                     throw new JobJournalException(
                         $"{_vendor} accepted job {job.Id}, but the journal could not record it ({e.GetType().Name}: {e.Message}). The job exists and is billed: " +
                         $"follow it with its id, and record it with videogen resume --settle {correlationId} --job {job.Id}.",
-                        (_journal as SqliteJobJournal)?.Path,
+                        (e as JobJournalException)?.JournalPath,
                         e)
                     {
                         JobId = job.Id,

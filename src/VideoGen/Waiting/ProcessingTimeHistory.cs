@@ -42,7 +42,7 @@ public sealed record ProcessingTimeSnapshot(IReadOnlyList<TimeSpan> Recent, long
 /// further models are not kept). Why a ring and not a streaming quantile sketch: the schedule needs the shape
 /// of the distribution (where it is dense, where it is empty), which a few quantiles do not give, and a sketch
 /// over all time does not forget a vendor's old speed; 100 exact recent times are 800 bytes.
-/// Seed it from the journal with <see cref="JournalProcessingTimes.LoadAsync"/>.
+/// Seed it from the journal with <c>JournalProcessingTimes.LoadAsync</c> (package VideoGen.Journal.Sqlite).
 /// </remarks>
 public sealed class InMemoryProcessingTimeHistory : IProcessingTimeHistory
 {

@@ -29,7 +29,7 @@ public static class VideoGeneratorBuilderProcessingTimesExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="history">The history to share; one per process is the intent (for example an <see cref="InMemoryProcessingTimeHistory"/>
-    /// seeded with <see cref="JournalProcessingTimes.LoadAsync"/>).</param>
+    /// seeded with <c>JournalProcessingTimes.LoadAsync</c> of the VideoGen.Journal.Sqlite package).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="history"/> is null.</exception>
     public static VideoGeneratorBuilder UseProcessingTimes(this VideoGeneratorBuilder builder, IProcessingTimeHistory history)

@@ -76,7 +76,7 @@ public sealed class WaitOptions
     /// Where finished jobs' processing times are recorded (every succeeded job: the vendor's completion time
     /// minus its creation time, or the time the wait saw it done when the vendor gives no completion time) and
     /// read back to place polls. Share one instance across waits (for example <see cref="InMemoryProcessingTimeHistory"/>,
-    /// seeded from the journal with <see cref="JournalProcessingTimes.LoadAsync"/>). <see langword="null"/>: the generator's
+    /// seeded from the journal, for example with <c>JournalProcessingTimes.LoadAsync</c> of the VideoGen.Journal.Sqlite package). <see langword="null"/>: the generator's
     /// own history is used when it has one (<c>AddVideoGeneration</c> and the CLI give every generator one, see
     /// <see cref="VideoGeneratorBuilderProcessingTimesExtensions.UseProcessingTimes"/>); otherwise nothing is learned and the
     /// documented window is used.

@@ -2,7 +2,7 @@ namespace VideoGen.Webhooks;
 
 /// <summary>
 /// The default <see cref="IWebhookDeliveryStore"/>: the last <see cref="Capacity"/> delivery ids, in memory. A restart
-/// forgets them; use <see cref="SqliteWebhookDeliveryStore"/> to de-duplicate across restarts.
+/// forgets them; use <c>SqliteWebhookDeliveryStore</c> (package VideoGen.Journal.Sqlite) to de-duplicate across restarts.
 /// </summary>
 public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
 {

@@ -30,7 +30,7 @@ public sealed class WebhookJobUpdates
     {
     }
 
-    /// <summary>Creates the hub over a delivery store (for example <see cref="SqliteWebhookDeliveryStore"/>, so de-duplication survives a restart).</summary>
+    /// <summary>Creates the hub over a delivery store (for example <c>SqliteWebhookDeliveryStore</c> (package VideoGen.Journal.Sqlite), so de-duplication survives a restart).</summary>
     /// <param name="deliveries">Where delivery ids are recorded; an in-memory store of <see cref="DefaultDeliveryMemory"/> ids when null.</param>
     /// <param name="maxTrackedJobs">How many jobs' updates are buffered at once; past it, finished jobs' buffers are dropped first, then the least recently used.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTrackedJobs"/> is below 1.</exception>

@@ -116,6 +116,54 @@ public sealed class VideoGenServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddVideoGeneration_CreateRefusedWith429_IsSentAgainThroughTheFactorysResilienceHandler()
+    {
+        var posts = 0;
+        var stub = new StubHttpHandler()
+            .On(HttpMethod.Post, ".*/v2/generate", _ =>
+            {
+                if (++posts > 1)
+                {
+                    return StubHttpHandler.Json(ElumentaPending);
+                }
+
+                var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+                limited.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero);
+                return limited;
+            });
+        var services = new ServiceCollection().AddVideoGeneration(o => o.Elumenta.ApiKey = Key);
+        services.AddElumentaClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+
+        var job = await provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta).SubmitAsync("A red balloon");
+
+        job.Id.ShouldBe("18500");
+        posts.ShouldBe(2, "a 429 proves the create was not accepted");
+    }
+
+    [Fact]
+    public async Task AddVideoGeneration_RemoveAllResilienceHandlers_TakesVideoGensRetryOut()
+    {
+        // The retry is Microsoft.Extensions.Http.Resilience's handler, so the library's own switch removes it.
+        var reads = 0;
+        var stub = new StubHttpHandler()
+            .On(HttpMethod.Get, ".*/v2/generate/18500", _ => ++reads == 1 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : StubHttpHandler.Json(ElumentaPending));
+        var services = new ServiceCollection().AddVideoGeneration(o =>
+        {
+            o.Elumenta.ApiKey = Key;
+            o.Resilience.BaseDelay = TimeSpan.Zero;
+        });
+#pragma warning disable EXTEXP0001 // the library marks RemoveAllResilienceHandlers experimental
+        services.AddElumentaClient().RemoveAllResilienceHandlers().ConfigurePrimaryHttpMessageHandler(() => stub);
+#pragma warning restore EXTEXP0001
+        using var provider = services.BuildServiceProvider();
+
+        await Should.ThrowAsync<VideoGenException>(() => provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta).GetJobAsync("18500"));
+
+        reads.ShouldBe(1);
+    }
+
+    [Fact]
     public void AddVideoGeneration_EveryVendor_HasAKeyedGeneratorOfThatVendor()
     {
         using var provider = new ServiceCollection().AddVideoGeneration(AllKeys).BuildServiceProvider();

@@ -7,7 +7,7 @@ namespace VideoGen.Journal;
 /// The default <see cref="IJobJournal"/>: one SQLite file, written with full synchronous commits in
 /// WAL mode so an entry that was recorded survives a killed process or a power cut.
 /// </summary>
-public sealed class SqliteJobJournal : IJobJournal
+public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessingTimeSource
 {
     /// <summary>How long one statement waits for another process's write lock: 10 seconds.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
@@ -331,4 +331,9 @@ public sealed class SqliteJobJournal : IJobJournal
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Reads this journal's completed submissions with <see cref="VideoGen.Waiting.JournalProcessingTimes.LoadAsync"/>.</remarks>
+    public Task<int> LoadProcessingTimesAsync(VideoGen.Waiting.IProcessingTimeHistory history, CancellationToken cancellationToken = default) =>
+        VideoGen.Waiting.JournalProcessingTimes.LoadAsync(history, Path, cancellationToken);
 }
