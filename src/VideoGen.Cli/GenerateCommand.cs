@@ -141,6 +141,11 @@ internal static class GenerateCommand
                         ? o.Interrupted($"job {jobId} is finished at the vendor; its video was not downloaded.", JobFlow.PickUpCommand("download", jobId, vendorId, baseUrl))
                         : o.Interrupted($"job {jobId} goes on at the vendor.", JobFlow.PickUpCommand("wait", jobId, vendorId, baseUrl));
         }
+        catch (SubmissionOutcomeUnknownException e) when (deadline.Expired)
+        {
+            // The create request was cut by --timeout: a timeout (5), and the journal keeps the submission for resume.
+            return o.Fail(new CommandTimedOutException($"{deadline.TimedOut("The submission").Message} {e.Message}"), jobId, embedded);
+        }
         catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)
         {
             return o.Fail(e, jobId, embedded);

@@ -35,7 +35,7 @@ internal static class JobFlow
     public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken, string? model = null)
     {
         var wait = WaitOptionsFor(session, timeout);
-        var pace = new WaitPace(session, model ?? operation.LastKnown?.Model, operation.LastKnown?.CreatedAt);
+        var pace = WaitPace.For(session.Vendor, model ?? operation.LastKnown?.Model, session.SandboxTimeScale, operation.LastKnown?.CreatedAt);
 
         if (o.IsJson || !o.Console.Profile.Capabilities.Interactive)
         {
@@ -62,7 +62,8 @@ internal static class JobFlow
             while (await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None)).ConfigureAwait(false) != waiting)
             {
                 var update = Volatile.Read(ref last);
-                var status = update is null ? "submitted" : update.Job.VendorStatus ?? update.Status.ToString();
+                var job = update?.Job ?? operation.LastKnown;
+                var status = job is null ? "submitted" : job.VendorStatus ?? job.Status.ToString();
                 context.Status($"Job {Markup.Escape(operation.Id)}: {Markup.Escape(status)}{(update is null ? string.Empty : Percent(update))} · {Markup.Escape(pace.Describe(clock.Elapsed))}");
             }
 
@@ -82,11 +83,11 @@ internal static class JobFlow
         private readonly string _model;
         private readonly double? _scale;
 
-        public WaitPace(VendorSession session, string? model, DateTimeOffset? createdAt)
+        private WaitPace(Catalog.VendorInfo vendor, string? model, double? timeScale, DateTimeOffset? createdAt)
         {
-            _model = model ?? session.Vendor.DefaultModel;
-            _scale = session.SandboxTimeScale;
-            var window = session.Vendor.Models.FirstOrDefault(m => string.Equals(m.Id, _model, StringComparison.OrdinalIgnoreCase))?.ProcessingTime;
+            _model = model ?? vendor.DefaultModel;
+            _scale = timeScale;
+            var window = vendor.Models.FirstOrDefault(m => string.Equals(m.Id, _model, StringComparison.OrdinalIgnoreCase))?.ProcessingTime;
             if (window is not null)
             {
                 var scale = _scale ?? 1;
@@ -98,6 +99,9 @@ internal static class JobFlow
             var age = createdAt is { } created ? DateTimeOffset.UtcNow - created : TimeSpan.Zero;
             _before = age > TimeSpan.Zero && age < TimeSpan.FromDays(1) ? age : TimeSpan.Zero;
         }
+
+        /// <summary>The pace of a job of <paramref name="vendor"/>'s <paramref name="model"/> (its default when null), on a sandbox at <paramref name="timeScale"/> (null: the vendor itself), created at <paramref name="createdAt"/> (null: now).</summary>
+        public static WaitPace For(Catalog.VendorInfo vendor, string? model, double? timeScale, DateTimeOffset? createdAt) => new(vendor, model, timeScale, createdAt);
 
         /// <summary>" (kling-v2.1 usually takes 45–90 s)", with the sandbox's pace when there is one; empty when the catalog does not know the model.</summary>
         public string Usually => _min is null ? string.Empty

@@ -77,13 +77,16 @@ public sealed class GenerateCommandTests : IDisposable
         var run = await _cli.RunAsync("generate", "A paper boat on a stream", "--vendor", "aimlapi", "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(0);
-        run.Out.ShouldBeEmpty();
+
+        // Progress and hints on standard error; the result (the file) alone on standard output.
         run.Console.ShouldContain("No AIMLAPI_API_KEY set");
         run.Console.ShouldContain("embedded local sandbox");
         run.Console.ShouldContain("Submitted job");
-        run.Console.ShouldContain("succeeded");
+        run.Out.ShouldNotContain("Submitted job");
+        run.Out.ShouldNotContain("estimated cost");
+        run.Out.ShouldContain("succeeded");
         var file = Directory.GetFiles(_cli.OutDirectory, "aimlapi-*.mp4").ShouldHaveSingleItem();
-        run.Console.ShouldContain(file);
+        run.Out.ShouldContain(file);
         ShouldBeMp4(file);
     }
 
