@@ -29,7 +29,7 @@ public sealed class PaceAndProgressTests : IDisposable
         { ["price", "A cat", "--vendor", "elumenta"] },
         { ["generate", "A cat", "--vendor", "elumenta", "--out", "{out}"] },
         { ["generate", "A cat", "--vendor", "oxen", "--out", "{out}"] },
-        { ["cancel", "abc", "--vendor", "oxen"] },
+        { ["cancel", "7cf9b23a-1234-5678-9abc-def012345678", "--vendor", "oxen"] },
     };
 
     [Theory]
