@@ -274,12 +274,13 @@ public sealed class GenerateCommandTests : IDisposable
     {
         _cli.Environment[SandboxOptions.TimeScaleEnvironmentVariable] = "1";
 
-        // kling-2.1 takes 20–180 s here; 5 s leaves a loaded machine time to start the sandbox and submit (seen: 4.6 s).
-        var run = await _cli.RunAsync("generate", "A slow sunset", "--vendor", "gateway", "--timeout", "5", "--out", _cli.OutDirectory);
+        // kling-2.1 takes 20–180 s here; 10 s leaves a loaded machine time to start the sandbox and submit (seen: over 7 s
+        // at load 50). Whether the wait's own timeout or the command's deadline speaks first depends on how long that took.
+        var run = await _cli.RunAsync("generate", "A slow sunset", "--vendor", "gateway", "--timeout", "10", "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(5);
         var jobId = _cli.SandboxesStarted.ShouldHaveSingleItem().GetJobs("gateway").ShouldHaveSingleItem().Id;
-        run.Console.ShouldContain($"did not finish within 5 s");
+        run.Console.ShouldContain($"Job {jobId} did not finish within");
         run.Console.ShouldContain($"Job {jobId} ran on the embedded sandbox");
     }
 
