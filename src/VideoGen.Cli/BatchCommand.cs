@@ -54,7 +54,8 @@ internal static class BatchCommand
                     return await DbCommands.EnqueueBatchAsync(context, o, connection, lines, result.GetValue(file)!, ct).ConfigureAwait(false);
                 }
 
-                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), deadline, result.GetValue(newRun)).ConfigureAwait(false);
+                var rerun = $"videogen batch {JobFlow.Quote(result.GetValue(file)!)}{(result.GetValue(baseUrl) is { } url ? $" --base-url {JobFlow.Quote(url)}" : string.Empty)}{(result.GetResult(run.Out) is { Implicit: false } ? $" --out {JobFlow.Quote(result.GetValue(run.Out)!)}" : string.Empty)}";
+                return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), deadline, result.GetValue(newRun), ct, rerun).ConfigureAwait(false);
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or IOException)
             {
@@ -65,11 +66,16 @@ internal static class BatchCommand
                 // Cut before any line started (opening the sessions, reading the journal): nothing was sent.
                 return o.Fail(deadline.TimedOut("The batch"));
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C before any line started (opening the sessions, reading the journal): nothing was sent.
+                return o.Interrupted("nothing was submitted.");
+            }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, CommandDeadline deadline, bool newRun)
+    private static async Task<int> RunAsync(CliContext context, Output o, IReadOnlyList<BatchLine> lines, int concurrency, decimal? budget, string? baseUrl, string outDirectory, CommandDeadline deadline, bool newRun, CancellationToken userCancellation, string rerunCommand)
     {
         var cancellationToken = deadline.Token;
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -114,6 +120,7 @@ internal static class BatchCommand
 
             lines = keyed;
             var outcomes = new ConcurrentBag<LineOutcome>();
+            var board = new BatchBoard(o, lines.Select(l => (l.Number, l.Vendor.Id, l.Request.Model)));
             using var gate = new SemaphoreSlim(concurrency);
             var work = lines.Select(async line =>
             {
@@ -126,32 +133,54 @@ internal static class BatchCommand
                     // The deadline passed before the line's turn: nothing was sent for it; a rerun submits it.
                     var notStarted = new LineOutcome(line.Number, "NotStarted", null, null, $"not submitted: the batch's --timeout {deadline.Timeout.TotalSeconds:0.#} s passed first; a rerun submits it", ExitCodes.TimedOut);
                     outcomes.Add(notStarted);
-                    o.Info($"  line {line.Number,4}: {Markup.Escape(notStarted.Summary)}");
+                    board.Finished(notStarted);
                     return;
                 }
 
                 try
                 {
                     // The wait of a line ends at the batch's deadline, with its own timeout (the job id kept).
+                    board.Started(line.Number);
                     var remaining = deadline.Timeout - started.Elapsed;
-                    var outcome = await RunLineAsync(line, sessions[line.Vendor.Id], outDirectory, remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), deadline).ConfigureAwait(false);
+                    var outcome = await RunLineAsync(line, sessions[line.Vendor.Id], outDirectory, remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), deadline, board).ConfigureAwait(false);
                     outcomes.Add(outcome);
-                    o.Info($"  line {line.Number,4}: {Markup.Escape(outcome.Summary)}");
+                    board.Finished(outcome);
                 }
                 finally
                 {
                     gate.Release();
                 }
             }).ToList();
-            await Task.WhenAll(work).ConfigureAwait(false);
+            try
+            {
+                await board.ShowWhileAsync(async () =>
+                {
+                    await Task.WhenAll(work).ConfigureAwait(false);
+                    return 0;
+                }).ConfigureAwait(false);
+            }
+            catch (Exception e) when (userCancellation.IsCancellationRequested && !deadline.Expired && e is OperationCanceledException or VideoGenException)
+            {
+                // Ctrl+C: reported below, with what goes on.
+            }
+
+            if (userCancellation.IsCancellationRequested && !deadline.Expired)
+            {
+                // Every job already created goes on at its vendor and is in the journal: a rerun of the file (or resume)
+                // picks each one up and submits nothing twice. The embedded sandbox's jobs end with it.
+                return sandbox is not null && sessions.Values.All(s => s.Session.Sandbox is not null)
+                    ? o.Interrupted("the embedded sandbox stopped with this command, so nothing goes on and nothing was charged; a rerun starts the lines again.")
+                    : o.Interrupted($"{board.WithJob} submitted job{(board.WithJob == 1 ? string.Empty : "s")} go on at the vendor, recorded in the journal; a rerun submits nothing twice.", $"{rerunCommand} (or videogen resume)");
+            }
 
             var sorted = outcomes.OrderBy(x => x.Line).ToList();
             var byKind = sorted.GroupBy(x => x.Kind).ToDictionary(g => g.Key, g => g.Count());
-            o.Info($"[bold]{lines.Count} lines:[/] {string.Join(", ", byKind.OrderBy(k => k.Key).Select(k => $"{k.Value} {k.Key.ToLowerInvariant()}"))}");
+            board.WriteResults();
+            o.Result($"[bold]{lines.Count} lines:[/] {string.Join(", ", byKind.OrderBy(k => k.Key).Select(k => $"{k.Value} {k.Key.ToLowerInvariant()}"))}");
             var skipped = sorted.Where(x => x.Resumed).Select(x => x.Line).ToList();
             if (skipped.Count > 0)
             {
-                o.Info($"Not submitted again ({skipped.Count}, already submitted by an earlier run; --new-run submits them anew): line{(skipped.Count == 1 ? string.Empty : "s")} {string.Join(", ", skipped)}");
+                o.Result($"Not submitted again ({skipped.Count}, already submitted by an earlier run; --new-run submits them anew): line{(skipped.Count == 1 ? string.Empty : "s")} {string.Join(", ", skipped)}");
             }
 
             var exit = sorted.Select(x => x.ExitCode).DefaultIfEmpty(ExitCodes.Success).Max();
@@ -172,7 +201,7 @@ internal static class BatchCommand
         }
     }
 
-    private static async Task<LineOutcome> RunLineAsync(BatchLine line, (VendorSession Session, IVideoGenerator Generator) target, string outDirectory, TimeSpan timeout, CommandDeadline deadline)
+    private static async Task<LineOutcome> RunLineAsync(BatchLine line, (VendorSession Session, IVideoGenerator Generator) target, string outDirectory, TimeSpan timeout, CommandDeadline deadline, BatchBoard board)
     {
         var cancellationToken = deadline.Token;
         string? jobId = null;
@@ -191,6 +220,7 @@ internal static class BatchCommand
 
             var job = await SubmitAsync(line, target.Generator, journaling, cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
+            board.Submitted(line.Number, job.Id, job.VendorStatus, resumed);
 
             // The line is this process's until its video is on disk: another videogen on the same file leaves it alone.
             if (journaling is not null && await journaling.Journal.FindByClientKeyAsync(line.Key, cancellationToken).ConfigureAwait(false) is { } entry)
@@ -198,7 +228,8 @@ internal static class BatchCommand
                 lease = await journaling.HoldLeaseAsync(entry, cancellationToken).ConfigureAwait(false);
             }
 
-            var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(JobFlow.WaitOptionsFor(target.Session, timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var finished = await new VideoJobOperation(target.Generator, job).WaitForCompletionAsync(JobFlow.WaitOptionsFor(target.Session, timeout), new JobFlow.InlineProgress(update => board.Polled(line.Number, update)), cancellationToken).ConfigureAwait(false);
+            board.Downloading(line.Number);
             var file = await JobFlow.DownloadAndRecordAsync(Output.Silent, target.Session, target.Generator, finished, outDirectory, cancellationToken, cancellationToken).ConfigureAwait(false);
             return new LineOutcome(line.Number, "Succeeded", finished.Id, file.Path, null, ExitCodes.Success) { Resumed = resumed };
         }

@@ -27,14 +27,36 @@ internal static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
         var parse = CreateRootCommand(context).Parse(args);
-        var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error };
-        if (!context.HandlesProcessTermination)
+
+        // Signals are handled here, not by System.CommandLine (which ends the process 2 s after Ctrl+C, whatever the
+        // command is doing): the first one cancels the command, which reports what goes on; a second one exits at once.
+        var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        // Not disposed: a Ctrl+C after the command ended, while the process shuts down, still exits 130 at once.
+        var interrupts = context.HandlesProcessTermination ? Interrupts.Process : null;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupts?.Token ?? CancellationToken.None);
+        int code;
+        try
         {
-            // In-process: Ctrl+C belongs to the host; the caller's token cancels.
-            invocation.ProcessTerminationTimeout = null;
+            code = await parse.InvokeAsync(invocation, cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // A command with nothing of its own to say about an interruption.
+            context.Console.MarkupLine("Interrupted.");
+            code = ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What System.CommandLine's default handler does, on standard error; a bug, not a vendor's answer.
+            await context.Error.WriteLineAsync($"videogen: unexpected error: {e}").ConfigureAwait(false);
+            code = 1;
         }
 
-        var code = await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        if (interrupts?.Signal is not null && code == ExitCodes.Interrupted)
+        {
+            code = interrupts.ExitCode;
+        }
+
         return parse.Errors.Count > 0 ? ExitCodes.InvalidInput : code;
     }
 

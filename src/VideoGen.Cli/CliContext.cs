@@ -23,10 +23,18 @@ internal sealed class CliContext
     /// </summary>
     public const string SandboxCreditsEnvironmentVariable = "VIDEOGEN_SANDBOX_CREDITS";
 
-    /// <summary>The width given to a console whose output is redirected, so tables are not wrapped at 80 columns.</summary>
-    public const int RedirectedWidth = 200;
+    /// <summary>
+    /// The width given to a console whose output is redirected: wide enough that no line is ever wrapped (a pipe, a
+    /// file or a test gets each line whole, so <c>grep</c> finds whole job ids, URLs and paths).
+    /// </summary>
+    public const int RedirectedWidth = 1_000_000;
 
-    public CliContext(IAnsiConsole console, TextWriter output, TextWriter? error = null, Func<string, string?>? environment = null)
+    /// <param name="console">Where lines for people go: progress, hints, warnings and errors (standard error).</param>
+    /// <param name="output">Standard output: results, the --json document, help.</param>
+    /// <param name="error">Standard error as a plain writer (parse errors, warnings); <paramref name="output"/> when null.</param>
+    /// <param name="environment">Reads environment variables; the process's when null.</param>
+    /// <param name="results">The console for results in text form (standard output); a redirected console over <paramref name="output"/> when null.</param>
+    public CliContext(IAnsiConsole console, TextWriter output, TextWriter? error = null, Func<string, string?>? environment = null, IAnsiConsole? results = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(output);
@@ -34,6 +42,7 @@ internal sealed class CliContext
         Out = output;
         Error = error ?? output;
         Environment = environment ?? System.Environment.GetEnvironmentVariable;
+        Results = results ?? CreateConsole(output, redirected: true);
     }
 
     private readonly SemaphoreSlim _historyGate = new(1, 1);
@@ -74,10 +83,13 @@ internal sealed class CliContext
         }
     }
 
-    /// <summary>The terminal, for people.</summary>
+    /// <summary>Standard error as a console, for people: progress, live displays, hints, warnings and errors.</summary>
     public IAnsiConsole Console { get; }
 
-    /// <summary>Standard output: the --json document, and help.</summary>
+    /// <summary>Standard output as a console: what a command produced (a file, a status, a price, a table), in text form.</summary>
+    public IAnsiConsole Results { get; }
+
+    /// <summary>Standard output: results, the --json document, and help.</summary>
     public TextWriter Out { get; }
 
     /// <summary>Standard error: command-line parse errors.</summary>
@@ -92,15 +104,23 @@ internal sealed class CliContext
     /// <summary>Whether Ctrl+C and SIGTERM cancel the command (the process's own run; not an in-process test).</summary>
     public bool HandlesProcessTermination { get; init; }
 
-    /// <summary>The context of the videogen process: the real console, standard output and error, the process environment.</summary>
-    public static CliContext ForProcess() => new(CreateConsole(System.Console.Out, System.Console.IsOutputRedirected), System.Console.Out, System.Console.Error)
+    /// <summary>
+    /// The context of the videogen process: people's lines (progress, hints, errors) on standard error, results on
+    /// standard output, each a terminal or not on its own; the process environment.
+    /// </summary>
+    public static CliContext ForProcess() => new(
+        CreateConsole(System.Console.Error, System.Console.IsErrorRedirected),
+        System.Console.Out,
+        System.Console.Error,
+        results: CreateConsole(System.Console.Out, System.Console.IsOutputRedirected))
     {
         HandlesProcessTermination = true,
     };
 
     /// <summary>
     /// A console writing to <paramref name="writer"/>. Redirected output (a pipe, a file, a test) gets no ANSI escapes,
-    /// no live display and a wide line, so <c>videogen models | grep kling-v2.1</c> finds whole model ids.
+    /// no live display and no wrapping (<see cref="RedirectedWidth"/>), so <c>videogen models | grep kling-v2.1</c> finds
+    /// whole model ids and a long job id is never split across lines.
     /// </summary>
     public static IAnsiConsole CreateConsole(TextWriter writer, bool redirected)
     {
@@ -120,7 +140,7 @@ internal sealed class CliContext
         return console;
     }
 
-    public Output CreateOutput(bool json) => new(Console, Out, json, ReferenceEquals(Error, Out) ? null : Error);
+    public Output CreateOutput(bool json) => new(Console, Out, json, ReferenceEquals(Error, Out) ? null : Error, Results);
 
     /// <summary>A variable's value, or null when it is unset or empty.</summary>
     public string? Variable(string name) => Environment(name) is { Length: > 0 } value ? value : null;

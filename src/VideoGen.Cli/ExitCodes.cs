@@ -9,6 +9,12 @@ internal static class ExitCodes
     public const int JobFailed = 4;
     public const int TimedOut = 5;
 
+    /// <summary>Interrupted by Ctrl+C (SIGINT): 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
+
     /// <summary>Maps a failure to its exit code.</summary>
     public static int For(Exception exception) => exception switch
     {

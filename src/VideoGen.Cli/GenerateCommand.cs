@@ -54,6 +54,10 @@ internal static class GenerateCommand
     {
         string? jobId = null;
         var embedded = false;
+        var submitting = false;
+        var finishedAtVendor = false;
+        var vendorId = result.GetValue(options.Vendor) ?? RequestOptions.DefaultVendor;
+        var baseUrl = result.GetValue(options.BaseUrl);
 
         // --timeout bounds the whole command: submission, wait and download (the caller's token is kept for the journal).
         var userCancellation = cancellationToken;
@@ -62,6 +66,7 @@ internal static class GenerateCommand
         try
         {
             var vendor = options.ResolveVendor(result);
+            vendorId = vendor.Id;
             var request = build();
             request.Model ??= vendor.DefaultModel;
 
@@ -82,6 +87,7 @@ internal static class GenerateCommand
                 o.Info($"{Markup.Escape(vendor.DisplayName)} quoted: [bold]{Markup.Escape(estimate.ToString())}[/]");
             }
 
+            submitting = true;
             var job = await session.Generator.SubmitAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
@@ -89,7 +95,7 @@ internal static class GenerateCommand
             VideoJob finished;
             try
             {
-                finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken).ConfigureAwait(false);
+                finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken, request.Model).ConfigureAwait(false);
             }
             catch (JobFailedException e) when (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
             {
@@ -99,10 +105,11 @@ internal static class GenerateCommand
             }
 
             // The journal marks the job finished only once its file is on disk.
+            finishedAtVendor = true;
             var file = await JobFlow.DownloadAndRecordAsync(o, session, session.Generator, finished, outDirectory, cancellationToken, userCancellation).ConfigureAwait(false);
             var reconciliation = PriceCalculator.Reconcile(estimate, finished);
-            o.Info($"Job [bold]{Markup.Escape(finished.Id)}[/] {finished.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
-            o.Info($"Cost: {Markup.Escape(finished.Cost?.ToString() ?? $"not reported by {vendor.DisplayName}; estimated {estimate}")}");
+            o.Result($"Job [bold]{Markup.Escape(finished.Id)}[/] {finished.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
+            o.Result($"Cost: {Markup.Escape(finished.Cost?.ToString() ?? $"not reported by {vendor.DisplayName}; estimated {estimate}")}");
             o.Document(new
             {
                 ok = true,
@@ -120,6 +127,25 @@ internal static class GenerateCommand
             });
             return ExitCodes.Success;
         }
+        catch (Exception e) when (userCancellation.IsCancellationRequested && !deadline.Expired
+            && e is OperationCanceledException or VideoGenException or HttpRequestException)
+        {
+            // Ctrl+C: a cut create surfaces as an unknown outcome, a cut read as a cancellation; either way the user stopped it.
+            return jobId is null
+                ? submitting && !embedded
+                    ? o.Interrupted("the create request was cut in flight, so a job may have been made; the journal keeps it and it is never resent.", "videogen resume")
+                    : o.Interrupted(embedded && submitting ? "nothing goes on: the embedded sandbox stopped with this command." : "nothing was submitted.")
+                : embedded
+                    ? o.Interrupted($"job {jobId} ran on the embedded sandbox, which stopped with this command; nothing goes on and nothing was charged.")
+                    : finishedAtVendor
+                        ? o.Interrupted($"job {jobId} is finished at the vendor; its video was not downloaded.", JobFlow.PickUpCommand("download", jobId, vendorId, baseUrl))
+                        : o.Interrupted($"job {jobId} goes on at the vendor.", JobFlow.PickUpCommand("wait", jobId, vendorId, baseUrl));
+        }
+        catch (SubmissionOutcomeUnknownException e) when (deadline.Expired)
+        {
+            // The create request was cut by --timeout: a timeout (5), and the journal keeps the submission for resume.
+            return o.Fail(new CommandTimedOutException($"{deadline.TimedOut("The submission").Message} {e.Message}"), jobId, embedded);
+        }
         catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)
         {
             return o.Fail(e, jobId, embedded);
@@ -127,10 +153,6 @@ internal static class GenerateCommand
         catch (OperationCanceledException) when (deadline.Expired)
         {
             return o.Fail(deadline.TimedOut(jobId is null ? "The submission" : $"Job {jobId}"), jobId, embedded);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return o.Fail(new VideoGenException($"Cancelled.{(jobId is null || embedded ? string.Empty : $" Job {jobId} goes on at the vendor.")}"), jobId, embedded);
         }
     }
 }
@@ -140,10 +162,15 @@ internal sealed class RunOptions
 {
     public Option<string> Out { get; } = new("--out") { Description = "Where to write the MP4.", DefaultValueFactory = _ => "videos" };
 
-    public Option<int> TimeoutSeconds { get; } = CliOptions.AtLeastOne(new Option<int>("--timeout")
+    public Option<int> TimeoutSeconds { get; } = TimeoutOption(
+        (int)WaitOptions.DefaultTimeout.TotalSeconds,
+        "Seconds the whole command may take: every request, the wait and the download (past it: exit code 5; the job id is printed to resume).");
+
+    /// <summary>A --timeout option in whole seconds (at least 1) with <paramref name="defaultSeconds"/> as its default.</summary>
+    public static Option<int> TimeoutOption(int defaultSeconds, string description) => CliOptions.AtLeastOne(new Option<int>("--timeout")
     {
-        Description = "Seconds the whole command may take: every request, the wait and the download (past it: exit code 5; the job id is printed to resume).",
-        DefaultValueFactory = _ => (int)WaitOptions.DefaultTimeout.TotalSeconds,
+        Description = description,
+        DefaultValueFactory = _ => defaultSeconds,
     }, "a whole number of seconds >= 1");
 
     public void AddTo(Command command)

@@ -10,18 +10,35 @@ internal static class JobCommands
     public static Command Status(CliContext context) => Create("status", "Read a job's status once.", context, async (o, session, id, _, _, ct) =>
     {
         var job = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
-        o.Info($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status}){(job.ResultUri is { } u ? $" → {Markup.Escape(u.ToString())}" : string.Empty)}");
+        o.Result($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status}){(job.ResultUri is { } u ? $" → {Markup.Escape(u.ToString())}" : string.Empty)}");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, vendorStatus = job.VendorStatus, progress = job.Progress, result = job.ResultUri, error = job.Error });
         return job.Status == VideoJobStatus.Failed ? ExitCodes.JobFailed : ExitCodes.Success;
     });
 
-    public static Command Wait(CliContext context) => Create("wait", "Wait until a job finishes (resumes a job after a timeout or a restart).", context, async (o, session, id, run, result, ct) =>
+    public static Command Wait(CliContext context)
     {
-        var job = await JobFlow.WaitAsync(o, session, session.Generator.GetOperation(id), run.Timeout(result), ct).ConfigureAwait(false);
-        o.Info($"Job [bold]{Markup.Escape(job.Id)}[/] {job.Status.ToString().ToLowerInvariant()}{(job.ResultUri is { } u ? $": {Markup.Escape(u.ToString())}" : string.Empty)}");
-        o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, result = job.ResultUri, cost = job.Cost });
-        return ExitCodes.Success;
-    });
+        var noDownload = new Option<bool>("--no-download") { Description = "Only wait: do not download the video into --out." };
+        return Create("wait", "Wait until a job finishes and download its video into --out, as generate does (resumes a job after a timeout or a restart).", context, async (o, session, id, run, result, ct) =>
+        {
+            // Refused before the wait, not after it: a directory that cannot be written is found at once.
+            var outDirectory = result.GetValue(noDownload) ? null : run.OutDirectory(result);
+            // One read first: the job's model and age set the expected window, and a sandbox behind --base-url says its pace.
+            var known = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
+            var job = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, known), run.Timeout(result), ct).ConfigureAwait(false);
+            if (outDirectory is null)
+            {
+                o.Result($"Job [bold]{Markup.Escape(job.Id)}[/] {job.Status.ToString().ToLowerInvariant()}{(job.ResultUri is { } u ? $": {Markup.Escape(u.ToString())}" : string.Empty)}");
+                o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, result = job.ResultUri, cost = job.Cost, file = (string?)null, bytes = (long?)null });
+                return ExitCodes.Success;
+            }
+
+            // The journal marks a journaled job finished only once its file is on disk.
+            var file = await JobFlow.DownloadAndRecordAsync(o, session, session.Generator, job, outDirectory, ct, ct).ConfigureAwait(false);
+            o.Result($"Job [bold]{Markup.Escape(job.Id)}[/] {job.Status.ToString().ToLowerInvariant()}: [green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
+            o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, result = job.ResultUri, cost = job.Cost, file = file.Path, bytes = file.Bytes });
+            return ExitCodes.Success;
+        }, noDownload);
+    }
 
     public static Command Download(CliContext context) => Create("download", "Download a finished job's video.", context, async (o, session, id, run, result, ct) =>
     {
@@ -34,7 +51,7 @@ internal static class JobCommands
 
         // A journaled job whose download failed earlier is finished in the journal once its file is here.
         var file = await JobFlow.DownloadAndRecordAsync(o, session, session.Generator, job, outDirectory, ct, ct).ConfigureAwait(false);
-        o.Info($"[green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
+        o.Result($"[green]{Markup.Escape(file.Path)}[/] ({file.Bytes:N0} bytes)");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, file = file.Path, bytes = file.Bytes });
         return ExitCodes.Success;
     });
@@ -42,12 +59,12 @@ internal static class JobCommands
     public static Command Cancel(CliContext context) => Create("cancel", "Cancel a submitted job, where the vendor documents cancel (Oxen.ai); elsewhere says it is not supported and sends nothing.", context, async (o, session, id, _, _, ct) =>
     {
         var job = await session.Generator.CancelAsync(id, ct).ConfigureAwait(false);
-        o.Info($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status})");
+        o.Result($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status})");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, vendorStatus = job.VendorStatus });
         return ExitCodes.Success;
     });
 
-    private static Command Create(string name, string description, CliContext context, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action)
+    private static Command Create(string name, string description, CliContext context, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action, params Option[] extra)
     {
         var id = new Argument<string>("id") { Description = "The vendor's job id." };
         var vendor = new Option<string>("--vendor") { Description = "The job's vendor.", DefaultValueFactory = _ => RequestOptions.DefaultVendor };
@@ -56,6 +73,11 @@ internal static class JobCommands
         var run = new RunOptions();
         var command = new Command(name, description) { id, vendor, baseUrl, json };
         run.AddTo(command);
+        foreach (var option in extra)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(json));
@@ -68,6 +90,20 @@ internal static class JobCommands
                 await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(result.GetValue(vendor)), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token).ConfigureAwait(false);
                 o.Redact(session.Credential.ApiKey);
                 return await action(o, session, jobId, run, result, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ct.IsCancellationRequested && !deadline.Expired
+                && e is OperationCanceledException or VideoGenException or HttpRequestException)
+            {
+                // Ctrl+C: the job is the vendor's; say what goes on and the command that picks it up.
+                var vendorId = result.GetValue(vendor) ?? RequestOptions.DefaultVendor;
+                var baseUrlValue = result.GetValue(baseUrl);
+                return name switch
+                {
+                    "wait" => o.Interrupted($"job {jobId} goes on at the vendor.", JobFlow.PickUpCommand("wait", jobId, vendorId, baseUrlValue)),
+                    "download" => o.Interrupted($"the download of job {jobId} stopped; no file was written.", JobFlow.PickUpCommand("download", jobId, vendorId, baseUrlValue)),
+                    "cancel" => o.Interrupted($"the cancel request for job {jobId} may not have reached the vendor.", JobFlow.PickUpCommand("status", jobId, vendorId, baseUrlValue)),
+                    _ => o.Interrupted($"nothing was changed; job {jobId} goes on at the vendor."),
+                };
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException or HttpRequestException)
             {

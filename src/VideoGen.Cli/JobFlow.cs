@@ -26,12 +26,20 @@ internal static class JobFlow
         return wait;
     }
 
-    public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the job with live progress on standard error: in a terminal a spinner that shows the vendor's status,
+    /// its progress where it reports one, the time elapsed, the model's usual window (from the catalog, at the sandbox's
+    /// pace on a sandbox) and an estimate of what is left, redrawn four times a second; elsewhere one line per status.
+    /// </summary>
+    /// <param name="model">The job's model when the caller knows it better than the vendor's answer (generate).</param>
+    public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken, string? model = null)
     {
         var wait = WaitOptionsFor(session, timeout);
+        var pace = WaitPace.For(session.Vendor, model ?? operation.LastKnown?.Model, session.SandboxTimeScale, operation.LastKnown?.CreatedAt);
 
         if (o.IsJson || !o.Console.Profile.Capabilities.Interactive)
         {
+            o.Info($"Waiting for job [bold]{Markup.Escape(operation.Id)}[/]{Markup.Escape(pace.Usually)}");
             var lastStatus = string.Empty;
             return await operation.WaitForCompletionAsync(wait, new InlineProgress(update =>
             {
@@ -39,14 +47,89 @@ internal static class JobFlow
                 if (status != lastStatus)
                 {
                     lastStatus = status;
-                    o.Info($"  {update.Elapsed.TotalSeconds,6:0.0} s  {Markup.Escape(status)}{Percent(update)}");
+                    o.Info($"  {pace.Elapsed(update.Elapsed).TotalSeconds,6:0.0} s  {Markup.Escape(status)}{Percent(update)}{Markup.Escape(update.Job.HasCompleted ? string.Empty : pace.Left(update.Elapsed))}");
                 }
             }), cancellationToken).ConfigureAwait(false);
         }
 
         return await o.Console.Status().Spinner(Spinner.Known.Dots).StartAsync($"Waiting for job {Markup.Escape(operation.Id)}", async context =>
-            await operation.WaitForCompletionAsync(wait, new InlineProgress(update =>
-                context.Status($"Job {Markup.Escape(operation.Id)}: {Markup.Escape(update.Job.VendorStatus ?? update.Status.ToString())}{Percent(update)} — {update.Elapsed.TotalSeconds:0} s, {update.Polls} polls")), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            JobUpdate? last = null;
+            var waiting = operation.WaitForCompletionAsync(wait, new InlineProgress(update => Volatile.Write(ref last, update)), cancellationToken);
+
+            // Redrawn between polls too (they may be a minute apart): the elapsed time and what is left keep moving.
+            while (await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None)).ConfigureAwait(false) != waiting)
+            {
+                var update = Volatile.Read(ref last);
+                var job = update?.Job ?? operation.LastKnown;
+                var status = job is null ? "submitted" : job.VendorStatus ?? job.Status.ToString();
+                context.Status($"Job {Markup.Escape(operation.Id)}: {Markup.Escape(status)}{(update is null ? string.Empty : Percent(update))} · {Markup.Escape(pace.Describe(clock.Elapsed))}");
+            }
+
+            return await waiting.ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the catalog says about how long a job takes, at the session's pace (a sandbox runs the catalog's times
+    /// multiplied by its time scale), for people: the usual window and an estimate of what is left.
+    /// </summary>
+    internal sealed class WaitPace
+    {
+        private readonly TimeSpan? _min;
+        private readonly TimeSpan? _max;
+        private readonly TimeSpan _before;
+        private readonly string _model;
+        private readonly double? _scale;
+
+        private WaitPace(Catalog.VendorInfo vendor, string? model, double? timeScale, DateTimeOffset? createdAt)
+        {
+            _model = model ?? vendor.DefaultModel;
+            _scale = timeScale;
+            var window = vendor.Models.FirstOrDefault(m => string.Equals(m.Id, _model, StringComparison.OrdinalIgnoreCase))?.ProcessingTime;
+            if (window is not null)
+            {
+                var scale = _scale ?? 1;
+                _min = window.Min * scale;
+                _max = window.Max * scale;
+            }
+
+            // A job picked up later (wait after a timeout) has been running since it was created, not since now.
+            var age = createdAt is { } created ? DateTimeOffset.UtcNow - created : TimeSpan.Zero;
+            _before = age > TimeSpan.Zero && age < TimeSpan.FromDays(1) ? age : TimeSpan.Zero;
+        }
+
+        /// <summary>The pace of a job of <paramref name="vendor"/>'s <paramref name="model"/> (its default when null), on a sandbox at <paramref name="timeScale"/> (null: the vendor itself), created at <paramref name="createdAt"/> (null: now).</summary>
+        public static WaitPace For(Catalog.VendorInfo vendor, string? model, double? timeScale, DateTimeOffset? createdAt) => new(vendor, model, timeScale, createdAt);
+
+        /// <summary>" (kling-v2.1 usually takes 45–90 s)", with the sandbox's pace when there is one; empty when the catalog does not know the model.</summary>
+        public string Usually => _min is null ? string.Empty
+            : $" ({_model} usually takes {Seconds(_min.Value)}–{Seconds(_max!.Value)} s{(_scale is { } scale ? $" here: sandbox time scale {scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty)})";
+
+        /// <summary>How long the job has been running: this wait plus its age when it was picked up.</summary>
+        public TimeSpan Elapsed(TimeSpan waited) => waited + _before;
+
+        /// <summary>"; about 12–57 s left", "; up to 20 s left", "; past the usual 90 s"; empty for a model the catalog does not know.</summary>
+        public string Left(TimeSpan waited)
+        {
+            if (_min is not { } min || _max is not { } max)
+            {
+                return string.Empty;
+            }
+
+            var elapsed = Elapsed(waited);
+            return elapsed >= max ? $"; past the usual {Seconds(max)} s"
+                : elapsed >= min ? $"; up to {Seconds(max - elapsed)} s left"
+                : $"; about {Seconds(min - elapsed)}–{Seconds(max - elapsed)} s left";
+        }
+
+        /// <summary>"12 s elapsed, usually 45–90 s; about 33–78 s left".</summary>
+        public string Describe(TimeSpan waited) => _min is null
+            ? $"{Seconds(Elapsed(waited))} s elapsed"
+            : $"{Seconds(Elapsed(waited))} s elapsed, usually {Seconds(_min.Value)}–{Seconds(_max!.Value)} s{Left(waited)}";
+
+        private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString(time.TotalSeconds < 10 ? "0.#" : "0", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static Task<DownloadResult> DownloadAsync(Output o, VendorSession session, VideoJob job, string outDirectory, CancellationToken cancellationToken) =>
@@ -163,10 +246,22 @@ internal static class JobFlow
         return $"{vendorId}-{safe[..Math.Min(safe.Length, MaxIdInFileName - 13)]}-{hash}";
     }
 
+    /// <summary>
+    /// The exact command line that picks a job up in another run: <c>videogen wait 18500 --vendor elumenta</c>, with
+    /// the --base-url the job was reached through (none for the vendor's own API). Values a shell would split are quoted.
+    /// </summary>
+    public static string PickUpCommand(string command, string jobId, string vendorId, string? baseUrl) =>
+        $"videogen {command} {Quote(jobId)} --vendor {Quote(vendorId)}{(baseUrl is null ? string.Empty : $" --base-url {Quote(baseUrl)}")}";
+
+    internal static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '@' or '=' or '+' or ',')
+            ? value
+            : $"'{value.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
     private static string Percent(JobUpdate update) => update.Progress is { } p ? $" {p:P0}" : string.Empty;
 
     /// <summary>Reports on the waiting thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class InlineProgress(Action<JobUpdate> report) : IProgress<JobUpdate>
+    internal sealed class InlineProgress(Action<JobUpdate> report) : IProgress<JobUpdate>
     {
         public void Report(JobUpdate value) => report(value);
     }

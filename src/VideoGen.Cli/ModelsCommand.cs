@@ -54,8 +54,8 @@ internal static class ModelsCommand
                     }
                 }
 
-                o.Console.Write(table);
-                o.Console.MarkupLine("* = the vendor's default model");
+                o.Results.Write(table);
+                o.Results.MarkupLine("* = the vendor's default model");
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is CliUsageException)

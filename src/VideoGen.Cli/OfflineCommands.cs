@@ -21,7 +21,7 @@ internal static class OfflineCommands
                 var request = options.ToRequest(result);
                 VideoRequestValidation.EnsureValid(vendor, request);
                 var warnings = Warn(context, vendor, request);
-                o.Info($"[green]valid[/] for {vendor.DisplayName} {request.Model ?? vendor.DefaultModel}; nothing was sent.");
+                o.Result($"[green]valid[/] for {vendor.DisplayName} {request.Model ?? vendor.DefaultModel}; nothing was sent.");
                 o.Document(new { ok = true, vendor = vendor.Id, model = request.Model ?? vendor.DefaultModel, warnings = warnings.Select(w => w.ToString()) });
                 return ExitCodes.Success;
             }
@@ -40,27 +40,43 @@ internal static class OfflineCommands
             "price",
             "What a request would cost, in the vendor's unit. Nothing is generated. With the vendor's API key set (or --base-url), a vendor that quotes prices (Elumenta, NeuralBox: Calculate Price) is asked for the exact figure; otherwise the catalog estimate.");
         options.AddTo(command);
+        var timeout = RunOptions.TimeoutOption(DefaultPriceTimeoutSeconds, "Seconds the vendor's price quote may take, when one is asked for (past it: exit code 5).");
+        command.Options.Add(timeout);
         command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(options.Json));
+
+            // A quote is an HTTP call: bounded like every other command's, whatever the server does.
+            using var deadline = new CommandDeadline(TimeSpan.FromSeconds(result.GetValue(timeout)), ct);
             try
             {
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
                 VideoRequestValidation.EnsureValid(vendor, request);
                 Warn(context, vendor, request);
-                var estimate = await QuoteAsync(context, vendor, request, result.GetValue(options.BaseUrl), ct).ConfigureAwait(false);
-                o.Info($"{Spectre.Console.Markup.Escape(vendor.DisplayName)} {Spectre.Console.Markup.Escape(estimate.ModelId)}: [bold]{Spectre.Console.Markup.Escape(estimate.ToString())}[/]");
+                var estimate = await QuoteAsync(context, vendor, request, result.GetValue(options.BaseUrl), deadline.Token).ConfigureAwait(false);
+                o.Result($"{Spectre.Console.Markup.Escape(vendor.DisplayName)} {Spectre.Console.Markup.Escape(estimate.ModelId)}: [bold]{Spectre.Console.Markup.Escape(estimate.ToString())}[/]");
                 o.Document(PriceDocument(estimate));
                 return ExitCodes.Success;
             }
-            catch (Exception e) when (e is VideoGenValidationException or CliUsageException)
+            catch (Exception e) when (deadline.Expired && e is OperationCanceledException or VideoGenException or HttpRequestException)
+            {
+                return o.Fail(deadline.TimedOut("The price quote"));
+            }
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or VideoGenException or HttpRequestException)
+            {
+                return o.Interrupted("no price was read; nothing is generated or charged by a quote.");
+            }
+            catch (Exception e) when (e is VideoGenException or CliUsageException or HttpRequestException)
             {
                 return o.Fail(e);
             }
         });
         return command;
     }
+
+    /// <summary>How long <c>price</c> waits for a vendor's quote by default, in seconds.</summary>
+    public const int DefaultPriceTimeoutSeconds = 60;
 
     /// <summary>Prints each validation warning to stderr (they never change the exit code) and returns them.</summary>
     public static IReadOnlyList<ValidationWarning> Warn(CliContext context, Catalog.VendorInfo vendor, VideoGenerationRequest request)

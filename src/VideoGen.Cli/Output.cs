@@ -4,8 +4,12 @@ using Spectre.Console;
 
 namespace VideoGen.Cli;
 
-/// <summary>Writes to the terminal for people, or one JSON document for programs (--json).</summary>
-internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool json, TextWriter? errorWriter = null)
+/// <summary>
+/// Writes for people (progress, hints, errors: standard error), results in text form (standard output), or one JSON
+/// document for programs (--json, standard output). Standard output carries nothing else, so
+/// <c>videogen ... | program</c> reads results only.
+/// </summary>
+internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool json, TextWriter? errorWriter = null, IAnsiConsole? results = null)
 {
     private static readonly JsonSerializerSettings JsonSettings = new()
     {
@@ -36,15 +40,46 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
 
     private string Clean(string text) => _secrets.Count == 0 ? text : Excerpt.Redact(text, [.. _secrets]);
 
+    /// <summary>Standard error: for people (progress, live displays).</summary>
     public IAnsiConsole Console => console;
 
-    /// <summary>A line for people (suppressed with --json, where only the final document is printed).</summary>
+    /// <summary>Standard output in text form: results (a table, a file, a status).</summary>
+    public IAnsiConsole Results => results ?? console;
+
+    /// <summary>A line for people: progress, a hint (standard error; suppressed with --json, where only the final document is printed).</summary>
     public void Info(string markup)
     {
         if (!json)
         {
             console.MarkupLine(Clean(markup));
         }
+    }
+
+    /// <summary>A line of the command's result (standard output; with --json the document carries it instead).</summary>
+    public void Result(string markup)
+    {
+        if (!json)
+        {
+            Results.MarkupLine(Clean(markup));
+        }
+    }
+
+    /// <summary>
+    /// Reports that the user interrupted the command (Ctrl+C): one line on standard error saying what goes on and the
+    /// exact command that picks it up (with --json, also the document), and returns <see cref="ExitCodes.Interrupted"/>.
+    /// </summary>
+    /// <param name="message">What was going on and what goes on now.</param>
+    /// <param name="pickUp">The command that picks the work up, or null when there is nothing to pick up.</param>
+    public int Interrupted(string message, string? pickUp = null)
+    {
+        var line = pickUp is null ? $"Interrupted: {message}" : $"Interrupted: {message} Pick it up with: {pickUp}";
+
+        // Written whole, never wrapped by the console: the command in it is copied as one line.
+        var writer = console.Profile.Out.Writer;
+        writer.WriteLine(Clean(line));
+        writer.Flush();
+        Document(new { ok = false, exitCode = ExitCodes.Interrupted, error = new { type = "Interrupted", message = Clean(message), pickUp } });
+        return ExitCodes.Interrupted;
     }
 
     public void Document(object value)

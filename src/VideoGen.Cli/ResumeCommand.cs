@@ -51,10 +51,10 @@ internal static class ResumeCommand
                         var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, outDirectory, deadline.Token).ConfigureAwait(false);
                         exit = Math.Max(exit, code);
                         report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail });
-                        o.Info($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: {Markup.Escape(state)}{(jobId is null ? string.Empty : $" (job {Markup.Escape(jobId)})")} {Markup.Escape(detail ?? string.Empty)}");
+                        o.Result($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: {Markup.Escape(state)}{(jobId is null ? string.Empty : $" (job {Markup.Escape(jobId)})")} {Markup.Escape(detail ?? string.Empty)}");
                         if (state == "OutcomeUnknown")
                         {
-                            o.Info($"      submission {Markup.Escape(entry.CorrelationId)}, {entry.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC, model {Markup.Escape(entry.Model ?? "(default)")}, prompt \"{Markup.Escape(Preview(entry.Prompt))}\"");
+                            o.Result($"      submission {Markup.Escape(entry.CorrelationId)}, {entry.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC, model {Markup.Escape(entry.Model ?? "(default)")}, prompt \"{Markup.Escape(Preview(entry.Prompt))}\"");
                             o.Info($"      settle it: videogen resume --settle {Markup.Escape(entry.CorrelationId)} --job <job id on the dashboard>, or videogen resume --forget {Markup.Escape(entry.CorrelationId)} if no job was created");
                         }
                     }
@@ -67,6 +67,11 @@ internal static class ResumeCommand
             {
                 // Nothing is settled by a cut: every entry keeps its journal state for the next resume.
                 return o.Fail(deadline.TimedOut("videogen resume"));
+            }
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or VideoGenException)
+            {
+                // Ctrl+C: what was not settled keeps its journal state; jobs go on at their vendors.
+                return o.Interrupted("what was not settled stays in the journal; submitted jobs go on at their vendors.", "videogen resume");
             }
             catch (Exception e) when (e is VideoGenException or CliUsageException or ArgumentException)
             {
@@ -133,12 +138,12 @@ internal static class ResumeCommand
             if (settle is not null)
             {
                 await journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, jobId, $"settled by hand at {at} UTC (videogen resume --settle): job {jobId} found on the vendor's side", ct).ConfigureAwait(false);
-                o.Info($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is now job {Markup.Escape(jobId!)}: videogen resume waits for and downloads it; a batch rerun picks it up.");
+                o.Result($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is now job {Markup.Escape(jobId!)}: videogen resume waits for and downloads it; a batch rerun picks it up.");
             }
             else
             {
                 await journal.UpdateAsync(entry.CorrelationId, JournalState.Rejected, detail: $"forgotten by hand at {at} UTC (videogen resume --forget): no job was created", cancellationToken: ct).ConfigureAwait(false);
-                o.Info($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is recorded as never created: a batch rerun submits its line again.");
+                o.Result($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is recorded as never created: a batch rerun submits its line again.");
             }
         }
         finally

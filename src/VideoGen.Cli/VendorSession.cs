@@ -58,6 +58,7 @@ internal sealed class VendorSession : IAsyncDisposable
     public static async Task<VendorSession> OpenAsync(CliContext context, VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null)
     {
         var key = context.ApiKey(vendor);
+        var baseUrlOption = baseUrl;
         baseUrl = VendorBaseUrl(vendor, baseUrl);
         SandboxServer? sandbox = null;
         Uri apiBase;
@@ -93,7 +94,10 @@ internal sealed class VendorSession : IAsyncDisposable
         }
 
         key = string.IsNullOrEmpty(key) ? PlaceholderKey : key;
-        var http = new HttpClient(new ResilienceHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } }) { Timeout = TimeSpan.FromSeconds(100) };
+        // Behind a --base-url may be a standalone sandbox: its responses say its clock, and waiting follows it.
+        var transport = new SocketsHttpHandler { AllowAutoRedirect = false };
+        var pace = baseUrl is not null ? new SandboxPaceHandler { InnerHandler = transport } : null;
+        var http = new HttpClient(new ResilienceHandler { InnerHandler = pace ?? (HttpMessageHandler)transport }) { Timeout = TimeSpan.FromSeconds(100) };
         VendorClientConfiguration configuration;
         try
         {
@@ -121,7 +125,9 @@ internal sealed class VendorSession : IAsyncDisposable
         generator = new ProcessingTimesVideoGenerator(generator, local ? context.LocalProcessingTimes : await context.ProcessingTimesAsync(cancellationToken).ConfigureAwait(false));
         return new VendorSession(vendor, generator, http, apiBase, key, sandbox, ownsSandbox: sharedSandbox is null, local)
         {
-            SandboxTimeScale = sandbox?.Options.TimeScale ?? (local ? LocalSandboxTimeScale(context) : null),
+            _pace = pace,
+            _localTimeScale = local ? LocalSandboxTimeScale(context) : null,
+            BaseUrlOption = baseUrlOption,
         };
     }
 
@@ -161,11 +167,19 @@ internal sealed class VendorSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// The time scale of a sandbox on this machine, so waiting follows its clock: the embedded sandbox's, or
-    /// VIDEOGEN_SANDBOX_TIME_SCALE (the variable the standalone sandbox reads too) for a loopback --base-url.
-    /// Null for a real vendor.
+    /// The time scale of the sandbox behind this session, so waiting follows its clock: the embedded sandbox's; for a
+    /// --base-url, what its responses said (<see cref="Sandbox.SandboxOptions.TimeScaleHeader"/>), else
+    /// VIDEOGEN_SANDBOX_TIME_SCALE (the variable the standalone sandbox reads too) for a loopback one.
+    /// Null for a real vendor (no sandbox said anything).
     /// </summary>
-    public double? SandboxTimeScale { get; private init; }
+    public double? SandboxTimeScale => Sandbox?.Options.TimeScale ?? _pace?.TimeScale ?? _localTimeScale;
+
+    /// <summary>The --base-url as the user gave it (for the commands printed to pick a job up), or null.</summary>
+    public string? BaseUrlOption { get; private init; }
+
+    private SandboxPaceHandler? _pace;
+
+    private double? _localTimeScale;
 
     /// <summary>
     /// The base URL for one vendor's requests: --base-url names a host that stands for every vendor's, so a URL with
@@ -189,6 +203,27 @@ internal sealed class VendorSession : IAsyncDisposable
         && double.IsFinite(scale) && scale >= 0
             ? scale
             : null;
+
+    /// <summary>Reads the sandbox's time scale from every response that carries it (a real vendor's never does).</summary>
+    private sealed class SandboxPaceHandler : DelegatingHandler
+    {
+        private double _timeScale = double.NaN;
+
+        public double? TimeScale => Volatile.Read(ref _timeScale) is var scale && double.IsNaN(scale) ? null : scale;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.Headers.TryGetValues(SandboxOptions.TimeScaleHeader, out var values)
+                && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var scale)
+                && double.IsFinite(scale) && scale is >= 0 and <= 100)
+            {
+                Volatile.Write(ref _timeScale, scale);
+            }
+
+            return response;
+        }
+    }
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));

@@ -23,6 +23,13 @@ public sealed class SandboxOptions
     /// <summary>A prompt that contains this text (case-insensitive) makes its job fail, so a test can reach the failed state on purpose.</summary>
     public const string FailurePromptMarker = "[sandbox:fail]";
 
+    /// <summary>
+    /// The response header on every sandbox response that says its <see cref="TimeScale"/> (invariant culture, for
+    /// example <c>0.05</c>), so a client pointed at a standalone sandbox waits at its pace, not a real vendor's.
+    /// No vendor sends it.
+    /// </summary>
+    public const string TimeScaleHeader = "X-VideoGen-Sandbox-Time-Scale";
+
     /// <summary>The environment variable that sets <see cref="TimeScale"/> for a standalone sandbox.</summary>
     public const string TimeScaleEnvironmentVariable = "VIDEOGEN_SANDBOX_TIME_SCALE";
 

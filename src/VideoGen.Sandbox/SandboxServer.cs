@@ -233,6 +233,14 @@ public sealed class SandboxServer : IAsyncDisposable
         var logger = app.Services.GetService<ILoggerFactory>()?.CreateLogger("VideoGen.Sandbox") ?? NullLogger.Instance;
         var runtime = new SandboxRuntime(options, logger);
 
+        // Every response says the sandbox's clock, so a client waits at its pace (a 3 s job is not waited on for 44 s).
+        var timeScale = options.TimeScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[SandboxOptions.TimeScaleHeader] = timeScale;
+            return next(context);
+        });
+
         ElumentaEndpoints.Map(app, runtime);
         ApiframeEndpoints.Map(app, runtime);
         AimlApiEndpoints.Map(app, runtime);

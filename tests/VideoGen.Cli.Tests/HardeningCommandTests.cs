@@ -89,7 +89,7 @@ public sealed class HardeningCommandTests : IDisposable
         // specs/elumenta.yaml GetGeneration 200 "pendingStatusPage": ~100 bytes, 100 s at this pace.
         await using var stub = RawHttpStub.Trickle("""{"id": 18500, "status": "pending", "model_slug": "kling-v2.1", "result_url": null, "tokens_spent": 0}""", TimeSpan.FromSeconds(1));
 
-        var (run, elapsed) = await TimedAsync(command, "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl.ToString(), "--timeout", "2", "--json");
+        var (run, elapsed) = await TimedAsync(command, "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl.ToString(), "--timeout", "2", "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(5);
         ((string?)run.Json["error"]!["jobId"]).ShouldBe("18500");

@@ -85,7 +85,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
         var run = await _cli.RunAsync("status", job.Id, "--vendor", "gateway", "--base-url", SandboxJobs.BaseUrl(slow, "gateway"));
 
         run.ShouldExitWith(0);
-        run.Console.ShouldContain($"Job {job.Id}: QUEUED (Queued)");
+        run.Out.ShouldContain($"Job {job.Id}: QUEUED (Queued)");
     }
 
     [Fact]
@@ -137,12 +137,44 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
     {
         var job = await SandboxJobs.SubmitAsync(_sandbox, vendor, "A heron taking off");
 
-        var run = await _cli.RunAsync("wait", job.Id, "--vendor", vendor, "--base-url", SandboxJobs.BaseUrl(_sandbox, vendor), "--json");
+        var run = await _cli.RunAsync("wait", job.Id, "--vendor", vendor, "--base-url", SandboxJobs.BaseUrl(_sandbox, vendor), "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(0);
         ((string?)run.Json["jobId"]).ShouldBe(job.Id);
         ((string?)run.Json["status"]).ShouldBe("succeeded");
         ((string?)run.Json["result"]).ShouldNotBeNullOrWhiteSpace();
+
+        // Issue 14 item 5: after a wait the video lands like after generate.
+        var file = (string)run.Json["file"]!;
+        Path.GetDirectoryName(file).ShouldBe(Path.GetFullPath(_cli.OutDirectory));
+        GenerateCommandTests.ShouldBeMp4(file);
+        ((long)run.Json["bytes"]!).ShouldBe(new FileInfo(file).Length);
+    }
+
+    [Fact]
+    public async Task Wait_NoDownload_WaitsAndWritesNoFile()
+    {
+        var job = await SandboxJobs.SubmitAsync(_sandbox, "elumenta", "A heron taking off");
+
+        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "elumenta", "--base-url", SandboxJobs.BaseUrl(_sandbox, "elumenta"), "--out", _cli.OutDirectory, "--no-download");
+
+        run.ShouldExitWith(0);
+        run.Out.ShouldContain($"Job {job.Id} succeeded");
+        Directory.Exists(_cli.OutDirectory).ShouldBeFalse("--no-download writes nothing, not even the directory");
+    }
+
+    [Fact]
+    public async Task Wait_WithoutJson_PrintsTheFileOnStandardOutputAndProgressElsewhere()
+    {
+        var job = await SandboxJobs.SubmitAsync(_sandbox, "oxen", "A heron taking off");
+
+        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "oxen", "--base-url", SandboxJobs.BaseUrl(_sandbox, "oxen"), "--out", _cli.OutDirectory);
+
+        run.ShouldExitWith(0);
+        var file = Directory.GetFiles(_cli.OutDirectory, "oxen-*.mp4").ShouldHaveSingleItem();
+        run.Out.ShouldContain(file);
+        run.Out.ShouldNotContain("Waiting for job");
+        run.Console.ShouldContain("Waiting for job");
     }
 
     [Fact]
@@ -152,7 +184,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 0.005 });
         var job = await SandboxJobs.SubmitAsync(sandbox, "aimlapi", "A heron taking off");
 
-        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "aimlapi", "--base-url", SandboxJobs.BaseUrl(sandbox, "aimlapi"), "--timeout", "60", "--json");
+        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "aimlapi", "--base-url", SandboxJobs.BaseUrl(sandbox, "aimlapi"), "--timeout", "60", "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(0);
         ((string?)run.Json["status"]).ShouldBe("succeeded");
@@ -164,7 +196,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
     {
         var job = await SandboxJobs.SubmitAsync(_sandbox, "oxen", $"A heron {SandboxOptions.FailurePromptMarker}");
 
-        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "oxen", "--base-url", SandboxJobs.BaseUrl(_sandbox, "oxen"));
+        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "oxen", "--base-url", SandboxJobs.BaseUrl(_sandbox, "oxen"), "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(4);
         run.Console.ShouldContain("the prompt asked the sandbox to fail");
@@ -176,7 +208,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
         await using var slow = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
         var job = await SandboxJobs.SubmitAsync(slow, "elumenta", "A heron taking off");
 
-        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "elumenta", "--base-url", SandboxJobs.BaseUrl(slow, "elumenta"), "--timeout", "1", "--json");
+        var run = await _cli.RunAsync("wait", job.Id, "--vendor", "elumenta", "--base-url", SandboxJobs.BaseUrl(slow, "elumenta"), "--timeout", "1", "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(5);
         var error = run.Json["error"]!;

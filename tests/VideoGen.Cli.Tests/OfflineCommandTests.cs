@@ -72,7 +72,7 @@ public sealed class OfflineCommandTests : IDisposable
         var run = await _cli.RunAsync("validate", "A cat", "--vendor", "aimlapi", "--aspect-ratio", "21:9", "--duration", "9");
 
         run.ShouldExitWith(0);
-        run.Console.ShouldContain("valid for AIML API ray-2; nothing was sent.");
+        run.Out.ShouldContain("valid for AIML API ray-2; nothing was sent.");
         _cli.SandboxesStarted.ShouldBeEmpty();
     }
 
@@ -117,13 +117,13 @@ public sealed class OfflineCommandTests : IDisposable
         run.ShouldExitWith(0);
         foreach (var vendor in new[] { "elumenta", "neuralbox", "apiframe", "aimlapi", "oxen" })
         {
-            run.Console.ShouldContain(vendor);
+            run.Out.ShouldContain(vendor);
         }
 
         // A table wrapped at 80 columns would split ids across lines ("kling-v2." / "1 *").
-        run.Console.Split('\n').ShouldContain(l => l.Contains("kling-v2.1 *", StringComparison.Ordinal));
-        run.Console.ShouldContain("kling-video-v2-6-pro-text-to-video");
-        run.Console.ShouldContain("* = the vendor's default model");
+        run.Out.Split('\n').ShouldContain(l => l.Contains("kling-v2.1 *", StringComparison.Ordinal));
+        run.Out.ShouldContain("kling-video-v2-6-pro-text-to-video");
+        run.Out.ShouldContain("* = the vendor's default model");
     }
 
     [Fact]
@@ -132,11 +132,11 @@ public sealed class OfflineCommandTests : IDisposable
         var run = await _cli.RunAsync("models", "--vendor", "aimlapi");
 
         run.ShouldExitWith(0);
-        run.Console.ShouldContain("ray-2 *");
-        run.Console.ShouldContain("ray-flash-2");
-        run.Console.ShouldContain("500000 AI/ML tokens");
-        run.Console.ShouldNotContain("kling-v2.1");
-        run.Console.ShouldNotContain("elumenta");
+        run.Out.ShouldContain("ray-2 *");
+        run.Out.ShouldContain("ray-flash-2");
+        run.Out.ShouldContain("500000 AI/ML tokens");
+        run.Out.ShouldNotContain("kling-v2.1");
+        run.Out.ShouldNotContain("elumenta");
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class ToleranceCliTests : IDisposable
             _ => Json(ctx, 200, """{"id":18500,"status":"completed","result_url":"https://cdn.example/18500.mp4","tokens_spent":26}"""),
         });
 
-        var run = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--json");
+        var run = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--no-download", "--json");
 
         run.ShouldExitWith(0);
         ((string?)run.Json["status"]).ShouldBe("succeeded");
@@ -84,7 +84,7 @@ public sealed class ToleranceCliTests : IDisposable
     {
         await using var stub = await Stub.StartAsync((ctx, _) => Json(ctx, 200, """{"id":18500,"status":"moderated","error":{"code":"policy","message":"Blocked by the safety filter"}}"""));
 
-        var run = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/");
+        var run = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--no-download");
 
         run.ShouldExitWith(4);
         run.All.ShouldContain("Blocked by the safety filter");
