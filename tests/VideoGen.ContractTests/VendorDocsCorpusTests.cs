@@ -21,9 +21,9 @@ namespace VideoGen.ContractTests;
 /// </summary>
 public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
 {
-    private static readonly string[] Vendors = ["apiframe", "elumenta", "neuralbox", "aimlapi", "oxen"];
+    private static readonly string[] Vendors = VendorDocsCorpus.Vendors;
 
-    private static readonly Lazy<IReadOnlyList<DocExample>> All = new(Load);
+    private static readonly Lazy<IReadOnlyList<DocExample>> All = new(() => VendorDocsCorpus.All);
 
     public static TheoryData<string> Names() => new(All.Value.Select(e => e.Name));
 
@@ -166,35 +166,6 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
             _ => throw new InvalidOperationException($"{vendor}: no response examples are read for this vendor"),
         };
     }
-
-    private static IReadOnlyList<DocExample> Load()
-    {
-        var list = new List<DocExample>();
-        foreach (var vendor in Vendors)
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "VendorDocs", vendor);
-            foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
-            {
-                var root = JObject.Parse(File.ReadAllText(file));
-                list.Add(new DocExample(
-                    $"{vendor}/{Path.GetFileNameWithoutExtension(file)}",
-                    vendor,
-                    (string)root["source"]!,
-                    (string)root["operation"]!,
-                    (string?)root["schema"],
-                    (string)root["kind"]!,
-                    (int?)root["status"] ?? 200,
-                    root["body"]!,
-                    root["expect"] as JObject,
-                    (bool?)root["valid"] ?? true,
-                    (string?)root["note"]));
-            }
-        }
-
-        return list;
-    }
-
-    private sealed record DocExample(string Name, string Vendor, string Source, string Operation, string? Schema, string Kind, int Status, JToken Body, JObject? Expect, bool Valid, string? Note);
 
     /// <summary>Answers every request with the documented status and body (in memory; nothing leaves the process).</summary>
     private sealed class OneAnswer(HttpStatusCode status, string body) : HttpMessageHandler
