@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Newtonsoft.Json.Linq;
+using VideoGen.AimlApi;
 using VideoGen.Apiframe;
 using VideoGen.Catalog;
 using VideoGen.ContractTests.Infrastructure;
@@ -135,6 +136,8 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
     {
         "CreateGeneration" => generator.SubmitAsync(new VideoGenerationRequest("A time-lapse of a blooming flower") { Model = "kling-v2.1" }),
         "GetGeneration" => generator.GetJobAsync((string)example.Body["id"]!),
+        "CreateVideoGeneration" => generator.SubmitAsync(new VideoGenerationRequest("A time-lapse of a blooming flower") { Model = "luma/ray-2" }),
+        "GetVideoGeneration" => generator.GetJobAsync((string)example.Body["id"]!),
         "EnqueueGeneration" => generator.SubmitAsync("A sunset timelapse over the ocean"),
         "GetQueuedGeneration" => generator.GetJobAsync((string?)example.Body["generation_id"] ?? "7cf9b23a-1234-5678-9abc-def012345678"),
         "CreateVideo" => generator.SubmitAsync(new VideoGenerationRequest("a drone flyover of a tropical island with crystal clear water") { Model = "kling-2.1" }),
@@ -163,6 +166,7 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
             "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
             "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
             "apiframe" => new ApiframeClient(configuration, http).AsVideoGenerator(),
+            "aimlapi" => new AimlApiClient(configuration, http).AsVideoGenerator(),
             _ => throw new InvalidOperationException($"{vendor}: no response examples are read for this vendor"),
         };
     }
