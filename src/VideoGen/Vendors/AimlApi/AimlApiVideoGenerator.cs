@@ -54,7 +54,12 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     /// Ids of the video route are a UUID, a colon and the model id (e.g. <c>7c880e75-...:luma/ray-2</c>); the seed's
     /// route answers bare UUIDs. A job is read on the route that made it.
     /// </summary>
-    internal static bool IsVideoRouteId(string jobId) => !Guid.TryParse(jobId, out _);
+    internal static bool IsVideoRouteId(string jobId) =>
+        jobId.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 && colon < jobId.Length - 1 && Guid.TryParse(jobId.AsSpan(0, colon), out _);
+
+    /// <summary>What a job id of this vendor looks like, for the message of a refused one.</summary>
+    private const string JobIdForms =
+        "UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10) or, for jobs of the video route, a UUID, a colon and the model (for example 7c880e75-9892-4238-8464-49cb0c6deabd:luma/ray-2)";
 
     /// <summary>
     /// How long a wait on a video-route job holds between reads: the route cannot wait for a state on the server,
@@ -86,7 +91,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             // CUSTOM: the generated default of loop is false, which would send "loop": false on every request;
             // only a loop the caller asked for is sent.
             Loop = request.Loop,
-            Keyframes = ToKeyframes(request, failures),
+            Keyframes = ToKeyframes(request, videoRoute, failures),
             CallbackUrl = options?.WebhookUrl,
         };
     }
@@ -116,16 +121,22 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     /// StartImage → frame0 image, EndImage → frame1 image; Extend forward → frame0 generation (the video
     /// continues after it), Extend backward → frame1 generation (the video leads into it).
     /// </summary>
-    private Keyframes? ToKeyframes(VideoGenerationRequest request, List<ValidationFailure> failures)
+    private Keyframes? ToKeyframes(VideoGenerationRequest request, bool videoRoute, List<ValidationFailure> failures)
     {
         Keyframe? frame0 = request.StartImage is { } start ? new Keyframe { Type = KeyframeType.Image, Url = start } : null;
         Keyframe? frame1 = request.EndImage is { } end ? new Keyframe { Type = KeyframeType.Image, Url = end } : null;
         if (request.Extend is { } extend)
         {
-            if (!Guid.TryParse(extend.GenerationId, out var id))
+            // The seed's route extends its own generations (UUIDs); the video route extends its own (UUID:model).
+            var id = Guid.Empty;
+            if (videoRoute ? !IsVideoRouteId(extend.GenerationId) : !Guid.TryParse(extend.GenerationId, out id))
             {
                 failures.Add(new ValidationFailure(
-                    "Extend.GenerationId", extend.GenerationId, $"{VendorName} generation ids are UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)"));
+                    "Extend.GenerationId",
+                    extend.GenerationId,
+                    videoRoute
+                        ? $"{VendorName} video-route generation ids are a UUID, a colon and the model (for example 7c880e75-9892-4238-8464-49cb0c6deabd:luma/ray-2)"
+                        : $"{VendorName} generation ids are UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)"));
             }
             else if (extend.Backward ? frame1 is not null : frame0 is not null)
             {
@@ -136,13 +147,16 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
                         ? "extending backward puts the generation in the last frame (frame1), which EndImage already fills; give one of them"
                         : "extending forward puts the generation in the first frame (frame0), which StartImage already fills; give one of them"));
             }
-            else if (extend.Backward)
-            {
-                frame1 = new Keyframe { Type = KeyframeType.Generation, Id = id };
-            }
             else
             {
-                frame0 = new Keyframe { Type = KeyframeType.Generation, Id = id };
+                var frame = new Keyframe { Type = KeyframeType.Generation, Id = videoRoute ? null : id };
+                if (videoRoute)
+                {
+                    // CUSTOM: Keyframe.id is a uuid on the seed's route; the video route's id travels beside it.
+                    VideoRouteIds.AddOrUpdate(frame, extend.GenerationId);
+                }
+
+                (extend.Backward ? ref frame1 : ref frame0) = frame;
             }
         }
 
@@ -184,8 +198,11 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     {
         Type = frame.Type,
         Url = frame.Url,
-        Id = frame.Id?.ToString("D"),
+        Id = VideoRouteIds.TryGetValue(frame, out var id) ? id : frame.Id?.ToString("D"),
     };
+
+    /// <summary>The video-route generation id of a keyframe built for that route (its ids are not UUIDs).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Keyframe, string> VideoRouteIds = [];
 
     /// <inheritdoc />
     protected override Func<CancellationToken, Task<VideoJob>> ReadJob(string jobId)
@@ -195,7 +212,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             return async cancellationToken => ToJob(await Client.GetVideoGenerationAsync(jobId, cancellationToken).ConfigureAwait(false), model: null);
         }
 
-        var id = Guid.Parse(jobId);
+        var id = ParseId(jobId);
         return async cancellationToken => ToJob(await Client.GetGenerationAsync(id, state: null, cancellationToken).ConfigureAwait(false), model: null);
     }
 
@@ -267,7 +284,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     }
 
     private Guid ParseId(string jobId) =>
-        Guid.TryParse(jobId, out var id) ? id : throw InvalidJobId(jobId, "UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)");
+        Guid.TryParse(jobId, out var id) ? id : throw InvalidJobId(jobId, JobIdForms);
 
     /// <summary>Maps a task of AI/ML API's video route onto the neutral job (cost: <c>meta.usage.credits_used</c>, where sent).</summary>
     public VideoJob ToJob(VideoGenerationTask task, string? model)
