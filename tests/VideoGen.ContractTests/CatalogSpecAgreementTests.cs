@@ -13,13 +13,17 @@ namespace VideoGen.ContractTests;
 /// </summary>
 public sealed class CatalogSpecAgreementTests
 {
-    /// <summary>The operation whose request body carries a vendor's generation request, per spec.</summary>
-    private static readonly Dictionary<string, string> CreateOperations = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The operations whose request body carries a vendor's generation request, per spec. AIML has two routes: the seed's
+    /// (its models ray-1-6, ray-2, ray-flash-2) and the documented video route (luma/ray-2, luma/ray-flash-2); each catalog
+    /// model is held to the route whose model enum lists it.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> CreateOperations = new(StringComparer.Ordinal)
     {
-        ["elumenta.yaml"] = "CreateGeneration",
-        ["apiframe.yaml"] = "CreateVideo",
-        ["aimlapi.yaml"] = "CreateGeneration",
-        ["oxen.yaml"] = "GenerateVideo",
+        ["elumenta.yaml"] = ["CreateGeneration"],
+        ["apiframe.yaml"] = ["CreateVideo"],
+        ["aimlapi.yaml"] = ["CreateGeneration", "CreateVideoGeneration"],
+        ["oxen.yaml"] = ["GenerateVideo"],
     };
 
     /// <summary>Catalog features carried by one request property: the feature is listed exactly when the property exists.</summary>
@@ -55,14 +59,14 @@ public sealed class CatalogSpecAgreementTests
 
     [Theory]
     [InlineData("gateway", "VideoModel")]
-    [InlineData("aimlapi", "LumaModel")]
-    public void Vendor_ModelIds_AreTheSpecsModelEnum(string vendorId, string enumSchema)
+    [InlineData("aimlapi", "LumaModel,LumaVideoModel")]
+    public void Vendor_ModelIds_AreTheSpecsModelEnum(string vendorId, string enumSchemas)
     {
-        // The named enum, read directly: guards the request-schema walk of Vendor_AgreesWithItsSpec.
+        // The named enums, read directly: guards the request-schema walk of Vendor_AgreesWithItsSpec.
         var vendor = VideoModelCatalog.Default.GetVendor(vendorId);
         var spec = SpecDocument.Load(vendor.Spec).Json;
 
-        var specIds = spec["components"]!["schemas"]![enumSchema]!["enum"]!.Values<string>();
+        var specIds = enumSchemas.Split(',').SelectMany(e => spec["components"]!["schemas"]![e]!["enum"]!.Values<string>());
 
         vendor.Models.Select(m => m.Id).ShouldBe(specIds, ignoreOrder: true);
     }
@@ -161,12 +165,14 @@ public sealed class CatalogSpecAgreementTests
     private static List<string> Disagreements(VendorInfo vendor, JObject spec)
     {
         var problems = new List<string>();
-        var request = RequestProperties(spec, CreateOperations[vendor.Spec]);
+        var routes = CreateOperations[vendor.Spec].Select(o => RequestProperties(spec, o)).ToList();
+        var request = routes.SelectMany(r => r).GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+        var routeModels = routes.Select(r => AllowedValues(spec, r.GetValueOrDefault("model")) ?? []).ToList();
 
         // Models: the same ids on both sides.
-        var specModels = AllowedValues(spec, request.GetValueOrDefault("model")) ?? [];
+        var specModels = routeModels.SelectMany(m => m).ToList();
         var catalogModels = vendor.Models.Select(m => m.Id).ToList();
-        if (specModels.Count == 0)
+        if (routeModels.Any(m => m.Count == 0))
         {
             problems.Add("the request's model lists no ids (no enum and no x-known-values)");
         }
@@ -188,18 +194,30 @@ public sealed class CatalogSpecAgreementTests
             problems.Add($"default model {vendor.DefaultModel} is not a model of the spec");
         }
 
-        // Durations, aspect ratios, resolutions: where the spec closes the set, the catalog documents a non-empty subset.
-        var durations = AllowedValues(spec, request.GetValueOrDefault("duration"))?.Select(Seconds).ToList();
-        var aspectRatios = AllowedValues(spec, request.GetValueOrDefault("aspect_ratio"));
-        var resolutions = AllowedValues(spec, request.GetValueOrDefault("resolution"));
+        // Durations, aspect ratios, resolutions: where the spec closes the set, the catalog documents a non-empty subset
+        // (of the route that takes the model).
         foreach (var model in vendor.Models)
         {
+            var index = routeModels.FindIndex(m => m.Contains(model.Id, StringComparer.Ordinal));
+            var route = routes[index < 0 ? 0 : index];
+            var durations = AllowedValues(spec, route.GetValueOrDefault("duration"))?.Select(Seconds).ToList();
+            var aspectRatios = AllowedValues(spec, route.GetValueOrDefault("aspect_ratio"));
+            var resolutions = AllowedValues(spec, route.GetValueOrDefault("resolution"));
             problems.AddRange(Subset($"{model.Id} durations", model.Durations.Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList(), durations?.Select(d => d.ToString(CultureInfo.InvariantCulture)).ToList()));
             problems.AddRange(Subset($"{model.Id} aspect ratios", model.AspectRatios, aspectRatios));
             problems.AddRange(Subset($"{model.Id} resolutions", model.Resolutions, resolutions));
             if (model.Durations.Any(d => d <= 0) || model.MaxDurationSeconds <= 0)
             {
                 problems.Add($"{model.Id} durations: not all positive");
+            }
+        }
+
+        foreach (var route in routes.Skip(1))
+        {
+            // Every route takes the same prompt limits as the first (the catalog has one per vendor).
+            if ((string?)(route.GetValueOrDefault("prompt") as JObject)?["maxLength"] != (string?)(routes[0].GetValueOrDefault("prompt") as JObject)?["maxLength"])
+            {
+                problems.Add("prompt maxLength differs between the vendor's create routes");
             }
         }
 

@@ -102,6 +102,21 @@ public sealed class PrismContractTests
         var batch = await client.GetGenerationsAsync([created.Id, extended.Id], AimlApi.GenerationWaitState.Completed);
         batch.Generations.ShouldNotBeEmpty();
 
+        // The documented video route (https://docs.aimlapi.com/api-references/video-models/luma-ai/luma-ray-2).
+        var task = await client.CreateVideoGenerationAsync(new AimlApi.LumaVideoRequest
+        {
+            Model = AimlApi.LumaVideoModel.LumaRay2,
+            Prompt = "A menacing evil dragon appears in a distance above the tallest mountain",
+            AspectRatio = AimlApi.AspectRatio.Landscape16x9,
+            Duration = AimlApi.LumaVideoDuration.Seconds9,
+            Keyframes = new AimlApi.LumaVideoKeyframes
+            {
+                Frame0 = new AimlApi.LumaVideoKeyframe { Type = AimlApi.KeyframeType.Image, Url = new Uri("https://example.com/landscape.jpg") },
+            },
+        });
+        task.Id.ShouldNotBeNullOrEmpty();
+        (await client.GetVideoGenerationAsync(task.Id)).Status.ShouldNotBeNullOrEmpty();
+
         session.ShouldHaveCoveredEveryOperationWithoutViolations();
     }
 

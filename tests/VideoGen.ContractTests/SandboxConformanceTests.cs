@@ -206,6 +206,17 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
             await instant.GetAsync($"{one}?generation_id={extended}");
             var failed = (string)(await instant.PostAsync(one, new { prompt = "p " + SandboxOptions.FailurePromptMarker })).Json["id"]!;
             await instant.GetAsync($"{one}?generation_id={failed}&state=completed");
+
+            // The documented video route: create, read (completed, then failed), extend, and what it refuses.
+            const string video = "v2/video/generations";
+            var task = (string)(await instant.PostAsync(video, new { model = "luma/ray-2", prompt = "A dragon", aspect_ratio = "9:16", duration = 9, resolution = "720p", loop = true })).Json["id"]!;
+            await instant.GetAsync($"{video}?generation_id={Uri.EscapeDataString(task)}");
+            await instant.PostAsync(video, new { model = "luma/ray-flash-2", prompt = "More", keyframes = new { frame0 = new { type = "generation", id = task }, frame1 = new { type = "image", url = "https://example.com/white-fish.png" } } });
+            var failedTask = (string)(await instant.PostAsync(video, new { model = "luma/ray-2", prompt = "p " + SandboxOptions.FailurePromptMarker })).Json["id"]!;
+            await instant.GetAsync($"{video}?generation_id={Uri.EscapeDataString(failedTask)}");
+            await instant.PostAsync(video, new { model = "luma/ray-2", prompt = "p", duration = "5" });
+            await instant.PostAsync(video, new { model = "ray-2", prompt = "p", callback_url = "https://example.com/hook" });
+            await instant.GetAsync($"{video}?generation_id=nope");
         }
 
         await DriveFaultsAsync(log, async s =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Newtonsoft.Json.Linq;
+using VideoGen.AimlApi;
 using VideoGen.Apiframe;
 using VideoGen.Catalog;
 using VideoGen.ContractTests.Infrastructure;
@@ -21,9 +22,9 @@ namespace VideoGen.ContractTests;
 /// </summary>
 public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
 {
-    private static readonly string[] Vendors = ["apiframe", "elumenta", "neuralbox", "aimlapi", "oxen"];
+    private static readonly string[] Vendors = VendorDocsCorpus.Vendors;
 
-    private static readonly Lazy<IReadOnlyList<DocExample>> All = new(Load);
+    private static readonly Lazy<IReadOnlyList<DocExample>> All = new(() => VendorDocsCorpus.All);
 
     public static TheoryData<string> Names() => new(All.Value.Select(e => e.Name));
 
@@ -135,6 +136,8 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
     {
         "CreateGeneration" => generator.SubmitAsync(new VideoGenerationRequest("A time-lapse of a blooming flower") { Model = "kling-v2.1" }),
         "GetGeneration" => generator.GetJobAsync((string)example.Body["id"]!),
+        "CreateVideoGeneration" => generator.SubmitAsync(new VideoGenerationRequest("A time-lapse of a blooming flower") { Model = "luma/ray-2" }),
+        "GetVideoGeneration" => generator.GetJobAsync((string)example.Body["id"]!),
         "EnqueueGeneration" => generator.SubmitAsync("A sunset timelapse over the ocean"),
         "GetQueuedGeneration" => generator.GetJobAsync((string?)example.Body["generation_id"] ?? "7cf9b23a-1234-5678-9abc-def012345678"),
         "CreateVideo" => generator.SubmitAsync(new VideoGenerationRequest("a drone flyover of a tropical island with crystal clear water") { Model = "kling-2.1" }),
@@ -163,38 +166,10 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
             "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
             "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
             "apiframe" => new ApiframeClient(configuration, http).AsVideoGenerator(),
+            "aimlapi" => new AimlApiClient(configuration, http).AsVideoGenerator(),
             _ => throw new InvalidOperationException($"{vendor}: no response examples are read for this vendor"),
         };
     }
-
-    private static IReadOnlyList<DocExample> Load()
-    {
-        var list = new List<DocExample>();
-        foreach (var vendor in Vendors)
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "VendorDocs", vendor);
-            foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
-            {
-                var root = JObject.Parse(File.ReadAllText(file));
-                list.Add(new DocExample(
-                    $"{vendor}/{Path.GetFileNameWithoutExtension(file)}",
-                    vendor,
-                    (string)root["source"]!,
-                    (string)root["operation"]!,
-                    (string?)root["schema"],
-                    (string)root["kind"]!,
-                    (int?)root["status"] ?? 200,
-                    root["body"]!,
-                    root["expect"] as JObject,
-                    (bool?)root["valid"] ?? true,
-                    (string?)root["note"]));
-            }
-        }
-
-        return list;
-    }
-
-    private sealed record DocExample(string Name, string Vendor, string Source, string Operation, string? Schema, string Kind, int Status, JToken Body, JObject? Expect, bool Valid, string? Note);
 
     /// <summary>Answers every request with the documented status and body (in memory; nothing leaves the process).</summary>
     private sealed class OneAnswer(HttpStatusCode status, string body) : HttpMessageHandler

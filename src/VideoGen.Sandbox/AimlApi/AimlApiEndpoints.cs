@@ -37,6 +37,7 @@ internal static class AimlApiEndpoints
         app.MapPost(GenerationPath, VendorPipeline.Handle(runtime, AimlApiDialect.Instance, createsJob: true, CreateAsync));
         app.MapGet(GenerationPath, VendorPipeline.Handle(runtime, AimlApiDialect.Instance, createsJob: false, GetOneAsync));
         app.MapGet(GenerationsPath, VendorPipeline.Handle(runtime, AimlApiDialect.Instance, createsJob: false, GetManyAsync));
+        AimlApiVideoRouteEndpoints.Map(app, runtime);
     }
 
     private static async Task<IResult> CreateAsync(VendorCall call)
@@ -63,7 +64,7 @@ internal static class AimlApiEndpoints
 
         CheckEnum(body, "generation_type", ["video"], errors);
         CheckEnum(body, "aspect_ratio", AspectRatios, errors);
-        CheckEnum(body, "model", vendor.Models.Select(m => m.Id).ToArray(), errors);
+        CheckEnum(body, "model", vendor.Models.Select(m => m.Id).Where(m => !AimlApiVideoRouteEndpoints.IsVideoRouteModel(m)).ToArray(), errors);
         CheckEnum(body, "resolution", Resolutions, errors);
         CheckEnum(body, "duration", Durations, errors);
         if (body["loop"] is { } loop && loop.Type is not (JTokenType.Boolean or JTokenType.Null))
@@ -264,7 +265,7 @@ internal static class AimlApiEndpoints
         return value;
     }
 
-    private static void CheckEnum(JObject body, string field, IReadOnlyCollection<string> allowed, List<string> errors)
+    internal static void CheckEnum(JObject body, string field, IReadOnlyCollection<string> allowed, List<string> errors)
     {
         var value = body[field];
         if (!RequestBody.IsMissing(value) && (value!.Type != JTokenType.String || !allowed.Contains((string)value!)))
@@ -273,7 +274,7 @@ internal static class AimlApiEndpoints
         }
     }
 
-    private static void CheckKeyframes(JToken? keyframes, List<string> errors, List<(string Frame, string Id)> extended)
+    internal static void CheckKeyframes(JToken? keyframes, List<string> errors, List<(string Frame, string Id)> extended, bool uuidIds = true)
     {
         if (RequestBody.IsMissing(keyframes))
         {
@@ -329,13 +330,13 @@ internal static class AimlApiEndpoints
             }
             else if (!isImage)
             {
-                if (value?.Type != JTokenType.String || !Guid.TryParse((string?)value, out var id))
+                if (value?.Type != JTokenType.String || (uuidIds ? !Guid.TryParse((string?)value, out _) : string.IsNullOrEmpty((string?)value)))
                 {
-                    errors.Add($"{path}.id must be a UUID; got {RequestBody.Show(value)}");
+                    errors.Add(uuidIds ? $"{path}.id must be a UUID; got {RequestBody.Show(value)}" : $"{path}.id must be a non-empty string; got {RequestBody.Show(value)}");
                 }
                 else
                 {
-                    extended.Add((property.Name, id.ToString()));
+                    extended.Add((property.Name, uuidIds ? Guid.Parse((string)value!).ToString() : (string)value!));
                 }
             }
         }

@@ -28,7 +28,8 @@ internal static class MediaEndpoints
     private static IResult Serve(HttpContext context, SandboxRuntime runtime)
     {
         var vendor = (string)context.Request.RouteValues["vendor"]!;
-        var jobId = (string)context.Request.RouteValues["jobId"]!;
+        // Routing leaves an escaped '/' (%2F) escaped in a route value; AIML's video-route ids contain one (uuid:luma/ray-2).
+        var jobId = Uri.UnescapeDataString((string)context.Request.RouteValues["jobId"]!);
         var file = (string)context.Request.RouteValues["file"]!;
         var job = SandboxVendors.All.Contains(vendor) ? runtime.Jobs.Find(vendor, jobId) : null;
         if (job is null)

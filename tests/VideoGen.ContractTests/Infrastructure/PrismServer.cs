@@ -28,7 +28,18 @@ internal sealed class PrismServer : IAsyncDisposable
         get { lock (_log) { return _log.ToString(); } }
     }
 
-    public static async Task<PrismServer> StartAsync(string spec, TimeSpan? startTimeout = null)
+    public static Task<PrismServer> StartAsync(string spec, TimeSpan? startTimeout = null) => StartAsync(spec, upstream: null, startTimeout);
+
+    /// <summary>
+    /// A Prism validating proxy of <paramref name="spec"/> in front of <paramref name="upstream"/>
+    /// (<c>prism proxy --errors</c>): a request that breaks the spec is refused by Prism itself (422 for the body,
+    /// parameters and content type, 401 for missing credentials) and never reaches the upstream; a valid one is forwarded,
+    /// and the upstream's answer is validated too (a violation becomes Prism's 500 and an <c>sl-violations</c> header).
+    /// </summary>
+    public static Task<PrismServer> StartProxyAsync(string spec, Uri upstream, TimeSpan? startTimeout = null) =>
+        StartAsync(spec, upstream ?? throw new ArgumentNullException(nameof(upstream)), startTimeout);
+
+    private static async Task<PrismServer> StartAsync(string spec, Uri? upstream, TimeSpan? startTimeout)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("node")
@@ -38,7 +49,9 @@ internal sealed class PrismServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { NodeTools.Prism, "mock", Repo.Path("specs", spec), "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--errors" })
+        string[] mode = upstream is null ? ["mock", Repo.Path("specs", spec)] : ["proxy", Repo.Path("specs", spec), upstream.AbsoluteUri];
+        string[] arguments = [NodeTools.Prism, .. mode, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--errors"];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }

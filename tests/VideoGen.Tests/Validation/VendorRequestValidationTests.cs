@@ -82,7 +82,7 @@ public sealed class VendorRequestValidationTests
     [Theory]
     [InlineData("elumenta", "kling-v2.1-pro")]
     [InlineData("neuralbox", "luma-ray2-flash")]
-    [InlineData("elumenta", "luma-ray2-1080p")]
+    [InlineData("elumenta", "sora-2")]
     public void Validate_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
     {
         // Issue 10: the vendor documents more slugs than the seeds' table; the contract's model is a free string.
@@ -97,7 +97,7 @@ public sealed class VendorRequestValidationTests
 
     [Theory]
     [InlineData("elumenta", "kling-v2.1-pro")]
-    [InlineData("neuralbox", "luma-ray2-1080p")]
+    [InlineData("neuralbox", "veo-3.1")]
     public void ValidateNeutral_ElumentaSlugDocumentedElsewhere_PassesWithAWarning(string vendorId, string slug)
     {
         var request = new VideoGenerationRequest("A cat") { Model = slug, DurationSeconds = 5 };
