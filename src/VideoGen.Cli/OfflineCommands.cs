@@ -19,7 +19,7 @@ internal static class OfflineCommands
             {
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
-                VideoRequestValidation.EnsureValid(vendor, request);
+                RequestCheck.EnsureValid(vendor, request);
                 var warnings = Warn(context, vendor, request);
                 o.Info($"[green]valid[/] for {vendor.DisplayName} {request.Model ?? vendor.DefaultModel}; nothing was sent.");
                 o.Document(new { ok = true, vendor = vendor.Id, model = request.Model ?? vendor.DefaultModel, warnings = warnings.Select(w => w.ToString()) });
@@ -47,7 +47,7 @@ internal static class OfflineCommands
             {
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
-                VideoRequestValidation.EnsureValid(vendor, request);
+                RequestCheck.EnsureValid(vendor, request);
                 Warn(context, vendor, request);
                 var estimate = await QuoteAsync(context, vendor, request, result.GetValue(options.BaseUrl), ct).ConfigureAwait(false);
                 o.Info($"{Spectre.Console.Markup.Escape(vendor.DisplayName)} {Spectre.Console.Markup.Escape(estimate.ModelId)}: [bold]{Spectre.Console.Markup.Escape(estimate.ToString())}[/]");
