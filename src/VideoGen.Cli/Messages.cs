@@ -58,7 +58,17 @@ internal static partial class Messages
 
     /// <summary>A failure as the command line shows it: flag, value, what is allowed.</summary>
     public static string Describe(ValidationFailure failure) =>
-        $"{Flag(failure.Field)}: {(failure.Value is null ? "missing" : $"'{failure.Value}' is not allowed")}; {failure.Allowed}.";
+        $"{Flag(failure.Field)}: {(failure.Value is null ? "missing" : $"'{failure.Value}' is not allowed")}; {WithFlags(failure.Allowed)}.";
+
+    /// <summary>The request's property names in a library text (<c>leave NegativePrompt unset</c>) as the flags that set them.</summary>
+    private static string WithFlags(string text) => PropertyName().Replace(WithoutLibraryNames(text), m => m.Value switch
+    {
+        "Extend" or "Extend.GenerationId" => "the extension (videogen extend)",
+        "Loop" => "looping",
+        "WebhookUrl" => "a webhook",
+        "AdditionalProperties" => "extra vendor fields",
+        var name => Flag(name),
+    });
 
     /// <summary>The message of <paramref name="exception"/> for a person at the command line.</summary>
     public static string ForPeople(Exception exception) => exception switch
@@ -68,7 +78,7 @@ internal static partial class Messages
         VideoGenValidationException v =>
             $"{Count(v.Failures.Count, "problem")}; nothing was sent{(v.Vendor is null ? "" : $" to {v.Vendor}")}:{Environment.NewLine}" +
             string.Join(Environment.NewLine, v.Failures.Select(f => "  " + Describe(f))),
-        ArgumentException a => WithoutLibraryNames(WithoutParameter(a)),
+        ArgumentException a => WithFlags(WithoutParameter(a)),
         _ => WithoutLibraryNames(exception.Message),
     };
 
@@ -132,6 +142,9 @@ internal static partial class Messages
 
     [GeneratedRegex(@"\s*\((?<name>[A-Z][A-Za-z]*Options\.[A-Z][A-Za-z]*)\)")]
     private static partial Regex LibrarySetting();
+
+    [GeneratedRegex(@"\b(?:DurationSeconds|StartImage|EndImage|AspectRatio|NegativePrompt|Extend\.GenerationId|Extend|Loop|WebhookUrl|AdditionalProperties|MaxCost)\b")]
+    private static partial Regex PropertyName();
 
     [GeneratedRegex(@"\s*\(Parameter '[^']*'\)")]
     private static partial Regex ParameterSuffix();

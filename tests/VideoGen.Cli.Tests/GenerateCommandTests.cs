@@ -184,16 +184,16 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("elumenta", "--duration", "7", "DurationSeconds", "'7'", "5 or 10")]
-    [InlineData("aimlapi", "--aspect-ratio", "19:9", "AspectRatio", "'19:9'", "1:1, 16:9, 9:16, 4:3, 3:4, 21:9 or 9:21")]
-    [InlineData("elumenta", "--image", "ftp://example.com/cat.png", "StartImage", "'ftp://example.com/cat.png'", "http(s) URL")]
-    [InlineData("aimlapi", "--duration", "3", "DurationSeconds", "'3'", "5 or 9")]
+    [InlineData("elumenta", "--duration", "7", "--duration", "'7'", "5 or 10")]
+    [InlineData("aimlapi", "--aspect-ratio", "19:9", "--aspect-ratio", "'19:9'", "1:1, 16:9, 9:16, 4:3, 3:4, 21:9 or 9:21")]
+    [InlineData("elumenta", "--image", "ftp://example.com/cat.png", "--image", "'ftp://example.com/cat.png'", "http(s) URL")]
+    [InlineData("aimlapi", "--duration", "3", "--duration", "'3'", "5 or 9")]
     public async Task Generate_InvalidInput_ExitsTwoNamingFieldValueAndAllowedAndSendsNothing(string vendor, string option, string value, string field, string shownValue, string allowed)
     {
         var run = await _cli.RunAsync("generate", "A cat", "--vendor", vendor, option, value, "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("was not sent");
+        run.Console.ShouldContain("Nothing was sent", Case.Sensitive);
         var line = run.Console.Split('\n').Where(l => l.Contains(field + ":", StringComparison.Ordinal)).ShouldHaveSingleItem();
         line.ShouldContain(shownValue);
         run.Console.ShouldContain(allowed);
