@@ -166,11 +166,9 @@ internal sealed class RunOptions
 
     public void AddTo(Command command)
     {
-        if (WithOut)
-        {
-            command.Options.Add(Out);
-        }
-
+        // A command that writes no video still accepts --out (scripts pass it to every job command) but does not list it.
+        Out.Hidden = !WithOut;
+        command.Options.Add(Out);
         command.Options.Add(TimeoutSeconds);
     }
 

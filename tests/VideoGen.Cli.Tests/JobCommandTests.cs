@@ -292,7 +292,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
         var run = await _cli.RunAsync("extend", "18500", "More", "--vendor", "elumenta", "--base-url", SandboxJobs.BaseUrl(_sandbox, "elumenta"));
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("was not sent");
+        run.Console.ShouldContain("nothing was sent");
         run.Console.ShouldContain("Extend");
         _sandbox.Counters.Requests("elumenta").ShouldBe(requestsBefore);
     }
