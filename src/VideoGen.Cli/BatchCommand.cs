@@ -32,7 +32,7 @@ internal static class BatchCommand
     {
         var file = new Argument<string>("file") { Description = "A JSON Lines file: one object per line with prompt and optionally vendor, model, duration, aspectRatio, resolution, image, endImage, negativePrompt." };
         var concurrency = CliOptions.AtLeastOne(new Option<int>("--concurrency") { Description = "Jobs in flight at once.", DefaultValueFactory = _ => DefaultConcurrency }, "a whole number of jobs >= 1");
-        var budget = new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." };
+        var budget = CliOptions.NotNegative(new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." }, "an amount >= 0 in the vendor's unit, e.g. 500");
         var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this host (a standalone sandbox, a proxy); a URL without a path keeps each vendor's own path (Elumenta's /api)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
         var newRun = new Option<bool>("--new-run") { Description = "Submit every line again as a new run, even lines an earlier run already submitted (by default a rerun picks up their jobs and pays for nothing twice)." };
@@ -83,7 +83,7 @@ internal static class BatchCommand
         var problems = new List<ValidationFailure>();
         foreach (var line in lines)
         {
-            problems.AddRange(VideoRequestValidation.Validate(line.Vendor, line.Request).Select(f => f with { Field = $"line {line.Number}: {f.Field}" }));
+            problems.AddRange(RequestCheck.Check(line.Vendor, line.Request).Select(f => f with { Field = $"line {line.Number}: {Messages.LineKey(f.Field)}" }));
         }
 
         if (problems.Count > 0)
@@ -402,7 +402,7 @@ internal static class BatchCommand
 
         if (problems.Count > 0)
         {
-            throw new CliUsageException($"{path} has {problems.Count} unreadable lines:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+            throw new CliUsageException($"{path} has {Messages.Count(problems.Count, "unreadable line")}:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
         }
 
         return lines.Count == 0 ? throw new CliUsageException($"{path} has no requests.") : lines;

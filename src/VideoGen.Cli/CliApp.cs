@@ -27,6 +27,18 @@ internal static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
         var parse = CreateRootCommand(context).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line per error and where to read more; not System.CommandLine's full help screen with .NET type names.
+            foreach (var error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync($"videogen: {Messages.ParseError(error.Message)}").ConfigureAwait(false);
+            }
+
+            var command = parse.CommandResult.Command is RootCommand ? "videogen" : $"videogen {parse.CommandResult.Command.Name}";
+            await context.Error.WriteLineAsync($"See '{command} --help'.").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
 
         // Signals are handled here, not by System.CommandLine (which ends the process 2 s after Ctrl+C, whatever the
         // command is doing): the first one cancels the command, which reports what goes on; a second one exits at once.
@@ -57,12 +69,13 @@ internal static class CliApp
             code = interrupts.ExitCode;
         }
 
-        return parse.Errors.Count > 0 ? ExitCodes.InvalidInput : code;
+        return code;
     }
 
     public static RootCommand CreateRootCommand(CliContext context)
     {
-        var root = new RootCommand(Description);
+        // Help says videogen, the tool's command name, whatever the host process is called (dotnet run: VideoGen.Cli).
+        var root = new RootCommand(Description) { HelpName = "videogen" };
         root.Subcommands.Add(GenerateCommand.Generate(context));
         root.Subcommands.Add(ModelsCommand.Create(context));
         root.Subcommands.Add(OfflineCommands.Validate(context));

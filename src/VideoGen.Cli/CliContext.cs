@@ -172,7 +172,8 @@ internal sealed class CliContext
     /// <exception cref="CliUsageException">A variable has a value the sandbox cannot use; the message names it, its value and what is allowed.</exception>
     public SandboxOptions CreateSandboxOptions()
     {
-        var options = new SandboxOptions { TimeScale = VendorSession.EmbeddedTimeScale };
+        // Fresh ids per run (a seed asks for a repeatable run, ids included): videos named after job ids do not collide.
+        var options = new SandboxOptions { TimeScale = VendorSession.EmbeddedTimeScale, FreshIds = Variable(SandboxOptions.SeedEnvironmentVariable) is null };
         if (Variable(SandboxOptions.TimeScaleEnvironmentVariable) is { } scale)
         {
             options.TimeScale = ParseNumber(SandboxOptions.TimeScaleEnvironmentVariable, scale, 0, double.MaxValue, "a number >= 0, e.g. 0.01 (100 times faster than the vendors; 0 = instant)");

@@ -101,7 +101,7 @@ internal static class DbCommands
         var problems = new List<ValidationFailure>();
         foreach (var line in lines)
         {
-            problems.AddRange(VideoRequestValidation.Validate(line.Vendor, line.Request).Select(f => f with { Field = $"line {line.Number}: {f.Field}" }));
+            problems.AddRange(RequestCheck.Check(line.Vendor, line.Request).Select(f => f with { Field = $"line {line.Number}: {Messages.LineKey(f.Field)}" }));
         }
 
         if (problems.Count > 0)

@@ -71,7 +71,7 @@ internal static class GenerateCommand
             request.Model ??= vendor.DefaultModel;
 
             // Nothing leaves the machine before the request is known to be valid.
-            VideoRequestValidation.EnsureValid(vendor, request);
+            RequestCheck.EnsureValid(vendor, request);
             OfflineCommands.Warn(context, vendor, request);
             var estimate = PriceCalculator.Estimate(vendor, request);
             o.Info($"{Markup.Escape(vendor.DisplayName)} [bold]{Markup.Escape(request.Model)}[/]: estimated cost [bold]{Markup.Escape(estimate.ToString())}[/]");
@@ -160,26 +160,41 @@ internal static class GenerateCommand
 /// <summary>Options of the commands that wait for and download a job.</summary>
 internal sealed class RunOptions
 {
-    public Option<string> Out { get; } = new("--out") { Description = "Where to write the MP4.", DefaultValueFactory = _ => "videos" };
-
-    public Option<int> TimeoutSeconds { get; } = TimeoutOption(
-        (int)WaitOptions.DefaultTimeout.TotalSeconds,
-        "Seconds the whole command may take: every request, the wait and the download (past it: exit code 5; the job id is printed to resume).");
-
-    /// <summary>A --timeout option in whole seconds (at least 1) with <paramref name="defaultSeconds"/> as its default.</summary>
-    public static Option<int> TimeoutOption(int defaultSeconds, string description) => CliOptions.AtLeastOne(new Option<int>("--timeout")
+    /// <summary>The options of a command that waits and downloads.</summary>
+    public RunOptions()
+        : this(withOut: true, "How long the whole command may take: every request, the wait and the download (past it: exit code 5; the job id is printed to resume). Seconds (90), or 90s, 2m, 1.5m, 1h.")
     {
-        Description = description,
-        DefaultValueFactory = _ => defaultSeconds,
-    }, "a whole number of seconds >= 1");
+    }
+
+    /// <summary>The options of a command that may or may not write a video.</summary>
+    /// <param name="withOut">Whether the command writes a video (and takes --out).</param>
+    /// <param name="timeoutDescription">What --timeout bounds in this command.</param>
+    public RunOptions(bool withOut, string timeoutDescription)
+    {
+        WithOut = withOut;
+        // No DefaultValueFactory: help would show it as 00:15:00; the description says it in the units the option takes.
+        TimeoutSeconds = CliOptions.Duration(new Option<TimeSpan?>("--timeout")
+        {
+            Description = $"{timeoutDescription} Default: {WaitOptions.DefaultTimeout.TotalSeconds:0} (15m).",
+        });
+    }
+
+    /// <summary>Whether <see cref="Out"/> is one of the command's options.</summary>
+    public bool WithOut { get; }
+
+    public Option<string> Out { get; } = new("--out", "-o") { Description = "Where to write the MP4.", DefaultValueFactory = _ => "videos" };
+
+    public Option<TimeSpan?> TimeoutSeconds { get; }
 
     public void AddTo(Command command)
     {
+        // A command that writes no video still accepts --out (scripts pass it to every job command) but does not list it.
+        Out.Hidden = !WithOut;
         command.Options.Add(Out);
         command.Options.Add(TimeoutSeconds);
     }
 
-    public TimeSpan Timeout(ParseResult result) => TimeSpan.FromSeconds(result.GetValue(TimeoutSeconds));
+    public TimeSpan Timeout(ParseResult result) => result.GetValue(TimeoutSeconds) ?? WaitOptions.DefaultTimeout;
 
     /// <summary>
     /// The --out directory, created now: a directory that cannot be written is refused before anything is

@@ -7,18 +7,19 @@ namespace VideoGen.Cli;
 /// <summary>videogen status|wait|download &lt;id&gt;: an existing job, by id (a real vendor, or --base-url).</summary>
 internal static class JobCommands
 {
-    public static Command Status(CliContext context) => Create("status", "Read a job's status once.", context, async (o, session, id, _, _, ct) =>
+    public static Command Status(CliContext context) => Create("status", "Read a job's status once.", context, writesVideo: false, async (o, session, id, _, _, ct) =>
     {
         var job = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
         o.Result($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status}){(job.ResultUri is { } u ? $" → {Markup.Escape(u.ToString())}" : string.Empty)}");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, vendorStatus = job.VendorStatus, progress = job.Progress, result = job.ResultUri, error = job.Error });
-        return job.Status == VideoJobStatus.Failed ? ExitCodes.JobFailed : ExitCodes.Success;
+        // Reading worked: 0, whatever the job's state (a failed job is in the output and --json, with the vendor's reason).
+        return ExitCodes.Success;
     });
 
     public static Command Wait(CliContext context)
     {
         var noDownload = new Option<bool>("--no-download") { Description = "Only wait: do not download the video into --out." };
-        return Create("wait", "Wait until a job finishes and download its video into --out, as generate does (resumes a job after a timeout or a restart).", context, async (o, session, id, run, result, ct) =>
+        return Create("wait", "Wait until a job finishes and download its video into --out, as generate does (resumes a job after a timeout or a restart).", context, writesVideo: true, async (o, session, id, run, result, ct) =>
         {
             // Refused before the wait, not after it: a directory that cannot be written is found at once.
             var outDirectory = result.GetValue(noDownload) ? null : run.OutDirectory(result);
@@ -40,7 +41,7 @@ internal static class JobCommands
         }, noDownload);
     }
 
-    public static Command Download(CliContext context) => Create("download", "Download a finished job's video.", context, async (o, session, id, run, result, ct) =>
+    public static Command Download(CliContext context) => Create("download", "Download a finished job's video.", context, writesVideo: true, async (o, session, id, run, result, ct) =>
     {
         var outDirectory = run.OutDirectory(result);
         var job = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
@@ -56,7 +57,7 @@ internal static class JobCommands
         return ExitCodes.Success;
     });
 
-    public static Command Cancel(CliContext context) => Create("cancel", "Cancel a submitted job, where the vendor documents cancel (Oxen.ai); elsewhere says it is not supported and sends nothing.", context, async (o, session, id, _, _, ct) =>
+    public static Command Cancel(CliContext context) => Create("cancel", "Cancel a submitted job, where the vendor documents cancel (Oxen.ai); elsewhere says it is not supported and sends nothing.", context, writesVideo: false, async (o, session, id, _, _, ct) =>
     {
         var job = await session.Generator.CancelAsync(id, ct).ConfigureAwait(false);
         o.Result($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status})");
@@ -64,13 +65,14 @@ internal static class JobCommands
         return ExitCodes.Success;
     });
 
-    private static Command Create(string name, string description, CliContext context, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action, params Option[] extra)
+    private static Command Create(string name, string description, CliContext context, bool writesVideo, Func<Output, VendorSession, string, RunOptions, ParseResult, CancellationToken, Task<int>> action, params Option[] extra)
     {
         var id = new Argument<string>("id") { Description = "The vendor's job id." };
-        var vendor = new Option<string>("--vendor") { Description = "The job's vendor.", DefaultValueFactory = _ => RequestOptions.DefaultVendor };
+        var vendor = new Option<string>("--vendor", "-v") { Description = "The job's vendor.", DefaultValueFactory = _ => RequestOptions.DefaultVendor };
         var baseUrl = new Option<string?>("--base-url") { Description = "The vendor API's base URL (a proxy, a standalone sandbox)." };
         var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON document." };
-        var run = new RunOptions();
+        // --out only where a video is written; --timeout everywhere, since every command makes requests a hung server could hold.
+        var run = writesVideo ? new RunOptions() : new RunOptions(withOut: false, "How long the command may take, its requests included (past it: exit code 5). Seconds (90), or 90s, 2m, 1.5m, 1h.");
         var command = new Command(name, description) { id, vendor, baseUrl, json };
         run.AddTo(command);
         foreach (var option in extra)

@@ -148,7 +148,7 @@ internal static class JobFlow
         var path = Path.Combine(outDirectory, $"{stem}.mp4");
         for (var n = 2; File.Exists(path); n++)
         {
-            // Sandbox ids restart with every sandbox: never overwrite an earlier video.
+            // Never overwrite another file of that name (one that is not a whole video).
             path = Path.Combine(outDirectory, $"{stem}-{n}.mp4");
         }
 
@@ -168,6 +168,21 @@ internal static class JobFlow
     public static async Task<DownloadResult> DownloadAndRecordAsync(Output o, VendorSession session, IVideoGenerator generator, VideoJob job, string outDirectory, CancellationToken cancellationToken, CancellationToken journalCancellation)
     {
         var journaling = generator.GetService<JournalingVideoGenerator>();
+
+        // The job's own file already here (same vendor, same job id, a whole video: the downloader moves only whole files
+        // into place, and a job's result does not change) is that video: it is kept, not downloaded again as a -2 copy.
+        var own = Path.Combine(outDirectory, $"{FileStem(session.Vendor.Id, job.Id)}.mp4");
+        if (Downloads.MediaSignature.IsVideoFile(own))
+        {
+            o.Info($"{Markup.Escape(Path.GetFullPath(own))} is already there: not downloaded again.");
+            if (journaling is not null)
+            {
+                await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
+            }
+
+            return new DownloadResult(Path.GetFullPath(own), new FileInfo(own).Length, null, job.ResultUri ?? new Uri(Path.GetFullPath(own)), 0);
+        }
+
         var path = FreePath(session, job, outDirectory);
         if (journaling is not null && await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
         {

@@ -9,7 +9,7 @@ internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var vendor = new Option<string?>("--vendor") { Description = "Only this vendor's models." };
+        var vendor = new Option<string?>("--vendor", "-v") { Description = "Only this vendor's models." };
         var json = new Option<bool>("--json") { Description = "Print the catalog entries as JSON." };
         var command = new Command("models", "List every model VideoGen knows: modes, durations, aspect ratios, processing time and price.") { vendor, json };
         command.SetAction(result =>
@@ -24,7 +24,7 @@ internal static class ModelsCommand
                     {
                         vendor = v.Id,
                         model = m.Id,
-                        modes = m.Modes.ToString(),
+                        modes = ModeNames(m.Modes),
                         durations = m.Durations,
                         aspectRatios = m.AspectRatios,
                         processingSeconds = new { min = m.ProcessingTime.Min.TotalSeconds, max = m.ProcessingTime.Max.TotalSeconds, inferred = m.ProcessingTime.Inferred },
@@ -66,7 +66,10 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static string Modes(VideoModes modes) => string.Join(", ", Enum.GetValues<VideoModes>()
+    private static string Modes(VideoModes modes) => string.Join(", ", ModeNames(modes));
+
+    /// <summary>The model's modes as words, one per mode (--json: an array).</summary>
+    private static IEnumerable<string> ModeNames(VideoModes modes) => Enum.GetValues<VideoModes>()
         .Where(m => m != VideoModes.None && modes.HasFlag(m))
         .Select(m => m switch
         {
@@ -77,5 +80,5 @@ internal static class ModelsCommand
             VideoModes.Audio => "audio",
             VideoModes.Extend => "extend",
             _ => m.ToString(),
-        }));
+        });
 }

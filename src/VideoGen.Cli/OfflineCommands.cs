@@ -19,7 +19,7 @@ internal static class OfflineCommands
             {
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
-                VideoRequestValidation.EnsureValid(vendor, request);
+                RequestCheck.EnsureValid(vendor, request);
                 var warnings = Warn(context, vendor, request);
                 o.Result($"[green]valid[/] for {vendor.DisplayName} {request.Model ?? vendor.DefaultModel}; nothing was sent.");
                 o.Document(new { ok = true, vendor = vendor.Id, model = request.Model ?? vendor.DefaultModel, warnings = warnings.Select(w => w.ToString()) });
@@ -40,19 +40,22 @@ internal static class OfflineCommands
             "price",
             "What a request would cost, in the vendor's unit. Nothing is generated. With the vendor's API key set (or --base-url), a vendor that quotes prices (Elumenta, NeuralBox: Calculate Price) is asked for the exact figure; otherwise the catalog estimate.");
         options.AddTo(command);
-        var timeout = RunOptions.TimeoutOption(DefaultPriceTimeoutSeconds, "Seconds the vendor's price quote may take, when one is asked for (past it: exit code 5).");
+        var timeout = CliOptions.Duration(new Option<TimeSpan?>("--timeout")
+        {
+            Description = $"How long the vendor's price quote may take, when one is asked for (past it: exit code 5). Seconds (90), or 90s, 2m, 1.5m, 1h. Default: {DefaultPriceTimeoutSeconds}.",
+        });
         command.Options.Add(timeout);
         command.SetAction(async (result, ct) =>
         {
             var o = context.CreateOutput(result.GetValue(options.Json));
 
             // A quote is an HTTP call: bounded like every other command's, whatever the server does.
-            using var deadline = new CommandDeadline(TimeSpan.FromSeconds(result.GetValue(timeout)), ct);
+            using var deadline = new CommandDeadline(result.GetValue(timeout) ?? TimeSpan.FromSeconds(DefaultPriceTimeoutSeconds), ct);
             try
             {
                 var vendor = options.ResolveVendor(result);
                 var request = options.ToRequest(result);
-                VideoRequestValidation.EnsureValid(vendor, request);
+                RequestCheck.EnsureValid(vendor, request);
                 Warn(context, vendor, request);
                 var estimate = await QuoteAsync(context, vendor, request, result.GetValue(options.BaseUrl), deadline.Token).ConfigureAwait(false);
                 o.Result($"{Spectre.Console.Markup.Escape(vendor.DisplayName)} {Spectre.Console.Markup.Escape(estimate.ModelId)}: [bold]{Spectre.Console.Markup.Escape(estimate.ToString())}[/]");

@@ -116,19 +116,19 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
                 error = new
                 {
                     type = exception.GetType().Name,
-                    message = exception.Message,
+                    message = Messages.ForPeople(exception),
                     vendor = (exception as VideoGenException)?.Vendor,
                     status = (int?)(exception as VideoGenException)?.StatusCode,
                     code = (exception as VideoGenException)?.ErrorCode,
                     jobId,
-                    failures = (exception as VideoGenValidationException)?.Failures,
+                    failures = (exception as VideoGenValidationException)?.Failures.Select(f => new { f.Field, option = Messages.Flag(f.Field), f.Value, f.Allowed }),
                     hint,
                 },
             });
         }
         else
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(Clean(exception.Message))}");
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(Clean(Messages.ForPeople(exception)))}");
             if (hint is not null)
             {
                 console.MarkupLine(Markup.Escape(hint));

@@ -10,15 +10,15 @@ internal sealed class RequestOptions
 
     public Argument<string> Prompt { get; } = new("prompt") { Description = "What the video shows." };
 
-    public Option<string> Vendor { get; } = new("--vendor")
+    public Option<string> Vendor { get; } = new("--vendor", "-v")
     {
         Description = "elumenta, neuralbox, apiframe (also: gateway), aimlapi or oxen.",
         DefaultValueFactory = _ => DefaultVendor,
     };
 
-    public Option<string?> Model { get; } = new("--model") { Description = "The vendor's model id (default: the vendor's default model; see `videogen models`)." };
+    public Option<string?> Model { get; } = new("--model", "-m") { Description = "The vendor's model id (default: the vendor's default model; see `videogen models`)." };
 
-    public Option<int?> Duration { get; } = new("--duration") { Description = "Video length in seconds." };
+    public Option<int?> Duration { get; } = new("--duration", "-d") { Description = "Video length in seconds." };
 
     public Option<string?> AspectRatio { get; } = new("--aspect-ratio") { Description = "Width:height, for example 16:9." };
 

@@ -39,7 +39,7 @@ internal static class ResumeCommand
                 var outDirectory = run.OutDirectory(result);
                 var journal = new SqliteJobJournal(context.JournalPath);
                 var entries = await journal.GetUnfinishedAsync(deadline.Token).ConfigureAwait(false);
-                o.Info($"{entries.Count} unfinished submissions in {Markup.Escape(context.JournalPath)}");
+                o.Info($"{Messages.Count(entries.Count, "unfinished submission")} in {Markup.Escape(context.JournalPath)}");
                 var report = new List<object>();
                 var exit = ExitCodes.Success;
                 foreach (var group in entries.GroupBy(e => e.Vendor))

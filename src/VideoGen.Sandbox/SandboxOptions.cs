@@ -76,6 +76,14 @@ public sealed class SandboxOptions
     /// <value><see cref="DefaultSeed"/> (1).</value>
     public int Seed { get; set; } = DefaultSeed;
 
+    /// <summary>
+    /// Whether job ids are fresh for this sandbox instance (Elumenta's integers start at a random point, UUIDs are random)
+    /// instead of drawn from <see cref="Seed"/>, which repeats them from run to run (every first Elumenta job is 18500).
+    /// The CLI's embedded sandbox turns it on unless a seed is set, so files named after job ids do not collide across runs.
+    /// </summary>
+    /// <value><see langword="false"/>: ids follow the seed, as every other draw does.</value>
+    public bool FreshIds { get; set; }
+
     /// <summary>The share of jobs, between 0 and 1, that end failed (in the vendor's failed state, uncharged).</summary>
     /// <value><see cref="DefaultFailureRate"/> (0).</value>
     public double FailureRate { get; set; } = DefaultFailureRate;
@@ -180,6 +188,7 @@ public sealed class SandboxOptions
             TimeScale = TimeScale,
             TimeProvider = TimeProvider,
             Seed = Seed,
+            FreshIds = FreshIds,
             FailureRate = FailureRate,
             AcceptedApiKeys = AcceptedApiKeys is null ? null : new HashSet<string>(AcceptedApiKeys, StringComparer.Ordinal),
             InactiveApiKeys = InactiveApiKeys is null ? null : new HashSet<string>(InactiveApiKeys, StringComparer.Ordinal),

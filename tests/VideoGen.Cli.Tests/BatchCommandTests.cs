@@ -65,7 +65,7 @@ public sealed class BatchCommandTests : IDisposable
         var run = await _cli.RunAsync("batch", file, "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("line 2: DurationSeconds: '7' is not allowed");
+        run.Console.ShouldContain("line 2: duration: '7' is not allowed");
         _cli.SandboxesStarted.ShouldBeEmpty();
     }
 

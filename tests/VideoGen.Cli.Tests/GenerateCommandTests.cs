@@ -93,15 +93,17 @@ public sealed class GenerateCommandTests : IDisposable
     [Fact]
     public async Task Generate_SameJobIdTwice_KeepsTheEarlierVideo()
     {
-        // Every embedded sandbox starts with the same seed, so the same ids come back: the second video must not overwrite the first.
+        // With a seed, every embedded sandbox gives the same ids: the job's video already there is kept, not overwritten
+        // and not downloaded again as a second copy.
+        _cli.Environment[SandboxOptions.SeedEnvironmentVariable] = "3";
         var first = await _cli.RunAsync("generate", "A kite", "--vendor", "elumenta", "--out", _cli.OutDirectory, "--json");
         var second = await _cli.RunAsync("generate", "A kite", "--vendor", "elumenta", "--out", _cli.OutDirectory, "--json");
 
         first.ShouldExitWith(0);
         second.ShouldExitWith(0);
         ((string?)second.Json["jobId"]).ShouldBe((string?)first.Json["jobId"]);
-        ((string?)second.Json["file"]).ShouldNotBe((string?)first.Json["file"]);
-        Directory.GetFiles(_cli.OutDirectory, "*.mp4").Length.ShouldBe(2);
+        ((string?)second.Json["file"]).ShouldBe((string?)first.Json["file"]);
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").Length.ShouldBe(1);
     }
 
     [Theory]
@@ -187,16 +189,16 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("elumenta", "--duration", "7", "DurationSeconds", "'7'", "5 or 10")]
-    [InlineData("aimlapi", "--aspect-ratio", "19:9", "AspectRatio", "'19:9'", "1:1, 16:9, 9:16, 4:3, 3:4, 21:9 or 9:21")]
-    [InlineData("elumenta", "--image", "ftp://example.com/cat.png", "StartImage", "'ftp://example.com/cat.png'", "http(s) URL")]
-    [InlineData("aimlapi", "--duration", "3", "DurationSeconds", "'3'", "5 or 9")]
+    [InlineData("elumenta", "--duration", "7", "--duration", "'7'", "5 or 10")]
+    [InlineData("aimlapi", "--aspect-ratio", "19:9", "--aspect-ratio", "'19:9'", "1:1, 16:9, 9:16, 4:3, 3:4, 21:9 or 9:21")]
+    [InlineData("elumenta", "--image", "ftp://example.com/cat.png", "--image", "'ftp://example.com/cat.png'", "http(s) URL")]
+    [InlineData("aimlapi", "--duration", "3", "--duration", "'3'", "5 or 9")]
     public async Task Generate_InvalidInput_ExitsTwoNamingFieldValueAndAllowedAndSendsNothing(string vendor, string option, string value, string field, string shownValue, string allowed)
     {
         var run = await _cli.RunAsync("generate", "A cat", "--vendor", vendor, option, value, "--out", _cli.OutDirectory);
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("was not sent");
+        run.Console.ShouldContain("nothing was sent");
         var line = run.Console.Split('\n').Where(l => l.Contains(field + ":", StringComparison.Ordinal)).ShouldHaveSingleItem();
         line.ShouldContain(shownValue);
         run.Console.ShouldContain(allowed);
@@ -292,7 +294,7 @@ public sealed class GenerateCommandTests : IDisposable
         var run = await _cli.RunAsync("generate", "A cat", "--timeout", timeout);
 
         run.ShouldExitWith(2);
-        run.Error.ShouldContain($"--timeout: '{timeout}' is not allowed; use a whole number of seconds >= 1.");
+        run.Error.ShouldContain($"--timeout: '{timeout}' is not allowed; use a duration of 1 second or more");
         _cli.SandboxesStarted.ShouldBeEmpty();
     }
 

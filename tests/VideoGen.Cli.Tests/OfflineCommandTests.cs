@@ -64,6 +64,7 @@ public sealed class OfflineCommandTests : IDisposable
 
         run.ShouldExitWith(2);
         ((string?)run.Json["error"]!["failures"]![0]!["field"]).ShouldBe("DurationSeconds");
+        ((string?)run.Json["error"]!["failures"]![0]!["option"]).ShouldBe("--duration");
     }
 
     [Fact]
@@ -88,8 +89,8 @@ public sealed class OfflineCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("aimlapi", "--aspect-ratio", "19:9", "AspectRatio: '19:9' is not allowed")]
-    [InlineData("elumenta", "--duration", "7", "DurationSeconds: '7' is not allowed; kling-v2.1 accepts 5 or 10 seconds.")]
+    [InlineData("aimlapi", "--aspect-ratio", "19:9", "--aspect-ratio: '19:9' is not allowed")]
+    [InlineData("elumenta", "--duration", "7", "--duration: '7' is not allowed; kling-v2.1 accepts 5 or 10 seconds.")]
     [InlineData("elumenta", "--end-image", "ftp://example.com/end.png", "'ftp://example.com/end.png' is not allowed")]
     public async Task Validate_InvalidRequest_ExitsTwoNamingFieldValueAndAllowed(string vendor, string option, string value, string expected)
     {
@@ -97,7 +98,7 @@ public sealed class OfflineCommandTests : IDisposable
 
         run.ShouldExitWith(2);
         run.Console.ShouldContain(expected);
-        run.Console.ShouldContain("was not sent");
+        run.Console.ShouldContain("nothing was sent");
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class OfflineCommandTests : IDisposable
         var run = await _cli.RunAsync("validate", "", "--vendor", "elumenta");
 
         run.ShouldExitWith(2);
-        run.Console.ShouldContain("Prompt");
+        run.Console.ShouldContain("<prompt>: '' is not allowed");
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
     }
 
     [Theory]
-    [InlineData(new[] { "generate", "A cat", "--duration", "7" }, "DurationSeconds: '7' is not allowed")]
+    [InlineData(new[] { "generate", "A cat", "--duration", "7" }, "--duration: '7' is not allowed")]
     [InlineData(new[] { "generate" }, "Required argument 'prompt' missing")]
     public async Task ToolPackage_InvalidInput_ProcessExitsTwo(string[] args, string expected)
     {

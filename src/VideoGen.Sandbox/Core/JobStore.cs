@@ -69,7 +69,16 @@ internal sealed class JobStore
         _counters = counters;
         _refund = refund;
         _random = new Random(options.Seed);
+        if (options.FreshIds)
+        {
+            // Fresh per instance: ids come from an unseeded stream, so two runs of the embedded sandbox never share one.
+            _ids = new Random();
+            _nextElumentaId = FirstElumentaId - 1 + _ids.NextInt64(1, 100_000_000);
+        }
     }
+
+    /// <summary>Where ids are drawn from: the seeded stream, or an unseeded one when <see cref="SandboxOptions.FreshIds"/> is on.</summary>
+    private readonly Random? _ids;
 
     public TimeProvider Time => _time;
 
@@ -77,13 +86,13 @@ internal sealed class JobStore
     /// <summary>The next Elumenta id (sequential integers).</summary>
     public string NextElumentaId() => Interlocked.Increment(ref _nextElumentaId).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A random version-4 UUID from the seeded stream (so ids repeat from run to run).</summary>
+    /// <summary>A random version-4 UUID: from the seeded stream (ids repeat from run to run), or a fresh one with <see cref="SandboxOptions.FreshIds"/>.</summary>
     public Guid NextGuid()
     {
         var bytes = new byte[16];
         lock (_randomGate)
         {
-            _random.NextBytes(bytes);
+            (_ids ?? _random).NextBytes(bytes);
         }
 
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 (Guid's byte order keeps the version in byte 7)

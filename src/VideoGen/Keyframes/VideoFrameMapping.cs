@@ -44,7 +44,7 @@ public static class VideoFrameMapping
         }
         else if (vendor.Has(VendorFeatures.StartImage))
         {
-            var only = $"image_url, the starting image ({vendor.Source} § Request), is its only image field";
+            var only = $"image_url, the starting image ({Catalog.SourceNames.ForPeople(vendor.Source)} § Request), is its only image field";
 
             // CUSTOM: a vendor some of whose models take an end frame (Apiframe) leaves the per-model check to its validator.
             if (request.EndImage is not null && !vendor.Models.Any(m => m.Supports(VideoModes.EndFrame)))

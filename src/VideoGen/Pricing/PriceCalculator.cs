@@ -42,6 +42,13 @@ public static class PriceCalculator
     /// <exception cref="ArgumentNullException"><paramref name="vendor"/> or <paramref name="request"/> is null.</exception>
     public static PriceEstimate Estimate(VendorInfo vendor, VideoGenerationRequest request)
     {
+        // The reason cites sources by vendor and document name, never by the curated files' names.
+        var estimate = EstimateFromCatalog(vendor, request);
+        return estimate with { Reason = Catalog.SourceNames.ForPeople(estimate.Reason)! };
+    }
+
+    private static PriceEstimate EstimateFromCatalog(VendorInfo vendor, VideoGenerationRequest request)
+    {
         ArgumentNullException.ThrowIfNull(vendor);
         ArgumentNullException.ThrowIfNull(request);
         var modelId = request.Model ?? vendor.DefaultModel;

@@ -17,7 +17,7 @@ namespace VideoGen.Vendors;
 /// </summary>
 /// <typeparam name="TClient">The generated client interface.</typeparam>
 /// <typeparam name="TVendorRequest">The generated request type.</typeparam>
-internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGenerator, Pricing.IVideoPriceQuoter
+internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGenerator, Pricing.IVideoPriceQuoter, IVideoRequestCheck
     where TClient : class
     where TVendorRequest : class
 {
@@ -54,25 +54,16 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var (failures, warnings) = VideoRequestValidation.Check(Vendor, request, options);
+        var (failures, warnings, model, vendorRequest) = Map(request, options);
         foreach (var warning in warnings)
         {
             // A warning does not stop the request (an open model slug); it is logged so it is not lost.
             Logger.LogWarning("{Vendor} request: {Warning}", VendorName, warning.ToString());
         }
 
-        // The validator checks the catalog's default model when none is named, so that is the one sent.
-        var requested = request.Model ?? Vendor.DefaultModel;
-        var model = Vendor.FindModel(requested)?.Id ?? requested;
-
-        // Mapping finds what the validator may not know (a field this contract has no place for, a value
-        // its enums lack); both lists are reported together, once per field, so every problem shows at once.
-        var mappingFailures = new List<ValidationFailure>();
-        var vendorRequest = CreateVendorRequest(request, options, model, mappingFailures);
-        if (failures.Count > 0 || mappingFailures.Count > 0)
+        if (failures.Count > 0)
         {
-            var reported = failures.Select(f => f.Field).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            throw new VideoGenValidationException(VendorName, [.. failures, .. mappingFailures.Where(f => reported.Add(f.Field))]);
+            throw new VideoGenValidationException(VendorName, failures);
         }
 
         // A per-call budget (VideoGenerationOptions.MaxCost) is checked here too, so it holds without the budget middleware.
@@ -105,6 +96,32 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         VideoGenTelemetry.Submissions.Add(1, VideoGenTelemetry.VendorTag(VendorName), new KeyValuePair<string, object?>("videogen.model", model));
         VideoGenLog.SubmitAccepted(Logger, VendorName, job.Model ?? model, job.Id, job.Status);
         return job;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ValidationFailure> Check(VideoGenerationRequest request, VideoGenerationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Map(request, options).Failures;
+    }
+
+    /// <summary>
+    /// Validation and mapping, the one check before a send (what <see cref="SubmitAsync"/> and <see cref="Check"/> run):
+    /// the validator's failures and the mapping's (a field this contract has no place for, a value its enums lack),
+    /// reported together, once per field, so every problem shows at once.
+    /// </summary>
+    private (IReadOnlyList<ValidationFailure> Failures, IReadOnlyList<ValidationWarning> Warnings, string Model, TVendorRequest VendorRequest) Map(VideoGenerationRequest request, VideoGenerationOptions? options)
+    {
+        var (failures, warnings) = VideoRequestValidation.Check(Vendor, request, options);
+
+        // The validator checks the catalog's default model when none is named, so that is the one sent.
+        var requested = request.Model ?? Vendor.DefaultModel;
+        var model = Vendor.FindModel(requested)?.Id ?? requested;
+        var mappingFailures = new List<ValidationFailure>();
+        var vendorRequest = CreateVendorRequest(request, options, model, mappingFailures);
+        var reported = failures.Select(f => f.Field).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<ValidationFailure> all = mappingFailures.Count == 0 ? failures : [.. failures, .. mappingFailures.Where(f => reported.Add(f.Field))];
+        return (all, warnings, model, vendorRequest);
     }
 
     /// <inheritdoc />
@@ -277,7 +294,12 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
 
     /// <summary>A job id that is not of the vendor's form.</summary>
     protected ArgumentException InvalidJobId(string jobId, string expected) =>
-        new($"'{jobId}' is not a {VendorName} job id: {VendorName} job ids are {expected}.", nameof(jobId));
+        new($"'{jobId}' is not {(StartsWithVowelSound(VendorName) ? "an" : "a")} {VendorName} job id: {VendorName} job ids are {expected}.", nameof(jobId));
+
+    // "an Elumenta job id", "an AIML API job id" (a letter name read as a vowel sound), "a NeuralBox job id".
+    private static bool StartsWithVowelSound(string name) =>
+        name.Length > 0 && ("AEIOU".Contains(char.ToUpperInvariant(name[0]), StringComparison.Ordinal)
+            || (name.Length > 1 && char.IsUpper(name[1]) && "FHLMNRSX".Contains(name[0], StringComparison.Ordinal)));
 
     /// <summary>Adds a failure for each field of <paramref name="request"/> and <paramref name="options"/> the vendor's contract has no place for.</summary>
     protected void RefuseUnsupported(VideoGenerationRequest request, VideoGenerationOptions? options, MappedFields supported, List<ValidationFailure> failures)

@@ -130,7 +130,7 @@ public sealed class VideoFrameMappingTests
 
         error.Vendor.ShouldBe("Elumenta");
         error.Failures.Select(f => f.Field).ShouldBe(["EndImage", "Extend"], ignoreOrder: true);
-        error.Message.ShouldContain("image_url, the starting image (000_19877c27d990fa7a.txt § Request)");
+        error.Message.ShouldContain("image_url, the starting image (Elumenta's Video Generation page (docs.elumenta.ru) § Request)");
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class PriceCalculatorTests
         estimate.Max.ShouldBe(500_000m);
         estimate.Unit.ShouldBe("AI/ML tokens");
         estimate.Reason.ShouldStartWith("Exact:");
-        estimate.Reason.ShouldContain("003_c929ef2f8a37e003.txt");
+        estimate.Reason.ShouldContain("AI/ML API's Luma Text-to-Video v2 page (docs.aimlapi.com)");
         estimate.ToString().ShouldBe("500000 AI/ML tokens");
     }
 
@@ -49,7 +49,7 @@ public sealed class PriceCalculatorTests
         estimate.Max.ShouldBe(88m);
         estimate.ToString().ShouldBe("~88 Elumenta tokens");
         estimate.Unit.ShouldBe("Elumenta tokens");
-        estimate.Reason.ShouldContain("000_19877c27d990fa7a.txt § Model Comparison");
+        estimate.Reason.ShouldContain("Elumenta's Video Generation page (docs.elumenta.ru) § Model Comparison");
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class PriceCalculatorTests
 
         estimate.Unit.ShouldBe("NeuralBox tokens");
         estimate.Max.ShouldBe(180m);
-        estimate.Reason.ShouldContain("002_f482a26cd93bb35a.txt");
+        estimate.Reason.ShouldContain("NeuralBox's Video Generation page (docs.neuralbox.top)");
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class PriceCalculatorTests
         var estimate = PriceCalculator.Estimate(Vendor("oxen"), new VideoGenerationRequest("a red balloon") { DurationSeconds = 5 });
 
         estimate.IsKnown.ShouldBeFalse();
-        estimate.Reason.ShouldContain("Seed 004 gives no price");
+        estimate.Reason.ShouldContain("Oxen.ai's Video Generation page (docs.oxen.ai) gives no price");
     }
 
     [Fact]
