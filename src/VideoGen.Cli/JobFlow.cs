@@ -13,18 +13,8 @@ internal static class JobFlow
     /// (<see cref="VendorSession.SandboxTimeScale"/>). Without it, a sandbox running 100 times faster would
     /// still be polled first after a real model's earliest finish (45 s and more).
     /// </summary>
-    public static WaitOptions WaitOptionsFor(VendorSession session, TimeSpan timeout)
-    {
-        var wait = new WaitOptions { Timeout = timeout };
-        if (session.SandboxTimeScale is { } scale)
-        {
-            // A sandbox at scale 0 finishes jobs at once: look at once too.
-            wait.ProcessingTimeScale = Math.Max(scale, 1e-6);
-            wait.PollInterval = TimeSpan.FromMilliseconds(Math.Clamp(2_000 * scale, 50, 2_000));
-        }
-
-        return wait;
-    }
+    public static WaitOptions WaitOptionsFor(VendorSession session, TimeSpan timeout) =>
+        JobPoller.ScaledWaitOptions(timeout, session.SandboxTimeScale);
 
     public static async Task<VideoJob> WaitAsync(Output o, VendorSession session, VideoJobOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
     {
