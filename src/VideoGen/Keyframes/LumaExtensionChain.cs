@@ -144,7 +144,7 @@ public sealed class LumaExtensionChain
         VideoJob job = poller.LastKnown!;
         try
         {
-            await foreach (var update in poller.PollAsync(token => _adapter.WaitForCompletionOnServerAsync(poller.Id, token), longPoll: true, cancellationToken).ConfigureAwait(false))
+            await foreach (var update in poller.PollAsync(token => _adapter.WaitForCompletionOnServerAsync(poller.Id, token), longPoll: true, lastLookAtDeadline: false, cancellationToken).ConfigureAwait(false))
             {
                 job = update.Job;
             }

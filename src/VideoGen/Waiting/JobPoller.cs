@@ -225,11 +225,16 @@ internal sealed class JobPoller
     /// </summary>
     /// <param name="read">One status read (a plain GET, or a server-side wait when <paramref name="longPoll"/>).</param>
     /// <param name="longPoll">Whether <paramref name="read"/> waits on the server.</param>
+    /// <param name="lastLookAtDeadline">
+    /// Whether a delay that ends at the deadline is still followed by one read (a wait's last look, as
+    /// <see cref="VideoJobOperation"/> does), or the wait ends there (as the extension chain's step timeout does).
+    /// </param>
     /// <param name="cancellationToken">A token to stop waiting.</param>
     /// <exception cref="JobTimeoutException">The wait's deadline passed; it carries the job id.</exception>
     public async IAsyncEnumerable<JobUpdate> PollAsync(
         Func<CancellationToken, Task<VideoJob>> read,
         bool longPoll,
+        bool lastLookAtDeadline = true,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (LastKnown is { HasCompleted: true } done)
@@ -249,6 +254,10 @@ internal sealed class JobPoller
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, Clock, cancellationToken).ConfigureAwait(false);
+                if (!lastLookAtDeadline && IsPastDeadline)
+                {
+                    throw TimedOut();
+                }
             }
 
             VideoJob job;

@@ -135,7 +135,7 @@ public sealed class VideoJobOperation
         Func<CancellationToken, Task<VideoJob>> read = longPoller is null
             ? token => _generator.GetJobAsync(Id, token)
             : token => longPoller.WaitForCompletionOnServerAsync(Id, token);
-        await foreach (var update in poller.PollAsync(read, longPoll: longPoller is not null, cancellationToken).ConfigureAwait(false))
+        await foreach (var update in poller.PollAsync(read, longPoll: longPoller is not null, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             LastKnown = update.Job;
             yield return update;

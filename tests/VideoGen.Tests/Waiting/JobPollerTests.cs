@@ -84,7 +84,7 @@ public sealed class JobPollerTests
 
         var delays = Enumerable.Range(0, 6).Select(_ => poller.FailedTransiently(failure)).ToList();
 
-        delays.ShouldBe([2, 4, 8, 16, 30, 30], (a, b) => a.TotalSeconds == b);
+        delays.Select(d => d.TotalSeconds).ShouldBe(new[] { 2.0, 4, 8, 16, 30, 30 });
         poller.Observe(Job(VideoJobStatus.Running)).ShouldBeTrue();
         poller.FailedTransiently(failure).ShouldBe(WaitOptions.DefaultPollInterval, "a read that returned resets the count");
     }
@@ -141,16 +141,30 @@ public sealed class JobPollerTests
         _clock.Delays.ShouldBe([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4), WaitOptions.DefaultPollInterval]);
     }
 
-    [Fact]
-    public async Task PollAsync_NeverDone_TimesOutAtTheDeadlineWithTheJobIdAndLastState()
+    [Theory]
+    [InlineData(true, new[] { 0, 3, 7.5, 9 })]
+    [InlineData(false, new[] { 0, 3, 7.5 })]
+    public async Task PollAsync_NeverDone_TimesOutAtTheDeadlineWithTheJobIdAndLastState(bool lastLook, double[] readsAt)
     {
+        var start = _clock.GetTimestamp();
+        var reads = new List<double>();
         var poller = new JobPoller("job-1", Job(createdAgo: TimeSpan.FromHours(1)), Wait(TimeSpan.FromSeconds(9)));
 
-        var error = await Should.ThrowAsync<JobTimeoutException>(() => poller.PollAsync(_ => Task.FromResult(Job(VideoJobStatus.Running)), longPoll: false).ToListAsync().AsTask());
+        var error = await Should.ThrowAsync<JobTimeoutException>(() => poller.PollAsync(
+            _ =>
+            {
+                reads.Add(_clock.GetElapsedTime(start).TotalSeconds);
+                return Task.FromResult(Job(VideoJobStatus.Running));
+            },
+            longPoll: false,
+            lastLookAtDeadline: lastLook).ToListAsync().AsTask());
 
         error.JobId.ShouldBe("job-1");
         error.LastKnown!.Status.ShouldBe(VideoJobStatus.Running);
-        _clock.Delays.Sum(d => d.TotalSeconds).ShouldBe(9, "no delay runs past the deadline");
+
+        // Past the window of an hour-old job: backoff 3 s, 4.5 s, then cut to the 1.5 s left; no delay runs past the deadline.
+        _clock.Delays.Sum(d => d.TotalSeconds).ShouldBe(9);
+        reads.ShouldBe(readsAt);
     }
 
     [Fact]
@@ -171,7 +185,8 @@ public sealed class JobPollerTests
 
         await poller.PollAsync(_ => Task.FromResult(answers.Dequeue()), longPoll: true).ToListAsync();
 
-        _clock.Delays.ShouldBe([WaitOptions.DefaultPollInterval], "no schedule wait before a long poll; the interval after one that came back at once");
+        // No schedule wait before a long poll; the interval after one that came back at once.
+        _clock.Delays.ShouldBe([WaitOptions.DefaultPollInterval]);
     }
 
     // The same decisions, seen through each user of the poller.
