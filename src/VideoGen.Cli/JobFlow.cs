@@ -121,12 +121,7 @@ internal static class JobFlow
             throw new VideoDownloadException($"{e.Message} It stays unfinished in the journal: `videogen resume` downloads it.", e) { JobId = job.Id };
         }
 
-        if (journaling is not null)
-        {
-            // Finished only now that its file is on disk.
-            await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
-        }
-
+        // The journal middleware recorded the job finished when the downloader wrote its file whole (not before).
         return file;
     }
 
