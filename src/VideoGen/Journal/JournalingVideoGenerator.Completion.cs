@@ -10,7 +10,7 @@ namespace VideoGen.Journal;
 /// on disk (<see cref="Downloads.VideoDownloader.DownloadJobAsync"/> through this pipeline tells it), so
 /// <c>videogen resume</c> still downloads a job whose download failed.
 /// </summary>
-public sealed partial class JournalingVideoGenerator : IJobCompletionRecorder
+public sealed partial class JournalingVideoGenerator
 {
     /// <inheritdoc />
     /// <remarks>A job read in a final state without a video is recorded as finished in the journal.</remarks>
@@ -26,6 +26,11 @@ public sealed partial class JournalingVideoGenerator : IJobCompletionRecorder
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is null && serviceType == typeof(IJobCompletionRecorder))
+        {
+            return new DownloadRecorder(this);
+        }
+
         var service = base.GetService(serviceType, serviceKey);
         return service switch
         {
@@ -36,11 +41,11 @@ public sealed partial class JournalingVideoGenerator : IJobCompletionRecorder
         };
     }
 
-    /// <inheritdoc />
-    Task IJobCompletionRecorder.RecordDownloadedAsync(VideoJob job) =>
-
+    private sealed class DownloadRecorder(JournalingVideoGenerator owner) : IJobCompletionRecorder
+    {
         // A journal write after the file is on disk must not be cut by the download's deadline.
-        RecordFinishedAsync(job, CancellationToken.None);
+        public Task RecordDownloadedAsync(VideoJob job) => owner.RecordFinishedAsync(job, CancellationToken.None);
+    }
 
     /// <summary>Records a job read as failed, cancelled or expired; a journal that cannot be written now leaves the entry for resume to read again.</summary>
     private async Task RecordEndedWithoutVideoAsync(VideoJob job)
