@@ -235,7 +235,7 @@ internal static class BatchCommand
         }
         catch (JobFailedException e)
         {
-            await MarkFinishedAsync(target.Generator, e.Job, CancellationToken.None).ConfigureAwait(false);
+            // The journal middleware recorded the failed job when it read it.
             return new LineOutcome(line.Number, "Failed", e.JobId, null, e.VendorReason ?? e.Message, ExitCodes.JobFailed) { Resumed = resumed };
         }
         catch (JobTimeoutException e)
@@ -345,9 +345,6 @@ internal static class BatchCommand
         // Only a video counts: a non-empty file may be an error page an older version saved, or something else.
         return Downloads.MediaSignature.IsVideoFile(path) ? Path.GetFullPath(path) : null;
     }
-
-    private static Task MarkFinishedAsync(IVideoGenerator generator, VideoJob job, CancellationToken cancellationToken) =>
-        generator.GetService<JournalingVideoGenerator>() is { } journaling ? journaling.RecordFinishedAsync(job, cancellationToken) : Task.CompletedTask;
 
     internal static IReadOnlyList<BatchLine> Parse(string path)
     {

@@ -92,17 +92,8 @@ internal static class GenerateCommand
             jobId = job.Id;
             o.Info($"Submitted job [bold]{Markup.Escape(job.Id)}[/] ({Markup.Escape(job.VendorStatus ?? job.Status.ToString())})");
 
-            VideoJob finished;
-            try
-            {
-                finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken, request.Model).ConfigureAwait(false);
-            }
-            catch (JobFailedException e) when (session.Generator.GetService<Journal.JournalingVideoGenerator>() is { } journaling)
-            {
-                // A failed job is final: resume has nothing left to do for it.
-                await journaling.RecordFinishedAsync(e.Job, userCancellation).ConfigureAwait(false);
-                throw;
-            }
+            // A failed job is final: the journal middleware records it when it reads it, so resume has nothing left to do for it.
+            var finished = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, job), run.Timeout(result), cancellationToken, request.Model).ConfigureAwait(false);
 
             // The journal marks the job finished only once its file is on disk.
             finishedAtVendor = true;

@@ -13,18 +13,8 @@ internal static class JobFlow
     /// (<see cref="VendorSession.SandboxTimeScale"/>). Without it, a sandbox running 100 times faster would
     /// still be polled first after a real model's earliest finish (45 s and more).
     /// </summary>
-    public static WaitOptions WaitOptionsFor(VendorSession session, TimeSpan timeout)
-    {
-        var wait = new WaitOptions { Timeout = timeout };
-        if (session.SandboxTimeScale is { } scale)
-        {
-            // A sandbox at scale 0 finishes jobs at once: look at once too.
-            wait.ProcessingTimeScale = Math.Max(scale, 1e-6);
-            wait.PollInterval = TimeSpan.FromMilliseconds(Math.Clamp(2_000 * scale, 50, 2_000));
-        }
-
-        return wait;
-    }
+    public static WaitOptions WaitOptionsFor(VendorSession session, TimeSpan timeout) =>
+        JobPoller.ScaledWaitOptions(timeout, session.SandboxTimeScale);
 
     /// <summary>
     /// Waits for the job with live progress on standard error: in a terminal a spinner that shows the vendor's status,
@@ -229,12 +219,7 @@ internal static class JobFlow
             throw new VideoDownloadException($"{e.Message} It stays unfinished in the journal: `videogen resume` downloads it.", e) { JobId = job.Id };
         }
 
-        if (journaling is not null)
-        {
-            // Finished only now that its file is on disk.
-            await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
-        }
-
+        // The journal middleware recorded the job finished when the downloader wrote its file whole (not before).
         return file;
     }
 

@@ -215,7 +215,7 @@ internal static class ResumeCommand
         }
         catch (JobFailedException e)
         {
-            await journaling.RecordFinishedAsync(e.Job, ct).ConfigureAwait(false);
+            // The journal middleware recorded the failed job when it read it.
             return ("Failed", e.JobId, e.VendorReason, ExitCodes.JobFailed);
         }
         catch (JobTimeoutException e)

@@ -139,13 +139,21 @@ public sealed class VideoDownloader : IDisposable
         var source = job.ResultUri ?? throw new VideoDownloadException($"{job.Vendor} job {job.Id} has no result URL (status {job.Status}).") { JobId = job.Id };
         try
         {
-            return await DownloadAsync(
+            var result = await DownloadAsync(
                 source,
                 destinationPath,
                 credential,
                 progress,
                 async ct => (await generator.GetJobAsync(job.Id, ct).ConfigureAwait(false)).ResultUri,
                 cancellationToken).ConfigureAwait(false);
+
+            // The file is whole on disk: a journal in the pipeline records the job finished (only now, never before).
+            if (generator.GetService(typeof(Journal.IJobCompletionRecorder)) is Journal.IJobCompletionRecorder recorder)
+            {
+                await recorder.RecordDownloadedAsync(job).ConfigureAwait(false);
+            }
+
+            return result;
         }
         catch (VideoDownloadException e)
         {

@@ -198,6 +198,29 @@ internal static class VendorErrorMapper
         return redacted.Length > limit ? redacted[..limit] + "…" : redacted;
     }
 
+    /// <summary>
+    /// The request id of a response the generated client could not read (<see cref="Http.ApiException.Headers"/>): the
+    /// first of the same headers an error response is read for, bounded and redacted the same way.
+    /// </summary>
+    internal static string? RequestId(IReadOnlyDictionary<string, IEnumerable<string>>? headers, string? apiKey)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        foreach (var name in RequestIdHeaders)
+        {
+            var header = headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+            if (header.Value?.FirstOrDefault() is { } value)
+            {
+                return Bounded(value, apiKey, 100);
+            }
+        }
+
+        return null;
+    }
+
     private static string? FirstHeader(HttpResponseHeaders? headers, IEnumerable<string> names)
     {
         if (headers is null)

@@ -11,7 +11,7 @@ namespace VideoGen.Journal;
 /// stays in the journal until reconciled. A <see cref="VideoGenerationOptions.ClientKey"/> already
 /// submitted returns its job instead of submitting again.
 /// </summary>
-public sealed class JournalingVideoGenerator : DelegatingVideoGenerator
+public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
 {
     private readonly IJobJournal _journal;
     private readonly string _vendor;

@@ -11,7 +11,9 @@ namespace VideoGen.AimlApi;
 /// Waiting uses AIML API's wait-for-state read (003_c929ef2f8a37e003.txt § Fetch generation):
 /// <c>GetGenerationAsync(id, GenerationWaitState.Completed)</c> returns when the generation is completed or
 /// failed, or after the server's 30 s timeout with its current state; the chain then asks again, until
-/// <see cref="LumaExtensionChainOptions.StepTimeout"/>.
+/// <see cref="LumaExtensionChainOptions.StepTimeout"/>. The wait goes through the AIML API adapter (its state mapping
+/// and server-side wait) and VideoGen's job poller, as every other wait does: a transient failure of a read (a 5xx,
+/// 429 with its Retry-After, a dropped connection) is read again until the step's timeout rather than ending the chain.
 /// </para>
 /// <para>
 /// Each extension is a paid generation: 500 000 AI/ML tokens each (003_c929ef2f8a37e003.txt § Overview), so a
@@ -29,11 +31,8 @@ namespace VideoGen.AimlApi;
 /// </example>
 public sealed class LumaExtensionChain
 {
-    private const string Vendor = "AIML API";
-    private const string Completed = "completed";
-    private const string Failed = "failed";
-
     private readonly IAimlApiClient _client;
+    private readonly AimlApiVideoGenerator _adapter;
     private readonly LumaExtensionChainOptions _options;
     private readonly TimeProvider _timeProvider;
 
@@ -48,6 +47,9 @@ public sealed class LumaExtensionChain
         ArgumentNullException.ThrowIfNull(client);
         options?.EnsureValid(nameof(options));
         _client = client;
+
+        // The adapter maps a generation's state, vendor name and failure reason, and does the server-side wait.
+        _adapter = new AimlApiVideoGenerator(client, Catalog.VideoModelCatalog.Default.GetVendor(VendorIds.AimlApi));
         _options = options?.Clone() ?? new LumaExtensionChainOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -59,7 +61,7 @@ public sealed class LumaExtensionChain
     /// <returns>Each extension once it is completed, in order.</returns>
     /// <exception cref="ArgumentException"><paramref name="generationId"/> is not a UUID, or <paramref name="prompts"/> is empty or holds a blank prompt.</exception>
     /// <exception cref="JobFailedException">An extension failed; <see cref="VideoGenException.JobId"/> is its generation id (thrown while enumerating).</exception>
-    /// <exception cref="VideoGenException">An extension did not complete within <see cref="LumaExtensionChainOptions.StepTimeout"/>, or AIML API refused a request (thrown while enumerating).</exception>
+    /// <exception cref="VideoGenException">An extension did not complete within <see cref="LumaExtensionChainOptions.StepTimeout"/> (its inner exception is the <see cref="JobTimeoutException"/>), or AIML API refused a request (thrown while enumerating).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (thrown while enumerating).</exception>
     public IAsyncEnumerable<Generation> ExtendAsync(string generationId, IEnumerable<string> prompts, CancellationToken cancellationToken = default)
     {
@@ -126,56 +128,42 @@ public sealed class LumaExtensionChain
             Duration = _options.Duration,
         };
 
-        var startedAt = _timeProvider.GetTimestamp();
         var generation = await _client.CreateGenerationAsync(body, cancellationToken).ConfigureAwait(false);
-        while (true)
+
+        // The one job poller waits, through the adapter's server-side wait (a long poll): it owns the gap between
+        // reads that come back at once, transient failures, Retry-After and the step's deadline.
+        var wait = new Waiting.WaitOptions
         {
-            if (IsState(generation, Completed))
+            Timeout = _options.StepTimeout,
+            // A zero minimum gap still backs off after a transient failure, from a millisecond.
+            PollInterval = _options.MinimumPollInterval > TimeSpan.Zero ? _options.MinimumPollInterval : TimeSpan.FromMilliseconds(1),
+            MaxPollInterval = _options.MinimumPollInterval > Waiting.WaitOptions.DefaultMaxPollInterval ? _options.MinimumPollInterval : Waiting.WaitOptions.DefaultMaxPollInterval,
+            TimeProvider = _timeProvider,
+        };
+        var poller = new Waiting.JobPoller(generation.Id.ToString("D"), _adapter.ToJob(generation, model: null), wait);
+        VideoJob job = poller.LastKnown!;
+        try
+        {
+            await foreach (var update in poller.PollAsync(token => _adapter.WaitForCompletionOnServerAsync(poller.Id, token), longPoll: true, lastLookAtDeadline: false, cancellationToken).ConfigureAwait(false))
             {
-                return generation;
-            }
-
-            if (IsState(generation, Failed))
-            {
-                throw new JobFailedException(ToJob(generation));
-            }
-
-            if (_timeProvider.GetElapsedTime(startedAt) >= _options.StepTimeout)
-            {
-                throw new VideoGenException(
-                    $"{Vendor} generation {generation.Id} (extension {step + 1} of {steps}) did not complete within {_options.StepTimeout}; " +
-                    $"its last state was '{generation.State}'. It may still complete: read it with GetGenerationAsync.",
-                    Vendor)
-                {
-                    JobId = generation.Id.ToString(),
-                };
-            }
-
-            var askedAt = _timeProvider.GetTimestamp();
-            generation = await _client.GetGenerationAsync(generation.Id, GenerationWaitState.Completed, cancellationToken).ConfigureAwait(false);
-            if (!IsState(generation, Completed) && !IsState(generation, Failed))
-            {
-                var rest = _options.MinimumPollInterval - _timeProvider.GetElapsedTime(askedAt);
-                if (rest > TimeSpan.Zero)
-                {
-                    await Task.Delay(rest, _timeProvider, cancellationToken).ConfigureAwait(false);
-                }
+                job = update.Job;
             }
         }
+        catch (JobTimeoutException timeout)
+        {
+            var last = timeout.LastKnown ?? job;
+            throw new VideoGenException(
+                $"{last.Vendor} generation {poller.Id} (extension {step + 1} of {steps}) did not complete within {_options.StepTimeout}; " +
+                $"its last state was '{last.VendorStatus}'. It may still complete: read it with GetGenerationAsync.",
+                last.Vendor,
+                innerException: timeout)
+            {
+                JobId = poller.Id,
+            };
+        }
+
+        return job.Status == VideoJobStatus.Succeeded
+            ? (Generation)job.RawRepresentation!
+            : throw new JobFailedException(job);
     }
-
-    private static bool IsState(Generation generation, string state) =>
-        string.Equals(generation.State, state, StringComparison.OrdinalIgnoreCase);
-
-    private static VideoJob ToJob(Generation generation) => new()
-    {
-        Id = generation.Id.ToString(),
-        Vendor = Vendor,
-        Model = generation.Model,
-        Status = VideoJobStatus.Failed,
-        VendorStatus = generation.State,
-        Error = generation.FailureReason,
-        CreatedAt = generation.CreatedAt,
-        RawRepresentation = generation,
-    };
 }

@@ -24,7 +24,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     /// <summary>How many submitted job ids an adapter remembers, to tell an expired job from an unknown id.</summary>
     private const int RememberedJobs = 10_000;
 
-    private readonly string? _apiKey;
+    private readonly VendorExceptionTranslator _errors;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _submitted = new(StringComparer.Ordinal);
     private readonly ILoggerFactory? _loggerFactory;
 
@@ -34,7 +34,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         ArgumentNullException.ThrowIfNull(vendor);
         Client = client;
         Vendor = vendor;
-        _apiKey = (client as VendorClientBase)?.ClientConfiguration.ApiKey;
+        _errors = new VendorExceptionTranslator(vendor.DisplayName, (client as VendorClientBase)?.ClientConfiguration.ApiKey);
         _loggerFactory = loggerFactory;
         Logger = loggerFactory?.CreateLogger(GetType()) ?? NullLogger.Instance;
     }
@@ -384,14 +384,14 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
 
     /// <summary>
     /// Runs a vendor call, turning generated-code and transport exceptions into <see cref="VideoGenException"/>s
-    /// that name the vendor, and logs the failure at the level its kind calls for.
+    /// that name the vendor (<see cref="VendorExceptionTranslator"/>), and logs the failure at the level its kind calls for.
     /// </summary>
     protected async Task<T> InvokeAsync<T>(Func<Task<T>> call, string operation, string? jobId)
     {
         var read = VendorJson.BeginRead();
         try
         {
-            return await WrapAsync(call, operation, jobId, read).ConfigureAwait(false);
+            return await _errors.TranslateAsync(call, operation, jobId, read).ConfigureAwait(false);
         }
         catch (VideoGenException e)
         {
@@ -407,139 +407,8 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         }
     }
 
-    private async Task<T> WrapAsync<T>(Func<Task<T>> call, string operation, string? jobId, VendorJson.ReadContext read)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (ApiException e)
-        {
-            // Generated code throws ApiException for a 1xx-3xx status the spec does not list, or a body it
-            // cannot read; it knows neither the vendor nor the key, so both are added here. Its body excerpt
-            // and the JSON reader's words quote the response, which may echo the key: both are redacted, and
-            // a chain whose text still shows the key is left off rather than attached.
-            e.ResponseExcerpt = Excerpt.Of(e.Response, _apiKey);
-            var reader = e.InnerException is Newtonsoft.Json.JsonException json ? " " + Bounded(json.Message) : string.Empty;
-            throw new VideoGenException(
-                $"{VendorName} sent a response VideoGen could not read while {operation}: {Excerpt.Redact(e.Message, _apiKey)}{reader}",
-                VendorName,
-                read.UndocumentedStatus ?? e.StatusCode,
-                Shows(e, _apiKey) ? null : e)
-            {
-                ErrorCode = e.ErrorCode,
-                RequestId = RequestId(e),
-                ResponseExcerpt = e.ResponseExcerpt,
-                JobId = jobId,
-            };
-        }
-        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
-        {
-            // HttpClient.Timeout elapsed: not the caller's cancellation, so a typed error that names the vendor.
-            throw new VideoGenException($"{VendorName} did not answer in time while {operation}.", VendorName, statusCode: null, e)
-            {
-                JobId = jobId,
-            };
-        }
-        catch (HttpRequestException e)
-        {
-            throw new VideoGenException(
-                $"{VendorName} could not be reached while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
-                VendorName,
-                e.StatusCode,
-                Sanitized(e))
-            {
-                JobId = jobId,
-            };
-        }
-        catch (IOException e)
-        {
-            // The connection broke while the body was read (HttpIOException): the vendor answered, so a
-            // submission may have been accepted; the inner exception says so to the journal.
-            throw new VideoGenException(
-                $"{VendorName}'s response was cut off while {operation}: {Excerpt.Redact(e.Message, _apiKey)}",
-                VendorName,
-                statusCode: null,
-                Sanitized(e))
-            {
-                JobId = jobId,
-            };
-        }
-        catch (VideoGenException e) when (jobId is not null && e.JobId is null && e.StatusCode != HttpStatusCode.NotFound)
-        {
-            // The job exists (the vendor only refused this read): keep its id for a later retry.
-            e.JobId = jobId;
-            throw;
-        }
-    }
-
     /// <summary>Vendor text that lands in a job (a failure reason, a status word), with the key redacted: a vendor may echo it.</summary>
-    protected string? VendorText(string? text) => text is null ? null : Excerpt.Redact(text, _apiKey);
-
-    private string Bounded(string text)
-    {
-        var redacted = Excerpt.Redact(text, _apiKey);
-        return redacted.Length > VendorErrorMapper.MessageWordsLimit ? redacted[..VendorErrorMapper.MessageWordsLimit] + "…" : redacted;
-    }
-
-    /// <summary>
-    /// <paramref name="e"/> itself when its chain never shows the key, else a copy of the same kind (so callers that
-    /// branch on the inner exception's type still can) whose message is redacted and which has no chain: a logger
-    /// writing the inner exception (FailureDetail at Debug) must not write the key.
-    /// </summary>
-    private Exception Sanitized(Exception e)
-    {
-        if (!Shows(e, _apiKey))
-        {
-            return e;
-        }
-
-        var message = Excerpt.Redact(e.Message, _apiKey);
-        return e switch
-        {
-            HttpIOException io => new HttpIOException(io.HttpRequestError, message),
-            HttpRequestException http => new HttpRequestException(http.HttpRequestError, message, inner: null, http.StatusCode),
-            IOException => new IOException(message),
-            _ => new VideoGenException(message, VendorName),
-        };
-    }
-
-    /// <summary>Whether the key shows anywhere in an exception chain's messages, excerpts or data.</summary>
-    private static bool Shows(Exception? e, string? apiKey)
-    {
-        if (string.IsNullOrEmpty(apiKey))
-        {
-            return false;
-        }
-
-        for (; e is not null; e = e.InnerException)
-        {
-            if (Excerpt.Shows(e.Message, apiKey)
-                || Excerpt.Shows((e as VideoGenException)?.ResponseExcerpt, apiKey)
-                || e.Data.Values.Cast<object?>().Any(v => Excerpt.Shows(v?.ToString(), apiKey)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The request id header, bounded and redacted as <see cref="VendorErrorMapper"/> does for error responses.</summary>
-    private string? RequestId(ApiException e)
-    {
-        foreach (var name in new[] { "x-request-id", "request-id" })
-        {
-            var header = e.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-            if (header.Value?.FirstOrDefault() is { } value)
-            {
-                var redacted = Excerpt.Redact(value, _apiKey);
-                return redacted.Length > 100 ? redacted[..100] + "…" : redacted;
-            }
-        }
-
-        return null;
-    }
+    protected string? VendorText(string? text) => _errors.Redact(text);
 }
 
 /// <summary>The optional neutral fields an adapter can map onto its vendor's contract.</summary>

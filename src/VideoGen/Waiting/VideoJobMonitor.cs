@@ -65,8 +65,7 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             return Task.FromResult(job);
         }
 
-        var clock = _options.Wait.TimeProvider;
-        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(job, clock, PollSchedule.For(job.Vendor, job.Model, _wait)));
+        var tracked = _jobs.GetOrAdd(job.Id, _ => new Tracked(new JobPoller(job.Id, job, _wait, _logger)));
         if (cancellationToken.CanBeCanceled)
         {
             cancellationToken.Register(() =>
@@ -170,14 +169,11 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             var due = _jobs.Values.Where(j => now >= j.NextPollAt).ToList();
 
             // Every job is checked, not only the due ones: a job deferred by a long Retry-After must not outlive its timeout.
-            var expired = _jobs.Values.Where(j => clock.GetElapsedTime(j.Started) >= _options.Wait.Timeout).ToList();
+            var expired = _jobs.Values.Where(j => j.Poller.IsPastDeadline).ToList();
             _adding.Release();
             foreach (var job in expired)
             {
-                VideoGenLog.WaitTimedOut(_logger, job.Last.Vendor, job.Last.Id, _options.Wait.Timeout.TotalSeconds, job.Last.Status);
-                var timeout = new JobTimeoutException(job.Last.Vendor, job.Last.Id, clock.GetElapsedTime(job.Started), job.Last);
-                VideoGenTelemetry.Fail(activity: null, timeout, job.Last.Vendor);
-                Finish(job, timeout);
+                Finish(job, job.Poller.TimedOut());
                 due.Remove(job);
             }
 
@@ -198,23 +194,15 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
     }
 
-    /// <summary>When the job's wait times out: the HTTP retry handler starts no retry past it.</summary>
-    private DateTimeOffset Deadline(Tracked job)
-    {
-        var clock = _options.Wait.TimeProvider;
-        return clock.GetUtcNow() + (_options.Wait.Timeout - clock.GetElapsedTime(job.Started));
-    }
-
     private async Task ReadOneAsync(Tracked job)
     {
         await _requests.WaitAsync(_stop.Token).ConfigureAwait(false);
         try
         {
             Interlocked.Increment(ref _requestsSent);
-            VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(job.Last.Vendor));
             // A request still running at the job's deadline (a hung server, a body trickling in) is abandoned: the
             // next tick times the job out instead of the whole tick waiting for it.
-            using var deadline = Resilience.RequestDeadline.Begin(Deadline(job), _options.Wait.TimeProvider);
+            using var deadline = job.Poller.BeginRead();
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, deadline.Token);
             Observe(job, await _generator.GetJobAsync(job.Last.Id, bounded.Token).ConfigureAwait(false));
         }
@@ -254,9 +242,10 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         try
         {
             Interlocked.Increment(ref _requestsSent);
-            VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(jobs[0].Last.Vendor));
             IReadOnlyList<VideoJob> read;
-            using (var deadline = Resilience.RequestDeadline.Begin(jobs.Min(Deadline), _options.Wait.TimeProvider))
+
+            // The earliest deadline of the chunk bounds the one request.
+            using (var deadline = jobs.MinBy(j => j.Poller.Deadline)!.Poller.BeginRead())
             using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, deadline.Token))
             {
                 try
@@ -279,7 +268,8 @@ public sealed class VideoJobMonitor : IAsyncDisposable
                 }
                 else
                 {
-                    job.Polled();
+                    job.Poller.Skipped();
+                    job.Schedule();
                 }
             }
         }
@@ -298,7 +288,8 @@ public sealed class VideoJobMonitor : IAsyncDisposable
             foreach (var job in jobs)
             {
                 job.ReadAlone = true;
-                job.Defer(_options.Wait.PollInterval);
+                job.Poller.Defer(_options.Wait.PollInterval);
+                job.Schedule();
             }
         }
         finally
@@ -307,46 +298,41 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
     }
 
-    private void Defer(Tracked job, Exception e)
+    private static void Defer(Tracked job, Exception e)
     {
-        var hint = TransientReadFailure.Backoff(e, ++job.FailuresInARow, _options.Wait);
-        VideoGenLog.PollDeferred(_logger, job.Last.Vendor, job.Last.Id, (int?)(e as VideoGenException)?.StatusCode, hint.TotalSeconds);
-        job.Defer(hint);
+        job.Poller.FailedTransiently(e);
+        job.Schedule();
     }
 
     private void Observe(Tracked job, VideoJob current)
     {
-        job.FailuresInARow = 0;
-        if (current.Status == VideoJobStatus.Succeeded && current.ResultUri is null)
+        bool updated;
+        try
         {
-            // "Completed" before the result URL is written: read again a few times before calling it an error.
-            if (++job.MissingResult <= TransientReadFailure.MissingResultRereads)
-            {
-                job.Defer(_options.Wait.PollInterval);
-                return;
-            }
-
-            Finish(job, new VideoGenException(
-                $"{current.Vendor} reports job {current.Id} as {current.VendorStatus ?? "succeeded"} but gave no result URL in {job.MissingResult} reads; check it later with its id.",
-                current.Vendor)
-            {
-                JobId = current.Id,
-            });
+            updated = job.Poller.Observe(current);
+        }
+        catch (VideoGenException e)
+        {
+            // "Completed" without a result URL in every re-read: an error for this job, with its id.
+            Finish(job, e);
             return;
         }
 
-        job.Last = current;
-        job.Polled();
-        var elapsed = _options.Wait.TimeProvider.GetElapsedTime(job.Started);
-        VideoGenLog.Polled(_logger, job.Polls, current.Vendor, current.Id, current.Status, current.Progress, elapsed.TotalSeconds);
-        _options.Updates?.Report(new JobUpdate(current, elapsed, job.Polls));
+        if (!updated)
+        {
+            job.Schedule();
+            return;
+        }
+
+        _options.Updates?.Report(new JobUpdate(current, job.Poller.Elapsed, job.Poller.Polls));
         if (current.HasCompleted)
         {
-            VideoGenLog.JobFinished(_logger, current.Vendor, current.Id, current.Status, elapsed.TotalSeconds, job.Polls);
-            JobTelemetry.Finished(current, _logger, _wait);
             _jobs.TryRemove(current.Id, out _);
             job.Completion.TrySetResult(current);
+            return;
         }
+
+        job.Schedule();
     }
 
     private void Finish(Tracked job, Exception error)
@@ -357,52 +343,33 @@ public sealed class VideoJobMonitor : IAsyncDisposable
         }
     }
 
+    /// <summary>A tracked job: its poller (which decides when it is due and when it times out) and its completion.</summary>
     private sealed class Tracked
     {
-        private readonly TimeProvider _clock;
-        private readonly PollSchedule _schedule;
-
-        private readonly TimeSpan _alreadyRunning;
-
-        public Tracked(VideoJob job, TimeProvider clock, PollSchedule schedule)
+        public Tracked(JobPoller poller)
         {
-            _clock = clock;
-            _schedule = schedule;
-            Last = job;
-            Started = clock.GetTimestamp();
-
-            // A job tracked a while after it was created is further into its processing window.
-            var sinceCreated = job.CreatedAt is { } created ? clock.GetUtcNow() - created : TimeSpan.Zero;
-            _alreadyRunning = sinceCreated > TimeSpan.Zero ? sinceCreated : TimeSpan.Zero;
-            NextPollAt = At(schedule.NextDelay(_alreadyRunning));
+            Poller = poller;
+            Schedule();
         }
 
-        public VideoJob Last { get; set; }
+        public JobPoller Poller { get; }
 
-        public long Started { get; }
+        public VideoJob Last => Poller.LastKnown!;
 
+        /// <summary>When the job is next due, in <see cref="TimeProvider.GetTimestamp"/> units.</summary>
         public long NextPollAt { get; private set; }
-
-        public int Polls { get; private set; }
-
-        public int FailuresInARow { get; set; }
-
-        public int MissingResult { get; set; }
 
         /// <summary>Whether this job is read on its own rather than in a batch (its batch read failed for good).</summary>
         public bool ReadAlone { get; set; }
 
         public TaskCompletionSource<VideoJob> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Polled()
+        /// <summary>Sets when the job is next due from its poller's next delay.</summary>
+        public void Schedule()
         {
-            Polls++;
-            NextPollAt = At(_schedule.NextDelay(_clock.GetElapsedTime(Started) + _alreadyRunning));
+            var clock = Poller.Clock;
+            NextPollAt = clock.GetTimestamp() + (long)(Poller.NextDelay().TotalSeconds * clock.TimestampFrequency);
         }
-
-        public void Defer(TimeSpan hint) => NextPollAt = At(hint);
-
-        private long At(TimeSpan delay) => _clock.GetTimestamp() + (long)(delay.TotalSeconds * _clock.TimestampFrequency);
     }
 }
 

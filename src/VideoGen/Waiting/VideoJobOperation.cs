@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VideoGen.Logging;
-using VideoGen.Telemetry;
 
 namespace VideoGen.Waiting;
 
@@ -91,14 +90,9 @@ public sealed class VideoJobOperation
         options ??= new WaitOptions();
         options.Validate();
         options = options.WithHistoryOf(_generator);
-        var clock = options.TimeProvider;
-        var started = clock.GetTimestamp();
-        TimeSpan Elapsed() => clock.GetElapsedTime(started);
 
-        // A job resumed after a while is further into its processing window than this wait is.
-        var sinceCreated = LastKnown?.CreatedAt is { } created ? clock.GetUtcNow() - created : TimeSpan.Zero;
-        var alreadyRunning = sinceCreated > TimeSpan.Zero ? sinceCreated : TimeSpan.Zero;
-
+        // The poller owns the schedule, the already-running offset, Retry-After, transient failures and the deadline.
+        var poller = new JobPoller(Id, LastKnown, options, _logger);
         if (LastKnown is { HasCompleted: true } done)
         {
             yield return new JobUpdate(done, TimeSpan.Zero, 0);
@@ -108,22 +102,17 @@ public sealed class VideoJobOperation
         if (options.Webhooks is { } webhooks)
         {
             // Webhooks first; when none arrives within the grace period, polling takes over.
-            while (Elapsed() < options.Timeout)
+            while (!poller.IsPastDeadline)
             {
-                var pushed = await webhooks.NextAsync(Id, Min(options.WebhookGracePeriod, options.Timeout - Elapsed()), clock, cancellationToken).ConfigureAwait(false);
+                var pushed = await webhooks.NextAsync(Id, Min(options.WebhookGracePeriod, options.Timeout - poller.Elapsed), poller.Clock, cancellationToken).ConfigureAwait(false);
                 if (pushed is null)
                 {
                     break;
                 }
 
                 LastKnown = pushed;
-                VideoGenLog.WebhookUpdate(_logger, pushed.Vendor, Id, pushed.Status);
-                if (pushed.HasCompleted)
-                {
-                    Finished(pushed, Elapsed(), polls: 0, options);
-                }
-
-                yield return new JobUpdate(pushed, Elapsed(), 0);
+                poller.Pushed(pushed);
+                yield return new JobUpdate(pushed, poller.Elapsed, 0);
                 if (pushed.HasCompleted)
                 {
                     webhooks.Forget(Id);
@@ -131,143 +120,27 @@ public sealed class VideoJobOperation
                 }
             }
 
-            if (Elapsed() < options.Timeout)
+            if (!poller.IsPastDeadline)
             {
                 VideoGenLog.WebhookSilent(_logger, Id, options.WebhookGracePeriod.TotalSeconds);
+            }
+
+            // Falling back from silent webhooks past the earliest finish: look at once.
+            if (poller.PastEarliestFinish)
+            {
+                poller.ReadNow();
             }
         }
 
         var longPoller = options.UseLongPoll ? _generator.GetService(typeof(ILongPollingJobReader)) as ILongPollingJobReader : null;
-        var schedule = PollSchedule.For(LastKnown?.Vendor, LastKnown?.Model, options);
-        var polls = 0;
-        var failuresInARow = 0;
-        var missingResult = 0;
-        TimeSpan? serverHint = null;
-
-        // Falling back from silent webhooks past the earliest finish: look at once.
-        var pollNow = options.Webhooks is not null && Elapsed() + alreadyRunning >= schedule.Window.Min;
-        while (true)
+        Func<CancellationToken, Task<VideoJob>> read = longPoller is null
+            ? token => _generator.GetJobAsync(Id, token)
+            : token => longPoller.WaitForCompletionOnServerAsync(Id, token);
+        await foreach (var update in poller.PollAsync(read, longPoll: longPoller is not null, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var elapsed = Elapsed();
-            if (elapsed >= options.Timeout)
-            {
-                VideoGenLog.WaitTimedOut(_logger, LastKnown?.Vendor, Id, options.Timeout.TotalSeconds, LastKnown?.Status);
-                var timeout = new JobTimeoutException(LastKnown?.Vendor, Id, elapsed, LastKnown);
-                VideoGenTelemetry.Fail(activity: null, timeout, LastKnown?.Vendor);
-                throw timeout;
-            }
-
-            var delay = pollNow ? TimeSpan.Zero
-                : longPoller is null || serverHint is not null ? serverHint ?? schedule.NextDelay(elapsed + alreadyRunning)
-                : TimeSpan.Zero;
-            pollNow = false;
-            delay = Min(delay, options.Timeout - elapsed);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
-            }
-
-            serverHint = null;
-            var requestStarted = Elapsed();
-            VideoJob job;
-            using var span = VideoGenTelemetry.Start("poll", LastKnown?.Vendor, LastKnown?.Model, Id);
-            VideoGenTelemetry.Polls.Add(1, VideoGenTelemetry.VendorTag(LastKnown?.Vendor));
-            try
-            {
-                // The HTTP retry handler must not start a retry this wait would not wait for, and the request (its
-                // headers and its body, however slowly they come) must not outlive the wait's timeout.
-                using var deadline = Resilience.RequestDeadline.Begin(clock.GetUtcNow() + (options.Timeout - requestStarted), clock);
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-                try
-                {
-                    job = longPoller is null
-                        ? await _generator.GetJobAsync(Id, bounded.Token).ConfigureAwait(false)
-                        : await longPoller.WaitForCompletionOnServerAsync(Id, bounded.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
-                {
-                    VideoGenLog.WaitTimedOut(_logger, LastKnown?.Vendor, Id, options.Timeout.TotalSeconds, LastKnown?.Status);
-                    var timeout = new JobTimeoutException(LastKnown?.Vendor, Id, Elapsed(), LastKnown);
-                    VideoGenTelemetry.Fail(activity: null, timeout, LastKnown?.Vendor);
-                    throw timeout;
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException && TransientReadFailure.IsTransient(e))
-            {
-                // A brief 5xx burst, a reset connection or one slow read must not end a wait that may last minutes:
-                // read again with backoff (the vendor's hint wins) until the wait's own deadline.
-                VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor ?? LastKnown?.Vendor);
-                failuresInARow++;
-                serverHint = TransientReadFailure.Backoff(e, failuresInARow, options);
-                if (TransientReadFailure.RetryAfter(e) is not null)
-                {
-                    VideoGenLog.PollDeferred(_logger, LastKnown?.Vendor, Id, (int?)(e as VideoGenException)?.StatusCode, serverHint.Value.TotalSeconds);
-                }
-                else
-                {
-                    VideoGenLog.PollFailedTransiently(_logger, LastKnown?.Vendor, Id, TransientReadFailure.Cause(e), serverHint.Value.TotalSeconds);
-                }
-
-                continue;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The adapter logged the failure; the span records it.
-                VideoGenTelemetry.Fail(span, e, (e as VideoGenException)?.Vendor ?? LastKnown?.Vendor);
-                if (e is VideoGenException { JobId: null } typed)
-                {
-                    typed.JobId = Id;
-                }
-
-                throw;
-            }
-
-            failuresInARow = 0;
-            if (job.Status == VideoJobStatus.Succeeded && job.ResultUri is null)
-            {
-                // "Completed" before the result URL is written is a race seen at vendors: read again a few times.
-                if (++missingResult <= TransientReadFailure.MissingResultRereads)
-                {
-                    serverHint = options.PollInterval;
-                    continue;
-                }
-
-                throw new VideoGenException(
-                    $"{job.Vendor} reports job {Id} as {job.VendorStatus ?? "succeeded"} but gave no result URL in {missingResult} reads; check it later with its id.",
-                    job.Vendor)
-                {
-                    JobId = Id,
-                };
-            }
-
-            polls++;
-            span?.SetTag("videogen.status", job.Status.ToString());
-            LastKnown = job;
-            VideoGenLog.Polled(_logger, polls, job.Vendor, Id, job.Status, job.Progress, Elapsed().TotalSeconds);
-            if (job.HasCompleted)
-            {
-                Finished(job, Elapsed(), polls, options);
-            }
-
-            yield return new JobUpdate(job, Elapsed(), polls);
-            if (job.HasCompleted)
-            {
-                yield break;
-            }
-
-            if (longPoller is not null && Elapsed() - requestStarted < options.PollInterval)
-            {
-                // A server wait that came back at once (and not done) must not turn into a tight loop.
-                serverHint = options.PollInterval - (Elapsed() - requestStarted);
-            }
+            LastKnown = update.Job;
+            yield return update;
         }
-    }
-
-    /// <summary>Logs and counts a job seen reaching its final state (once per wait).</summary>
-    private void Finished(VideoJob job, TimeSpan elapsed, int polls, WaitOptions options)
-    {
-        VideoGenLog.JobFinished(_logger, job.Vendor, Id, job.Status, elapsed.TotalSeconds, polls);
-        JobTelemetry.Finished(job, _logger, options);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

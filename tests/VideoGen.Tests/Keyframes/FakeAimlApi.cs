@@ -31,6 +31,9 @@ internal sealed class FakeAimlApi : HttpMessageHandler
 
     public Dictionary<Guid, string> FailureReasons { get; } = [];
 
+    /// <summary>Answers to the next GETs instead of the generation (a 429, a 5xx), one per GET, in order.</summary>
+    public Queue<Func<HttpResponseMessage>> Faults { get; } = new();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -62,6 +65,11 @@ internal sealed class FakeAimlApi : HttpMessageHandler
             }
 
             OnWait?.Invoke();
+            if (Faults.TryDequeue(out var fault))
+            {
+                return fault();
+            }
+
             var state = states.Count > 1 ? states.Dequeue() : states.Peek();
             return Json(HttpStatusCode.OK, Generation(id, state));
         }

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.DependencyInjection;
+using VideoGen.Catalog;
+using VideoGen.Journal;
+
+namespace VideoGen.DependencyInjection;
+
+/// <summary>
+/// The middleware of one vendor's registered <see cref="IVideoGenerator"/> (the keyed one, and the unkeyed one when
+/// it is the default vendor), returned by
+/// <see cref="VideoGenerationBuilderServiceCollectionExtensions.AddVideoGenerator"/>. The first <c>Use</c> is the
+/// outermost, as in <see cref="VideoGeneratorBuilder"/> and Microsoft.Extensions.AI's <c>ChatClientBuilder</c>
+/// (https://learn.microsoft.com/dotnet/api/microsoft.extensions.ai.chatclientbuilder).
+/// </summary>
+/// <example>
+/// <code>
+/// services.AddVideoGenerator(VendorIds.Elumenta)
+///     .UseBudget(new VideoBudgetOptions { MaxTotalCost = 500 })
+///     .UseJournal(sp => new SqliteJobJournal("jobs.db"));
+/// </code>
+/// </example>
+public sealed class VideoGenerationBuilder
+{
+    private readonly List<Func<IVideoGenerator, IServiceProvider, IVideoGenerator>> _middleware = [];
+
+    internal VideoGenerationBuilder(IServiceCollection services, VendorInfo vendor)
+    {
+        Services = services;
+        Vendor = vendor;
+    }
+
+    /// <summary>The services the generator is registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The catalog entry of the vendor whose generator this builds.</summary>
+    public VendorInfo Vendor { get; }
+
+    /// <summary>Adds a middleware; the first added is the outermost.</summary>
+    /// <param name="middleware">Wraps the generator below it; it gets the container's services.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="middleware"/> is null.</exception>
+    public VideoGenerationBuilder Use(Func<IVideoGenerator, IServiceProvider, IVideoGenerator> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        _middleware.Add(middleware);
+        return this;
+    }
+
+    /// <summary>Adds a budget guard (<see cref="BudgetVideoGenerator"/>) priced from this vendor's catalog entry.</summary>
+    /// <param name="options">The limits; <see langword="null"/> for none (per-call budgets are still enforced). Validated and copied now.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">A limit is negative; the message lists every problem.</exception>
+    public VideoGenerationBuilder UseBudget(VideoBudgetOptions? options = null)
+    {
+        options?.EnsureValid(nameof(options));
+        var copy = new VideoBudgetOptions { MaxCostPerJob = options?.MaxCostPerJob, MaxTotalCost = options?.MaxTotalCost };
+        return Use((inner, _) => new BudgetVideoGenerator(inner, Vendor, copy));
+    }
+
+    /// <summary>Adds the crash-safe job journal (<see cref="JournalingVideoGenerator"/>) for this vendor.</summary>
+    /// <param name="journal">Makes (or finds) the journal, once, when the generator is first resolved.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="journal"/> is null.</exception>
+    public VideoGenerationBuilder UseJournal(Func<IServiceProvider, IJobJournal> journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        return Use((inner, services) => new JournalingVideoGenerator(inner, journal(services), Vendor.Id, services.GetService<TimeProvider>()));
+    }
+
+    /// <summary>Adds the crash-safe job journal, resolved as <see cref="IJobJournal"/> from the container.</summary>
+    /// <returns>This builder.</returns>
+    public VideoGenerationBuilder UseJournal() => UseJournal(services => services.GetRequiredService<IJobJournal>());
+
+    /// <summary>Wraps <paramref name="adapter"/> in the middleware, the first added outermost.</summary>
+    internal IVideoGenerator Build(IVideoGenerator adapter, IServiceProvider services)
+    {
+        var generator = adapter;
+        for (var i = _middleware.Count - 1; i >= 0; i--)
+        {
+            generator = _middleware[i](generator, services)
+                ?? throw new InvalidOperationException($"Middleware {i} of {Vendor.DisplayName}'s generator returned null.");
+        }
+
+        return generator;
+    }
+}
+
+/// <summary>Registers one vendor's <see cref="IVideoGenerator"/> with middleware.</summary>
+public static class VideoGenerationBuilderServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every vendor as <see cref="VideoGenServiceCollectionExtensions.AddVideoGeneration(IServiceCollection, Action{VideoGenOptions})"/>
+    /// does, and returns the builder of <paramref name="vendorId"/>'s generator: the keyed <see cref="IVideoGenerator"/>
+    /// of that vendor (and the unkeyed one, when it is <see cref="VideoGenOptions.DefaultVendor"/>) is then the adapter
+    /// wrapped in the middleware added to the builder.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="vendorId">The vendor's id or alias (<see cref="VendorIds"/>).</param>
+    /// <param name="configure">Sets options in code, after configuration binding.</param>
+    /// <returns>The builder of the vendor's generator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="vendorId"/> is not a vendor of the catalog.</exception>
+    public static VideoGenerationBuilder AddVideoGenerator(this IServiceCollection services, string vendorId, Action<VideoGenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(vendorId);
+        var vendor = VideoModelCatalog.Default.FindVendor(vendorId)
+            ?? throw new ArgumentException($"'{vendorId}' is not a vendor id; the vendors are {string.Join(", ", VendorIds.All)}.", nameof(vendorId));
+        services.AddVideoGeneration(configure);
+
+        // The adapter's own registration stays; the one added last for the key wins, and builds on it.
+        var adapter = services.Last(d => d.ServiceType == typeof(IVideoGenerator) && d.IsKeyedService && Equals(d.ServiceKey, vendor.Id));
+        var createAdapter = adapter.KeyedImplementationFactory
+            ?? throw new InvalidOperationException($"{vendor.DisplayName}'s generator is not registered by a factory.");
+        var builder = new VideoGenerationBuilder(services, vendor);
+        services.AddKeyedSingleton<IVideoGenerator>(vendor.Id, (sp, key) => builder.Build((IVideoGenerator)createAdapter(sp, key), sp));
+        return builder;
+    }
+}
