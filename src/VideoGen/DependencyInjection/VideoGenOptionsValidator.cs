@@ -11,12 +11,15 @@ internal sealed class VideoGenOptionsValidator : IValidateOptions<VideoGenOption
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.DefaultVendor) && VideoModelCatalog.Default.FindVendor(options.DefaultVendor) is null)
+        var known = options.KnownIds.ToList();
+        if (!string.IsNullOrWhiteSpace(options.DefaultVendor)
+            && Vendors.VendorDescriptors.Find(options.DefaultVendor) is null
+            && !known.Contains(options.DefaultVendor.Trim(), StringComparer.OrdinalIgnoreCase))
         {
-            failures.Add($"{VideoGenOptions.SectionName}:DefaultVendor: '{options.DefaultVendor}' is not a vendor; use one of {string.Join(", ", VendorIds.All)}.");
+            failures.Add($"{VideoGenOptions.SectionName}:DefaultVendor: '{options.DefaultVendor}' is not a vendor; use one of {string.Join(", ", known)}.");
         }
 
-        foreach (var id in VendorIds.All)
+        foreach (var id in known)
         {
             var vendor = options.GetVendor(id);
             if (vendor is null)
