@@ -59,12 +59,7 @@ public sealed class VideoGenOptions
     /// <exception cref="ArgumentException">No vendor has that id; the message lists the known ones.</exception>
     public VideoGenVendorOptions GetVendor(string vendorId)
     {
-        var id = vendorId is null ? null : Vendors.VendorDescriptors.Find(vendorId)?.Id ?? (_vendors.ContainsKey(vendorId) ? vendorId : null);
-        if (id is null)
-        {
-            throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", KnownIds)}.", nameof(vendorId));
-        }
-
+        var id = FindId(vendorId) ?? throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", KnownIds)}.", nameof(vendorId));
         if (!_vendors.TryGetValue(id, out var options))
         {
             options = _vendors[id] = new VideoGenVendorOptions();
@@ -74,22 +69,28 @@ public sealed class VideoGenOptions
     }
 
     /// <summary>The options of a vendor that is not built in (registered with <c>AddVideoGenVendor</c>), created on first use.</summary>
-    internal VideoGenVendorOptions GetOrAddVendor(string vendorId)
+    internal VideoGenVendorOptions GetOrAddVendor(Vendors.VendorDescriptor vendor)
     {
-        var id = Vendors.VendorDescriptors.Find(vendorId)?.Id ?? vendorId;
-        if (!_vendors.TryGetValue(id, out var options))
+        if (Vendors.VendorDescriptors.Find(vendor.Id) is null && !_registered.Contains(vendor))
         {
-            options = _vendors[id] = new VideoGenVendorOptions();
+            _registered.Add(vendor);
         }
 
-        return options;
+        return GetVendor(vendor.Id);
     }
 
-    /// <summary>Every vendor id with options: the built-in vendors, then any registered ones.</summary>
-    internal IEnumerable<string> KnownIds => VendorIds.All.Concat(_vendors.Keys.Where(k => !VendorIds.All.Contains(k))).ToList();
+    /// <summary>The id of the vendor named by <paramref name="idOrAlias"/> (built in or registered), or <see langword="null"/>.</summary>
+    internal string? FindId(string? idOrAlias) =>
+        (Vendors.VendorDescriptors.Find(idOrAlias) ?? _registered.FirstOrDefault(d => d.IsNamed(idOrAlias?.Trim())))?.Id;
+
+    /// <summary>Every vendor id with options: the built-in vendors, then the registered ones.</summary>
+    internal IEnumerable<string> KnownIds => VendorIds.All.Concat(_registered.Select(d => d.Id)).ToList();
 
     // Keyed by vendor id (case-insensitive): the typed properties and GetVendor read one store, so a vendor is one entry, not one property per switch.
     private readonly Dictionary<string, VideoGenVendorOptions> _vendors = new(StringComparer.OrdinalIgnoreCase);
+
+    // Vendors that are not built in, registered with AddVideoGenVendor: their ids and aliases are known here too.
+    private readonly List<Vendors.VendorDescriptor> _registered = [];
 
     private void Set(string vendorId, VideoGenVendorOptions value) => _vendors[vendorId] = value;
 

@@ -13,8 +13,7 @@ internal sealed class VideoGenOptionsValidator : IValidateOptions<VideoGenOption
         var failures = new List<string>();
         var known = options.KnownIds.ToList();
         if (!string.IsNullOrWhiteSpace(options.DefaultVendor)
-            && Vendors.VendorDescriptors.Find(options.DefaultVendor) is null
-            && !known.Contains(options.DefaultVendor.Trim(), StringComparer.OrdinalIgnoreCase))
+            && options.FindId(options.DefaultVendor) is null)
         {
             failures.Add($"{VideoGenOptions.SectionName}:DefaultVendor: '{options.DefaultVendor}' is not a vendor; use one of {string.Join(", ", known)}.");
         }

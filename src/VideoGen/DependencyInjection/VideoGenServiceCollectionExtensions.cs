@@ -187,7 +187,7 @@ public static class VideoGenServiceCollectionExtensions
     internal static VendorClientConfiguration CreateClientConfiguration(IServiceProvider services, VendorDescriptor descriptor)
     {
         var vendor = descriptor.Capabilities;
-        var options = services.GetRequiredService<IOptions<VideoGenOptions>>().Value.GetOrAddVendor(descriptor.Id);
+        var options = services.GetRequiredService<IOptions<VideoGenOptions>>().Value.GetOrAddVendor(descriptor);
         if (options.BaseUrl is null && vendor.BaseUrlInferred)
         {
             throw new InvalidOperationException(
@@ -214,7 +214,7 @@ public static class VideoGenServiceCollectionExtensions
         AddCore(services);
         if (configure is not null)
         {
-            services.Configure<VideoGenOptions>(o => configure(o.GetOrAddVendor(vendor.Id)));
+            services.Configure<VideoGenOptions>(o => configure(o.GetOrAddVendor(vendor)));
         }
 
         httpClientName = HttpClientName(vendor);
@@ -231,7 +231,7 @@ public static class VideoGenServiceCollectionExtensions
                 Options.Options.DefaultName,
                 options =>
                 {
-                    var vendorOptions = options.GetOrAddVendor(vendor.Id);
+                    var vendorOptions = options.GetOrAddVendor(vendor);
                     sp.GetService<IConfiguration>()?.GetSection(VideoGenOptions.SectionName).GetSection(vendor.OptionsSection).Bind(vendorOptions);
                 }));
         }
