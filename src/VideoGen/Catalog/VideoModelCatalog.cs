@@ -97,6 +97,7 @@ public sealed class VideoModelCatalog
             VendorId = vendorId,
             Description = (string?)m["description"],
             Modes = ((JArray)m["modes"]!).Select(x => ParseMode((string)x!)).Aggregate(VideoModes.None, (a, b) => a | b),
+            Features = m["features"] is JArray features ? features.Select(f => (string)f!).ToHashSet(StringComparer.Ordinal) : null,
             Durations = (m["durations"] as JArray ?? []).Select(x => (int)x).ToList(),
             MaxDurationSeconds = (int?)m["maxDurationSeconds"],
             AspectRatios = (m["aspectRatios"] as JArray ?? []).Select(x => (string)x!).ToList(),
