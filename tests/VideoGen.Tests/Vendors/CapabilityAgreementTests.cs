@@ -1,4 +1,5 @@
 using System.Net;
+using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.Http;
 using VideoGen.Validation;
@@ -83,5 +84,30 @@ public sealed class CapabilityAgreementTests
             _ => Negative,
         };
         body.ShouldContain(value, customMessage: $"validation accepts {field} for {vendorId} {modelId}, so the adapter must send it");
+    }
+}
+
+/// <summary>The "a forward extension takes the first frame" rule, stated once in validation, holds through the AIML adapter.</summary>
+public sealed class ExtensionSlotRuleTests
+{
+    [Theory]
+    [InlineData(false, "StartImage")]
+    [InlineData(true, "EndImage")]
+    public async Task SubmitAsync_ExtensionAndImageInOneFrame_IsRefusedOnceAndNothingIsSent(bool backward, string image)
+    {
+        var handler = new StubHttpHandler().On(HttpMethod.Post, ".*", _ => new HttpResponseMessage(HttpStatusCode.OK));
+        using var generator = TestClients.AimlApi(handler).AsVideoGenerator();
+        var request = new VideoGenerationRequest("More jellyfish")
+        {
+            Extend = new VideoExtension("0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9", backward),
+            StartImage = image == "StartImage" ? new Uri("https://example.com/a.png") : null,
+            EndImage = image == "EndImage" ? new Uri("https://example.com/b.png") : null,
+        };
+
+        var e = await Should.ThrowAsync<VideoGenValidationException>(() => generator.SubmitAsync(request));
+
+        e.Failures.Count(f => f.Field == "Extend").ShouldBe(1);
+        e.Failures.Single(f => f.Field == "Extend").Allowed.ShouldContain(image);
+        handler.Requests.ShouldBeEmpty();
     }
 }

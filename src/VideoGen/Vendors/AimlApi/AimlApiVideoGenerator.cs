@@ -51,7 +51,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             // CUSTOM: the generated default of loop is false, which would send "loop": false on every request;
             // only a loop the caller asked for is sent.
             Loop = request.Loop,
-            Keyframes = ToKeyframes(request, failures),
+            Keyframes = ToKeyframes(request),
             CallbackUrl = options?.WebhookUrl,
         };
     }
@@ -81,33 +81,22 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     /// StartImage → frame0 image, EndImage → frame1 image; Extend forward → frame0 generation (the video
     /// continues after it), Extend backward → frame1 generation (the video leads into it).
     /// </summary>
-    private Keyframes? ToKeyframes(VideoGenerationRequest request, List<ValidationFailure> failures)
+    private static Keyframes? ToKeyframes(VideoGenerationRequest request)
     {
         Keyframe? frame0 = request.StartImage is { } start ? new Keyframe { Type = KeyframeType.Image, Url = start } : null;
         Keyframe? frame1 = request.EndImage is { } end ? new Keyframe { Type = KeyframeType.Image, Url = end } : null;
-        if (request.Extend is { } extend)
+        // The rules of an extension (a UUID; a frame no image already fills) are stated once, in validation
+        // (VideoGenerationRequestValidator), which runs before this: a request that breaks them is never sent.
+        if (request.Extend is { } extend && Guid.TryParse(extend.GenerationId, out var id))
         {
-            if (!Guid.TryParse(extend.GenerationId, out var id))
+            var generation = new Keyframe { Type = KeyframeType.Generation, Id = id };
+            if (extend.Backward)
             {
-                failures.Add(new ValidationFailure(
-                    "Extend.GenerationId", extend.GenerationId, $"{VendorName} generation ids are UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)"));
-            }
-            else if (extend.Backward ? frame1 is not null : frame0 is not null)
-            {
-                failures.Add(new ValidationFailure(
-                    nameof(request.Extend),
-                    extend.GenerationId,
-                    extend.Backward
-                        ? "extending backward puts the generation in the last frame (frame1), which EndImage already fills; give one of them"
-                        : "extending forward puts the generation in the first frame (frame0), which StartImage already fills; give one of them"));
-            }
-            else if (extend.Backward)
-            {
-                frame1 = new Keyframe { Type = KeyframeType.Generation, Id = id };
+                frame1 ??= generation;
             }
             else
             {
-                frame0 = new Keyframe { Type = KeyframeType.Generation, Id = id };
+                frame0 ??= generation;
             }
         }
 
