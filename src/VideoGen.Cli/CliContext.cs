@@ -4,6 +4,7 @@ using VideoGen.Catalog;
 using VideoGen.Journal;
 using VideoGen.Sandbox;
 using VideoGen.Waiting;
+using VideoGen.Vendors;
 
 namespace VideoGen.Cli;
 
@@ -145,18 +146,13 @@ internal sealed class CliContext
     /// <summary>A variable's value, or null when it is unset or empty.</summary>
     public string? Variable(string name) => Environment(name) is { Length: > 0 } value ? value : null;
 
-    /// <summary>The vendor's API key from its environment variable, or null.</summary>
-    // CUSTOM: Apiframe's key is also read from its former variable GATEWAY_API_KEY, so setups for the 'gateway' id keep working.
-    public string? ApiKey(VendorInfo vendor) =>
-        Variable(vendor.ApiKeyEnvironmentVariable) ?? (vendor.Id == VendorIds.Apiframe ? Variable(FormerApiframeKeyVariable) : null);
+    /// <summary>The vendor's API key from its environment variable (or a former one the catalog names, such as Apiframe's GATEWAY_API_KEY), or null.</summary>
+    public string? ApiKey(VendorInfo vendor) => Descriptor(vendor).ApiKeyIn(Variable);
 
     /// <summary>The variable <see cref="ApiKey"/> read the key from, for messages about it.</summary>
-    public string ApiKeyVariable(VendorInfo vendor) =>
-        Variable(vendor.ApiKeyEnvironmentVariable) is null && vendor.Id == VendorIds.Apiframe && Variable(FormerApiframeKeyVariable) is not null
-            ? FormerApiframeKeyVariable
-            : vendor.ApiKeyEnvironmentVariable;
+    public string ApiKeyVariable(VendorInfo vendor) => Descriptor(vendor).ApiKeyVariableIn(Variable);
 
-    private const string FormerApiframeKeyVariable = "GATEWAY_API_KEY";
+    private static VendorDescriptor Descriptor(VendorInfo vendor) => VendorDescriptors.Get(vendor.Id);
 
     /// <summary>The journal file: <c>$VIDEOGEN_HOME/journal.db</c>, or <c>~/.videogen/journal.db</c>.</summary>
     public string JournalPath => Variable(HomeEnvironmentVariable) is { } home ? Path.Combine(home, "journal.db") : SqliteJobJournal.DefaultPath;
@@ -196,9 +192,9 @@ internal sealed class CliContext
             foreach (var pair in credits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-                var vendor = parts[0].ToLowerInvariant() switch { "neuralbox" => SandboxVendors.Elumenta, "gateway" => SandboxVendors.Apiframe, var id => id };
+                var vendor = SandboxVendors.TryNormalize(parts[0]);
                 if (parts.Length != 2
-                    || !SandboxVendors.All.Contains(vendor)
+                    || vendor is null
                     || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
                     || amount < 0)
                 {

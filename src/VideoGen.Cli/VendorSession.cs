@@ -1,16 +1,13 @@
 using System.Net;
 using Spectre.Console;
-using VideoGen.AimlApi;
 using VideoGen.Catalog;
 using VideoGen.Downloads;
-using VideoGen.Elumenta;
-using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Waiting;
-using VideoGen.Oxen;
 using VideoGen.Resilience;
 using VideoGen.Sandbox;
+using VideoGen.Vendors;
 
 namespace VideoGen.Cli;
 
@@ -132,14 +129,8 @@ internal sealed class VendorSession : IAsyncDisposable
     }
 
     /// <summary>The vendor's generated client behind its adapter (no journal): what the worker (videogen worker) journals itself.</summary>
-    internal static IVideoGenerator CreateGenerator(VendorInfo vendor, VendorClientConfiguration configuration, HttpClient http) => vendor.Id switch
-    {
-        VendorIds.Elumenta or VendorIds.NeuralBox => new ElumentaClient(configuration, http).AsVideoGenerator(vendor.Id),
-        VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
-        VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
-        VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
-        _ => throw new CliUsageException($"--vendor: '{vendor.Id}' has no client."),
-    };
+    internal static IVideoGenerator CreateGenerator(VendorInfo vendor, VendorClientConfiguration configuration, HttpClient http) =>
+        (VendorDescriptors.Find(vendor.Id) ?? throw new CliUsageException($"--vendor: '{vendor.Id}' has no client.")).CreateGenerator(configuration, http);
 
     /// <summary>
     /// A downloader with the private-network guard on. A loopback API (the sandbox, a tunnel or a local proxy to a

@@ -162,7 +162,7 @@ internal static class SandboxCommandLine
     {
         var parts = value.Split('=', 2);
         if (parts.Length != 2
-            || !SandboxVendors.All.Contains(parts[0].Trim().ToLowerInvariant().Replace("neuralbox", SandboxVendors.Elumenta, StringComparison.Ordinal))
+            || SandboxVendors.TryNormalize(parts[0]) is null
             || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
             || amount < 0)
         {

@@ -150,7 +150,7 @@ public sealed class SandboxOptions
         foreach (var (vendor, amount) in InitialCredits)
         {
             // Aliases (neuralbox, gateway) name their vendor here as everywhere else; Normalize maps them.
-            if (!SandboxVendors.All.Contains(vendor.Trim().ToLowerInvariant()) && vendor.Trim().ToLowerInvariant() is not ("neuralbox" or "gateway"))
+            if (SandboxVendors.TryNormalize(vendor) is null)
             {
                 errors.Add($"InitialCredits has an unknown vendor '{vendor}'; allowed: {string.Join(", ", SandboxVendors.All)} (and the aliases neuralbox, gateway).");
             }

@@ -1,11 +1,8 @@
-using VideoGen.AimlApi;
 using VideoGen.Catalog;
-using VideoGen.Elumenta;
-using VideoGen.Apiframe;
 using VideoGen.Http;
-using VideoGen.Oxen;
 using VideoGen.Resilience;
 using VideoGen.Sandbox;
+using VideoGen.Vendors;
 
 namespace VideoGen.Hangfire.Tests;
 
@@ -20,13 +17,6 @@ internal static class SandboxGenerators
         };
         var info = VideoModelCatalog.Default.GetVendor(vendor);
         var configuration = new VendorClientConfiguration(info.DisplayName) { ApiKey = "hangfire_test_key", BaseUrl = sandbox.GetVendorBaseUrl(vendor) };
-        return info.Id switch
-        {
-            VendorIds.Elumenta => new ElumentaClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
-            VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
-            _ => throw new ArgumentException($"No client for vendor '{vendor}'.", nameof(vendor)),
-        };
+        return VendorDescriptors.Get(info.Id).CreateGenerator(configuration, http);
     }
 }

@@ -22,8 +22,8 @@ public static class SandboxVendors
     public static IReadOnlyList<string> All { get; } = [Elumenta, Apiframe, AimlApi, Oxen];
 
     /// <summary>
-    /// Normalizes a vendor id: trims, lower-cases, and maps <c>neuralbox</c> to <see cref="Elumenta"/>
-    /// (one contract, two hosts).
+    /// Normalizes a vendor id: trims, lower-cases, resolves an alias (<c>gateway</c>) to its vendor, and maps a vendor to
+    /// the contract the sandbox serves for it (<c>neuralbox</c> speaks Elumenta's contract, so it is <see cref="Elumenta"/>).
     /// </summary>
     /// <param name="vendor">The vendor id.</param>
     /// <returns>One of <see cref="All"/>.</returns>
@@ -31,19 +31,18 @@ public static class SandboxVendors
     public static string Normalize(string vendor)
     {
         ArgumentNullException.ThrowIfNull(vendor);
-        var id = vendor.Trim().ToLowerInvariant();
-        if (id == "neuralbox")
-        {
-            return Elumenta;
-        }
+        return TryNormalize(vendor)
+            ?? throw new ArgumentException($"Unknown sandbox vendor '{vendor}'; the sandbox serves: {string.Join(", ", All)} (and neuralbox, as elumenta).", nameof(vendor));
+    }
 
-        if (id == "gateway")
-        {
-            return Apiframe;
-        }
-
-        return All.Contains(id)
-            ? id
-            : throw new ArgumentException($"Unknown sandbox vendor '{vendor}'; the sandbox serves: {string.Join(", ", All)} (and neuralbox, as elumenta).", nameof(vendor));
+    /// <summary>As <see cref="Normalize"/>, or <see langword="null"/> for a vendor the sandbox does not serve.</summary>
+    /// <param name="vendor">The vendor id or alias.</param>
+    /// <returns>One of <see cref="All"/>, or <see langword="null"/>.</returns>
+    public static string? TryNormalize(string? vendor)
+    {
+        // The descriptors say which contract (spec) a vendor speaks; the sandbox serves each contract under the id of its first vendor.
+        var contract = VideoGen.Vendors.VendorDescriptors.Find(vendor)?.Capabilities.Spec;
+        var id = VideoGen.Vendors.VendorDescriptors.All.FirstOrDefault(d => d.Capabilities.Spec == contract)?.Id;
+        return id is not null && All.Contains(id) ? id : null;
     }
 }

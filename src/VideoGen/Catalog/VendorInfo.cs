@@ -3,8 +3,15 @@ namespace VideoGen.Catalog;
 /// <summary>What VideoGen knows about one vendor: where it lives, how it is paid, and its models.</summary>
 public sealed class VendorInfo
 {
-    /// <summary>The vendor id used in configuration and the CLI (<c>elumenta</c>, <c>neuralbox</c>, <c>gateway</c>, <c>aimlapi</c>, <c>oxen</c>).</summary>
+    /// <summary>
+    /// The vendor id: a stable key used in configuration, the CLI, journals and keyed services (<c>elumenta</c>,
+    /// <c>neuralbox</c>, <c>apiframe</c>, <c>aimlapi</c>, <c>oxen</c>). Look vendors up by it, never by <see cref="DisplayName"/>.
+    /// </summary>
     public required string Id { get; init; }
+
+    /// <summary>Other ids that name this vendor wherever an id is read (catalog <c>aliases</c>; <c>gateway</c> for <c>apiframe</c>).</summary>
+    /// <value>None.</value>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 
     /// <summary>The vendor's display name.</summary>
     public required string DisplayName { get; init; }
@@ -21,11 +28,25 @@ public sealed class VendorInfo
     /// <summary>The environment variable the API key is read from (for example <c>ELUMENTA_API_KEY</c>).</summary>
     public required string ApiKeyEnvironmentVariable { get; init; }
 
+    /// <summary>
+    /// Former names of <see cref="ApiKeyEnvironmentVariable"/>, read in order when it is unset (catalog
+    /// <c>formerApiKeyVariables</c>; <c>GATEWAY_API_KEY</c> for Apiframe).
+    /// </summary>
+    /// <value>None.</value>
+    public IReadOnlyList<string> FormerApiKeyEnvironmentVariables { get; init; } = [];
+
     /// <summary>The unit prices are in (for example <c>Elumenta tokens</c>).</summary>
     public required string PriceUnit { get; init; }
 
     /// <summary>The model used when a request names none.</summary>
     public required string DefaultModel { get; init; }
+
+    /// <summary>
+    /// The duration the vendor's contract uses when a request names none, where documented (catalog
+    /// <c>defaultDuration</c>: Elumenta and NeuralBox, 5 s); pricing estimates with it.
+    /// </summary>
+    /// <value>None: the vendor documents no default.</value>
+    public DefaultDuration? DefaultDuration { get; init; }
 
     /// <summary>The longest prompt, in characters, where documented.</summary>
     public int? PromptMaxLength { get; init; }
@@ -51,6 +72,13 @@ public sealed class VendorInfo
     /// <summary>Where the entry comes from.</summary>
     public required string Source { get; init; }
 
+    /// <summary>Whether <paramref name="idOrAlias"/> names this vendor: its <see cref="Id"/> or one of its <see cref="Aliases"/> (ordinal, case-insensitive).</summary>
+    /// <param name="idOrAlias">A vendor id or alias.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public bool IsNamed(string? idOrAlias) =>
+        idOrAlias is not null
+        && (string.Equals(Id, idOrAlias, StringComparison.OrdinalIgnoreCase) || Aliases.Contains(idOrAlias, StringComparer.OrdinalIgnoreCase));
+
     /// <summary>Finds a model by id (ordinal, case-insensitive).</summary>
     /// <param name="modelId">The model id.</param>
     /// <returns>The model, or <see langword="null"/>.</returns>
@@ -65,6 +93,11 @@ public sealed class VendorInfo
     /// <inheritdoc />
     public override string ToString() => Id;
 }
+
+/// <summary>A vendor's documented default duration.</summary>
+/// <param name="Seconds">The duration, in seconds.</param>
+/// <param name="Source">Where the vendor documents it.</param>
+public sealed record DefaultDuration(int Seconds, string Source);
 
 /// <summary>The request options a vendor's contract can have, as named in <see cref="VendorInfo.Features"/>.</summary>
 public static class VendorFeatures

@@ -33,7 +33,7 @@ public sealed class VideoModelCatalog
     /// <param name="vendorId">The vendor id or alias.</param>
     /// <returns>The vendor, or <see langword="null"/>.</returns>
     public VendorInfo? FindVendor(string? vendorId) =>
-        vendorId is null ? null : Vendors.FirstOrDefault(v => string.Equals(v.Id, VendorIds.Resolve(vendorId), StringComparison.OrdinalIgnoreCase));
+        vendorId is null ? null : Vendors.FirstOrDefault(v => v.IsNamed(vendorId));
 
     /// <summary>Gets a vendor by id.</summary>
     /// <param name="vendorId">The vendor id.</param>
@@ -68,13 +68,16 @@ public sealed class VideoModelCatalog
         return new VendorInfo
         {
             Id = id,
+            Aliases = (v["aliases"] as JArray ?? []).Select(a => (string)a!).ToList(),
             DisplayName = Required(v, "displayName"),
             Spec = Required(v, "spec"),
             BaseUrl = new Uri(Required(v, "baseUrl")),
             BaseUrlInferred = (bool?)v["baseUrlInferred"] ?? false,
             ApiKeyEnvironmentVariable = Required(v, "apiKeyVariable"),
+            FormerApiKeyEnvironmentVariables = (v["formerApiKeyVariables"] as JArray ?? []).Select(a => (string)a!).ToList(),
             PriceUnit = unit,
             DefaultModel = Required(v, "defaultModel"),
+            DefaultDuration = v["defaultDuration"] is JObject d ? new DefaultDuration((int)d["seconds"]!, Required(d, "source")) : null,
             PromptMaxLength = (int?)v["promptMaxLength"],
             PromptMinLength = (int?)v["promptMinLength"] ?? 1,
             Features = (v["features"] as JArray ?? []).Select(f => (string)f!).ToHashSet(StringComparer.Ordinal),
@@ -94,6 +97,7 @@ public sealed class VideoModelCatalog
             VendorId = vendorId,
             Description = (string?)m["description"],
             Modes = ((JArray)m["modes"]!).Select(x => ParseMode((string)x!)).Aggregate(VideoModes.None, (a, b) => a | b),
+            Features = m["features"] is JArray features ? features.Select(f => (string)f!).ToHashSet(StringComparer.Ordinal) : null,
             Durations = (m["durations"] as JArray ?? []).Select(x => (int)x).ToList(),
             MaxDurationSeconds = (int?)m["maxDurationSeconds"],
             AspectRatios = (m["aspectRatios"] as JArray ?? []).Select(x => (string)x!).ToList(),

@@ -40,6 +40,23 @@ public sealed class VideoModelInfo
     /// <summary>Why there is no price, when <see cref="Price"/> is null.</summary>
     public string? PriceNote { get; init; }
 
+    /// <summary>
+    /// The request options (<see cref="VendorFeatures"/>, today <c>negative-prompt</c>) this model takes where they differ
+    /// per model (catalog model <c>features</c>; Apiframe: only the Kling, Veo and Wan families' parameters have a negative prompt).
+    /// </summary>
+    /// <value><see langword="null"/>: the vendor's <see cref="VendorInfo.Features"/> apply to the model.</value>
+    public IReadOnlySet<string>? Features { get; init; }
+
+    /// <summary>Whether the model takes a request option: its own <see cref="Features"/> where the catalog lists them, else the vendor's.</summary>
+    /// <param name="vendor">The model's vendor.</param>
+    /// <param name="feature">The option, as in <see cref="VendorFeatures"/>.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public bool Has(VendorInfo vendor, string feature)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        return Features?.Contains(feature) ?? vendor.Has(feature);
+    }
+
     /// <summary>Where the entry comes from (seed file § section, or a public URL).</summary>
     public required string Source { get; init; }
 

@@ -23,16 +23,16 @@ public sealed class VideoGenOptions
     public string? DefaultVendor { get; set; }
 
     /// <summary>Elumenta (section <c>VideoGen:Elumenta</c>; key fallback <c>ELUMENTA_API_KEY</c>).</summary>
-    public VideoGenVendorOptions Elumenta { get; set; } = new();
+    public VideoGenVendorOptions Elumenta { get => GetVendor(VendorIds.Elumenta); set => Set(VendorIds.Elumenta, value); }
 
     /// <summary>NeuralBox (section <c>VideoGen:NeuralBox</c>; key fallback <c>NEURALBOX_API_KEY</c>).</summary>
-    public VideoGenVendorOptions NeuralBox { get; set; } = new();
+    public VideoGenVendorOptions NeuralBox { get => GetVendor(VendorIds.NeuralBox); set => Set(VendorIds.NeuralBox, value); }
 
     /// <summary>
     /// Apiframe (section <c>VideoGen:Apiframe</c>, or its former name <c>VideoGen:Gateway</c>; key fallback
     /// <c>APIFRAME_API_KEY</c>, then <c>GATEWAY_API_KEY</c>). Host: <c>https://api.apiframe.ai</c>.
     /// </summary>
-    public VideoGenVendorOptions Apiframe { get; set; } = new();
+    public VideoGenVendorOptions Apiframe { get => GetVendor(VendorIds.Apiframe); set => Set(VendorIds.Apiframe, value); }
 
     /// <summary>The former name of <see cref="Apiframe"/>: the same options object, so the section <c>VideoGen:Gateway</c> still binds.</summary>
     // CUSTOM: an alias, not a second vendor: configuration written for the 'gateway' id keeps working.
@@ -44,34 +44,61 @@ public sealed class VideoGenOptions
     }
 
     /// <summary>AIML API (section <c>VideoGen:AimlApi</c>; key fallback <c>AIMLAPI_API_KEY</c>).</summary>
-    public VideoGenVendorOptions AimlApi { get; set; } = new();
+    public VideoGenVendorOptions AimlApi { get => GetVendor(VendorIds.AimlApi); set => Set(VendorIds.AimlApi, value); }
 
     /// <summary>Oxen.ai (section <c>VideoGen:Oxen</c>; key fallback <c>OXEN_API_KEY</c>).</summary>
-    public VideoGenVendorOptions Oxen { get; set; } = new();
+    public VideoGenVendorOptions Oxen { get => GetVendor(VendorIds.Oxen); set => Set(VendorIds.Oxen, value); }
 
     /// <summary>How every vendor client retries (section <c>VideoGen:Resilience</c>): reads on 408, 429, 5xx and transport errors; a create request never twice.</summary>
     /// <value>The <see cref="Resilience.ResilienceOptions"/> defaults: 3 retries, 0.8 s base, exponential with jitter, 1 minute cap.</value>
     public VideoGen.Resilience.ResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>The options of one vendor.</summary>
-    /// <param name="vendorId">A vendor id (<see cref="VendorIds"/>, case-insensitive).</param>
+    /// <param name="vendorId">A vendor id or alias (case-insensitive): a built-in vendor (<see cref="VendorIds"/>) or one registered with <c>AddVideoGenVendor</c>.</param>
     /// <returns>That vendor's options.</returns>
     /// <exception cref="ArgumentException">No vendor has that id; the message lists the known ones.</exception>
-    public VideoGenVendorOptions GetVendor(string vendorId) => (vendorId is null ? null : VendorIds.Resolve(vendorId))?.ToLowerInvariant() switch
+    public VideoGenVendorOptions GetVendor(string vendorId)
     {
-        VendorIds.Elumenta => Elumenta,
-        VendorIds.NeuralBox => NeuralBox,
-        VendorIds.Apiframe => Apiframe,
-        VendorIds.AimlApi => AimlApi,
-        VendorIds.Oxen => Oxen,
-        _ => throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", VendorIds.All)}.", nameof(vendorId)),
-    };
+        var id = FindId(vendorId) ?? throw new ArgumentException($"Unknown vendor '{vendorId}'; known vendors: {string.Join(", ", KnownIds)}.", nameof(vendorId));
+        if (!_vendors.TryGetValue(id, out var options))
+        {
+            options = _vendors[id] = new VideoGenVendorOptions();
+        }
+
+        return options;
+    }
+
+    /// <summary>The options of a vendor that is not built in (registered with <c>AddVideoGenVendor</c>), created on first use.</summary>
+    internal VideoGenVendorOptions GetOrAddVendor(Vendors.VendorDescriptor vendor)
+    {
+        if (Vendors.VendorDescriptors.Find(vendor.Id) is null && !_registered.Contains(vendor))
+        {
+            _registered.Add(vendor);
+        }
+
+        return GetVendor(vendor.Id);
+    }
+
+    /// <summary>The id of the vendor named by <paramref name="idOrAlias"/> (built in or registered), or <see langword="null"/>.</summary>
+    internal string? FindId(string? idOrAlias) =>
+        (Vendors.VendorDescriptors.Find(idOrAlias) ?? _registered.FirstOrDefault(d => d.IsNamed(idOrAlias?.Trim())))?.Id;
+
+    /// <summary>Every vendor id with options: the built-in vendors, then the registered ones.</summary>
+    internal IEnumerable<string> KnownIds => VendorIds.All.Concat(_registered.Select(d => d.Id)).ToList();
+
+    // Keyed by vendor id (case-insensitive): the typed properties and GetVendor read one store, so a vendor is one entry, not one property per switch.
+    private readonly Dictionary<string, VideoGenVendorOptions> _vendors = new(StringComparer.OrdinalIgnoreCase);
+
+    // Vendors that are not built in, registered with AddVideoGenVendor: their ids and aliases are known here too.
+    private readonly List<Vendors.VendorDescriptor> _registered = [];
+
+    private void Set(string vendorId, VideoGenVendorOptions value) => _vendors[vendorId] = value;
 
     /// <summary>The options as text; API keys show only as set or not set.</summary>
     /// <returns>The text.</returns>
     public override string ToString() =>
         $"DefaultVendor={DefaultVendor ?? "(none)"}; " +
-        string.Join("; ", VendorIds.All.Select(id => $"{VideoModelCatalog.Default.GetVendor(id).DisplayName}: {GetVendor(id)}"));
+        string.Join("; ", KnownIds.Select(id => $"{Vendors.VendorDescriptors.Find(id)?.DisplayName ?? id}: {GetVendor(id)}"));
 }
 
 /// <summary>The connection options of one vendor.</summary>

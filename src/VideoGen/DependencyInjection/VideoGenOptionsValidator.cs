@@ -11,12 +11,14 @@ internal sealed class VideoGenOptionsValidator : IValidateOptions<VideoGenOption
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.DefaultVendor) && VideoModelCatalog.Default.FindVendor(options.DefaultVendor) is null)
+        var known = options.KnownIds.ToList();
+        if (!string.IsNullOrWhiteSpace(options.DefaultVendor)
+            && options.FindId(options.DefaultVendor) is null)
         {
-            failures.Add($"{VideoGenOptions.SectionName}:DefaultVendor: '{options.DefaultVendor}' is not a vendor; use one of {string.Join(", ", VendorIds.All)}.");
+            failures.Add($"{VideoGenOptions.SectionName}:DefaultVendor: '{options.DefaultVendor}' is not a vendor; use one of {string.Join(", ", known)}.");
         }
 
-        foreach (var id in VendorIds.All)
+        foreach (var id in known)
         {
             var vendor = options.GetVendor(id);
             if (vendor is null)

@@ -12,8 +12,9 @@ using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
-using VideoGen.Waiting;
 using VideoGen.Resilience;
+using VideoGen.Vendors;
+using VideoGen.Waiting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -56,11 +57,11 @@ public static class VideoGenServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        services.AddElumentaClient();
-        services.AddNeuralBoxClient();
-        services.AddApiframeClient();
-        services.AddAimlApiClient();
-        services.AddOxenClient();
+        foreach (var vendor in VendorDescriptors.All)
+        {
+            services.AddVideoGenVendor(vendor);
+        }
+
         services.TryAddSingleton(CreateDefaultGenerator);
         return services;
     }
@@ -90,7 +91,7 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of Elumenta's <see cref="HttpClient"/>, to add handlers (retries, logging, a test handler).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddElumentaClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IElumentaClient, ElumentaClient>(services, VendorIds.Elumenta, configure, (c, http) => new ElumentaClient(c, http), (c, logs) => c.AsVideoGenerator(VendorIds.Elumenta, logs));
+        services.AddVideoGenVendor(ElumentaVendor.Elumenta, configure);
 
     /// <summary>
     /// Registers the NeuralBox client: an <see cref="IElumentaClient"/> (same contract) keyed <c>neuralbox</c>, on
@@ -100,22 +101,8 @@ public static class VideoGenServiceCollectionExtensions
     /// <param name="configure">Sets NeuralBox's options (<c>VideoGen:NeuralBox</c>) in code.</param>
     /// <returns>The builder of NeuralBox's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    public static IHttpClientBuilder AddNeuralBoxClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null)
-    {
-        const string vendorId = VendorIds.NeuralBox;
-        if (!BeginVendor(services, vendorId, configure, out var name))
-        {
-            return services.AddHttpClient(name);
-        }
-
-        // CUSTOM: IElumentaClient already names Elumenta's typed client, so NeuralBox's is a keyed service over
-        // a named HttpClient of the factory.
-        var builder = ConfigureHandler(services.AddHttpClient(name));
-        services.AddKeyedTransient<IElumentaClient>(vendorId, (sp, _) =>
-            new ElumentaClient(CreateClientConfiguration(sp, vendorId), sp.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
-        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => WithProcessingTimes(sp, sp.GetRequiredKeyedService<IElumentaClient>(vendorId).AsVideoGenerator(vendorId, sp.GetService<ILoggerFactory>())));
-        return builder;
-    }
+    public static IHttpClientBuilder AddNeuralBoxClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
+        services.AddVideoGenVendor(ElumentaVendor.NeuralBox, configure);
 
     /// <summary>
     /// Registers the Apiframe client (<see cref="IApiframeClient"/>, also keyed <c>apiframe</c> and by its former id
@@ -125,19 +112,8 @@ public static class VideoGenServiceCollectionExtensions
     /// <param name="configure">Sets Apiframe's options (<c>VideoGen:Apiframe</c>) in code.</param>
     /// <returns>The builder of Apiframe's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    public static IHttpClientBuilder AddApiframeClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null)
-    {
-        var builder = AddTypedVendor<IApiframeClient, ApiframeClient>(services, VendorIds.Apiframe, configure, (c, http) => new ApiframeClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
-
-        // CUSTOM: HttpClient drops Authorization on a redirect but forwards a custom header: with the key in X-API-Key,
-        // following a redirect would hand the key to whatever host the redirect names. So Apiframe's client never follows one.
-        builder.ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false });
-
-        // CUSTOM: the former id 'gateway' resolves to the same services, so code keyed on it keeps working.
-        services.TryAddKeyedTransient<IApiframeClient>(VendorIds.Gateway, (sp, _) => sp.GetRequiredKeyedService<IApiframeClient>(VendorIds.Apiframe));
-        services.TryAddKeyedSingleton<IVideoGenerator>(VendorIds.Gateway, (sp, _) => sp.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Apiframe));
-        return builder;
-    }
+    public static IHttpClientBuilder AddApiframeClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
+        services.AddVideoGenVendor(ApiframeVendor.Descriptor, configure);
 
     /// <summary>Registers the AIML API client (<see cref="IAimlApiClient"/>, also keyed <c>aimlapi</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
@@ -145,7 +121,7 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of AIML API's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddAimlApiClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IAimlApiClient, AimlApiClient>(services, VendorIds.AimlApi, configure, (c, http) => new AimlApiClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
+        services.AddVideoGenVendor(AimlApiVendor.Descriptor, configure);
 
     /// <summary>Registers the Oxen.ai client (<see cref="IOxenClient"/>, also keyed <c>oxen</c>) and its keyed <see cref="IVideoGenerator"/>.</summary>
     /// <param name="services">The services.</param>
@@ -153,52 +129,77 @@ public static class VideoGenServiceCollectionExtensions
     /// <returns>The builder of Oxen.ai's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     public static IHttpClientBuilder AddOxenClient(this IServiceCollection services, Action<VideoGenVendorOptions>? configure = null) =>
-        AddTypedVendor<IOxenClient, OxenClient>(services, VendorIds.Oxen, configure, (c, http) => new OxenClient(c, http), (c, logs) => c.AsVideoGenerator(logs));
-
-    /// <summary>The configuration section name of a vendor under <c>VideoGen</c> (the <see cref="VideoGenOptions"/> property).</summary>
-    internal static string SectionOf(string vendorId) => vendorId switch
-    {
-        VendorIds.Elumenta => nameof(VideoGenOptions.Elumenta),
-        VendorIds.NeuralBox => nameof(VideoGenOptions.NeuralBox),
-        VendorIds.Apiframe => nameof(VideoGenOptions.Apiframe),
-        VendorIds.AimlApi => nameof(VideoGenOptions.AimlApi),
-        VendorIds.Oxen => nameof(VideoGenOptions.Oxen),
-        _ => vendorId,
-    };
-
-    /// <summary>A vendor's key from its environment variable; Apiframe's falls back to the former <c>GATEWAY_API_KEY</c>.</summary>
-    internal static string? ApiKeyFromEnvironment(VendorInfo vendor)
-    {
-        var key = Environment.GetEnvironmentVariable(vendor.ApiKeyEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(key) && vendor.Id == VendorIds.Apiframe
-            ? Environment.GetEnvironmentVariable(LegacyApiframeKeyVariable)
-            : key;
-    }
-
-    /// <summary>The former environment variable of Apiframe's key, still read when <c>APIFRAME_API_KEY</c> is unset.</summary>
-    internal const string LegacyApiframeKeyVariable = "GATEWAY_API_KEY";
-
-    /// <summary>The name of a vendor's <see cref="HttpClient"/> in the factory.</summary>
-    internal static string HttpClientName(string vendorId) => HttpClientNamePrefix + SectionOf(vendorId);
+        services.AddVideoGenVendor(OxenVendor.Descriptor, configure);
 
     /// <summary>
-    /// The client configuration of a vendor: key from options, else from the vendor's environment variable;
-    /// base URL from options, else the catalog's.
+    /// Registers one vendor from its descriptor: its typed client (<see cref="VendorDescriptor.ClientType"/>, keyed by
+    /// the vendor id and each alias; unkeyed too for the first built-in vendor of that client type) over a named
+    /// <see cref="HttpClient"/> of the factory, and its keyed <see cref="IVideoGenerator"/> (one instance under the id and
+    /// every alias). Options come from <c>VideoGen:&lt;OptionsSection&gt;</c> and the key, when not set there, from the
+    /// vendor's environment variable. Calling it again for the same vendor adds nothing twice.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="vendor">The vendor: a built-in one (<see cref="VendorDescriptors"/>) or your own.</param>
+    /// <param name="configure">Sets the vendor's options in code.</param>
+    /// <returns>The builder of the vendor's <see cref="HttpClient"/>, to add handlers (retries, logging, a test handler).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="vendor"/> is null.</exception>
+    public static IHttpClientBuilder AddVideoGenVendor(this IServiceCollection services, VendorDescriptor vendor, Action<VideoGenVendorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(vendor);
+        if (!BeginVendor(services, vendor, configure, out var name))
+        {
+            return services.AddHttpClient(name);
+        }
+
+        var builder = ConfigureHandler(services.AddHttpClient(name), vendor.FollowsRedirects);
+        var clientType = vendor.ClientType;
+        services.AddKeyedTransient(clientType, vendor.Id, (sp, _) =>
+            vendor.CreateClient(CreateClientConfiguration(sp, vendor), sp.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
+
+        // CUSTOM: Elumenta and NeuralBox share IElumentaClient: the unkeyed one stays the first vendor's of that contract.
+        if (VendorDescriptors.All.FirstOrDefault(d => d.ClientType == clientType) is not { } first || first == vendor)
+        {
+            services.TryAddTransient(clientType, sp => sp.GetRequiredKeyedService(clientType, vendor.Id));
+        }
+
+        services.AddKeyedSingleton<IVideoGenerator>(vendor.Id, (sp, _) =>
+            WithProcessingTimes(sp, vendor.CreateGenerator(sp.GetRequiredKeyedService(clientType, vendor.Id), sp.GetService<ILoggerFactory>())));
+
+        // CUSTOM: an alias (Apiframe's former id 'gateway') resolves to the same services, so code keyed on it keeps working.
+        foreach (var alias in vendor.Aliases)
+        {
+            services.TryAddKeyedTransient(clientType, alias, (sp, _) => sp.GetRequiredKeyedService(clientType, vendor.Id));
+            services.TryAddKeyedSingleton<IVideoGenerator>(alias, (sp, _) => sp.GetRequiredKeyedService<IVideoGenerator>(vendor.Id));
+        }
+
+        return builder;
+    }
+
+    /// <summary>The configuration section name of a vendor under <c>VideoGen</c> (<see cref="VendorDescriptor.OptionsSection"/>).</summary>
+    internal static string SectionOf(string vendorId) => VendorDescriptors.Find(vendorId)?.OptionsSection ?? vendorId;
+
+    /// <summary>The name of a vendor's <see cref="HttpClient"/> in the factory.</summary>
+    internal static string HttpClientName(VendorDescriptor vendor) => HttpClientNamePrefix + vendor.OptionsSection;
+
+    /// <summary>
+    /// The client configuration of a vendor: key from options, else from the vendor's environment variable (or a
+    /// former one, <see cref="VendorInfo.FormerApiKeyEnvironmentVariables"/>); base URL from options, else the catalog's.
     /// </summary>
     /// <exception cref="InvalidOperationException">The vendor's host is undocumented and no base URL is configured.</exception>
-    internal static VendorClientConfiguration CreateClientConfiguration(IServiceProvider services, string vendorId)
+    internal static VendorClientConfiguration CreateClientConfiguration(IServiceProvider services, VendorDescriptor descriptor)
     {
-        var vendor = VideoModelCatalog.Default.GetVendor(vendorId);
-        var options = services.GetRequiredService<IOptions<VideoGenOptions>>().Value.GetVendor(vendorId);
+        var vendor = descriptor.Capabilities;
+        var options = services.GetRequiredService<IOptions<VideoGenOptions>>().Value.GetOrAddVendor(descriptor);
         if (options.BaseUrl is null && vendor.BaseUrlInferred)
         {
             throw new InvalidOperationException(
                 $"{vendor.DisplayName}'s host is not documented ({vendor.BaseUrl} is a placeholder): set " +
-                $"{VideoGenOptions.SectionName}:{SectionOf(vendorId)}:BaseUrl to the service's base URL.");
+                $"{VideoGenOptions.SectionName}:{descriptor.OptionsSection}:BaseUrl to the service's base URL.");
         }
 
         var apiKey = string.IsNullOrWhiteSpace(options.ApiKey)
-            ? ApiKeyFromEnvironment(vendor)
+            ? descriptor.ApiKeyIn(Environment.GetEnvironmentVariable)
             : options.ApiKey;
         return new VendorClientConfiguration(vendor.DisplayName)
         {
@@ -210,52 +211,43 @@ public static class VideoGenServiceCollectionExtensions
         };
     }
 
-    private static IHttpClientBuilder AddTypedVendor<TClient, TImplementation>(
-        IServiceCollection services,
-        string vendorId,
-        Action<VideoGenVendorOptions>? configure,
-        Func<VendorClientConfiguration, HttpClient, TImplementation> create,
-        Func<TClient, ILoggerFactory?, IVideoGenerator> asGenerator)
-        where TClient : class
-        where TImplementation : class, TClient
-    {
-        if (!BeginVendor(services, vendorId, configure, out var name))
-        {
-            return services.AddHttpClient(name);
-        }
-
-        var builder = ConfigureHandler(services.AddHttpClient<TClient, TImplementation>(name, (http, sp) => create(CreateClientConfiguration(sp, vendorId), http)));
-        services.AddKeyedTransient<TClient>(vendorId, (sp, _) => sp.GetRequiredService<TClient>());
-        services.AddKeyedSingleton<IVideoGenerator>(vendorId, (sp, _) => WithProcessingTimes(sp, asGenerator(sp.GetRequiredKeyedService<TClient>(vendorId), sp.GetService<ILoggerFactory>())));
-        return builder;
-    }
-
     /// <summary>Adds the options and, for a vendor not yet registered, reports that it must be.</summary>
-    private static bool BeginVendor(IServiceCollection services, string vendorId, Action<VideoGenVendorOptions>? configure, out string httpClientName)
+    private static bool BeginVendor(IServiceCollection services, VendorDescriptor vendor, Action<VideoGenVendorOptions>? configure, out string httpClientName)
     {
-        ArgumentNullException.ThrowIfNull(services);
         AddCore(services);
         if (configure is not null)
         {
-            services.Configure<VideoGenOptions>(o => configure(o.GetVendor(vendorId)));
+            services.Configure<VideoGenOptions>(o => configure(o.GetOrAddVendor(vendor)));
         }
 
-        httpClientName = HttpClientName(vendorId);
-        if (services.Any(d => d.ServiceType == typeof(VendorRegistration) && d.ImplementationInstance is VendorRegistration r && r.VendorId == vendorId))
+        httpClientName = HttpClientName(vendor);
+        if (services.Any(d => d.ServiceType == typeof(VendorRegistration) && d.ImplementationInstance is VendorRegistration r && r.Vendor?.Id == vendor.Id))
         {
             return false;
         }
 
-        services.AddSingleton(new VendorRegistration(vendorId));
+        services.AddSingleton(new VendorRegistration(vendor));
+        if (VendorDescriptors.Find(vendor.Id) is null)
+        {
+            // A vendor that is not built in has no VideoGenOptions property: bind its section of the application's configuration by name.
+            services.AddSingleton<IConfigureOptions<VideoGenOptions>>(sp => new ConfigureNamedOptions<VideoGenOptions>(
+                Options.Options.DefaultName,
+                options =>
+                {
+                    var vendorOptions = options.GetOrAddVendor(vendor);
+                    sp.GetService<IConfiguration>()?.GetSection(VideoGenOptions.SectionName).GetSection(vendor.OptionsSection).Bind(vendorOptions);
+                }));
+        }
+
         return true;
     }
 
-    private static IHttpClientBuilder ConfigureHandler(IHttpClientBuilder builder)
+    private static IHttpClientBuilder ConfigureHandler(IHttpClientBuilder builder, bool followsRedirects)
     {
         // The generators are singletons holding their typed client: connections are recycled by the
         // handler (DNS changes are seen) instead of by the factory rotating handlers under a captured client.
         builder
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = followsRedirects })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         // The retry handler is outermost: handlers the user adds to the returned builder run on every try. It is
@@ -276,7 +268,7 @@ public static class VideoGenServiceCollectionExtensions
 
     private static void AddCore(IServiceCollection services)
     {
-        if (services.Any(d => d.ServiceType == typeof(VendorRegistration) && d.ImplementationInstance is VendorRegistration { VendorId: null }))
+        if (services.Any(d => d.ServiceType == typeof(VendorRegistration) && d.ImplementationInstance is VendorRegistration { Vendor: null }))
         {
             return;
         }
@@ -307,8 +299,8 @@ public static class VideoGenServiceCollectionExtensions
                 $"to one of {string.Join(", ", VendorIds.All)}, or resolve a keyed IVideoGenerator by vendor id.");
         }
 
-        // The options validator has already refused an unknown id.
-        return services.GetRequiredKeyedService<IVideoGenerator>(VideoModelCatalog.Default.GetVendor(id).Id);
+        // The options validator has already refused an unknown id; an alias is a key too.
+        return services.GetRequiredKeyedService<IVideoGenerator>(VendorDescriptors.Find(id)?.Id ?? id.Trim());
     }
 
     /// <summary>
@@ -332,5 +324,5 @@ public static class VideoGenServiceCollectionExtensions
         services.GetService<IProcessingTimeHistory>() is { } history ? new ProcessingTimesVideoGenerator(generator, history) : generator;
 
     /// <summary>Marks what is registered: the options (vendor <see langword="null"/>) and each vendor, so nothing is added twice.</summary>
-    private sealed record VendorRegistration(string? VendorId);
+    internal sealed record VendorRegistration(VendorDescriptor? Vendor);
 }

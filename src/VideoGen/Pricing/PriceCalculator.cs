@@ -27,14 +27,6 @@ namespace VideoGen.Pricing;
 /// </remarks>
 public static class PriceCalculator
 {
-    // Durations the vendors document as the default when a request names none. The catalog does not
-    // carry defaults, so the two documented ones live here with their source.
-    private static readonly Dictionary<string, (int Seconds, string Source)> DefaultDurations = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["elumenta"] = (5, "000_19877c27d990fa7a.txt § Request (duration default 5)"),
-        ["neuralbox"] = (5, "002_f482a26cd93bb35a.txt § Request (duration default: 5)"),
-    };
-
     /// <summary>Estimates what <paramref name="request"/> will cost at <paramref name="vendor"/>.</summary>
     /// <param name="vendor">The vendor.</param>
     /// <param name="request">The request.</param>
@@ -181,7 +173,7 @@ public static class PriceCalculator
             return (requested, $"{requested} s");
         }
 
-        return DefaultDurations.TryGetValue(vendor.Id, out var fallback)
+        return vendor.DefaultDuration is { } fallback
             ? (fallback.Seconds, $"{fallback.Seconds} s (the request names no duration; {vendor.DisplayName}'s default, {fallback.Source})")
             : (null, "the vendor's default duration");
     }

@@ -1,5 +1,8 @@
 using FluentValidation;
+using VideoGen.AimlApi;
 using VideoGen.Apiframe;
+using VideoGen.Elumenta;
+using VideoGen.Oxen;
 using VideoGen.Catalog;
 
 namespace VideoGen.Validation;

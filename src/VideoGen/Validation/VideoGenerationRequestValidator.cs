@@ -76,8 +76,10 @@ internal sealed partial class VideoGenerationRequestValidator : AbstractValidato
     {
         When(x => !string.IsNullOrEmpty(x.Request.NegativePrompt), () =>
             RuleFor(x => x.Request.NegativePrompt)
-                .Must((x, _) => x.Vendor.Has(VendorFeatures.NegativePrompt))
-                .WithMessage(x => $"{x.Vendor.DisplayName} has no negative prompt; leave it out")
+                .Must((x, _) => x.Model?.Has(x.Vendor, VendorFeatures.NegativePrompt) ?? x.Vendor.Has(VendorFeatures.NegativePrompt))
+                .WithMessage(x => x.Vendor.Has(VendorFeatures.NegativePrompt)
+                    ? $"{x.ModelId} takes no negative prompt; leave it out (models that do: {string.Join(", ", x.Vendor.Models.Where(m => m.Has(x.Vendor, VendorFeatures.NegativePrompt)).Select(m => m.Id))})"
+                    : $"{x.Vendor.DisplayName} has no negative prompt; leave it out")
                 .OverridePropertyName(nameof(VideoGenerationRequest.NegativePrompt)));
 
         // Loop = false is every vendor's behaviour; only asking for a loop needs the vendor's support.

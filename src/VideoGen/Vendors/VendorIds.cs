@@ -28,15 +28,18 @@ public static class VendorIds
     /// <summary>Oxen.ai's asynchronous generation queue (<c>specs/oxen.yaml</c>).</summary>
     public const string Oxen = "oxen";
 
-    /// <summary>Every vendor id, in catalog order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Elumenta, NeuralBox, Apiframe, AimlApi, Oxen];
+    /// <summary>Every vendor id, in catalog order (the ids of <see cref="Vendors.VendorDescriptors.All"/>).</summary>
+    public static IReadOnlyList<string> All { get; } = Vendors.VendorDescriptors.All.Select(d => d.Id).ToList();
 
-    /// <summary>The canonical id of <paramref name="id"/>: <see cref="Apiframe"/> for its alias <see cref="Gateway"/>, else <paramref name="id"/> itself.</summary>
+    /// <summary>
+    /// The canonical id of <paramref name="id"/>: the id of the catalog vendor it names (an alias such as
+    /// <see cref="Gateway"/> gives its vendor's id), else <paramref name="id"/> itself.
+    /// </summary>
     /// <param name="id">A vendor id or alias, in any case.</param>
     /// <returns>The canonical id.</returns>
     public static string Resolve(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return string.Equals(id, Gateway, StringComparison.OrdinalIgnoreCase) ? Apiframe : id;
+        return Catalog.VideoModelCatalog.Default.FindVendor(id)?.Id ?? id;
     }
 }

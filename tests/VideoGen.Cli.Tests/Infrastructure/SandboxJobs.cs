@@ -1,9 +1,6 @@
-using VideoGen.AimlApi;
-using VideoGen.Elumenta;
-using VideoGen.Apiframe;
 using VideoGen.Http;
-using VideoGen.Oxen;
 using VideoGen.Sandbox;
+using VideoGen.Vendors;
 
 namespace VideoGen.Cli.Tests.Infrastructure;
 
@@ -14,16 +11,14 @@ public static class SandboxJobs
     public const string ApiKey = "cli-tests-key";
 
     /// <summary>The environment variable that holds each vendor's key.</summary>
-    public static string KeyVariable(string vendor) => vendor switch
+    /// <remarks>An alias (<c>gateway</c>) is run with its vendor's former variable (<c>GATEWAY_API_KEY</c>), so that path is exercised too.</remarks>
+    public static string KeyVariable(string vendor)
     {
-        "elumenta" => "ELUMENTA_API_KEY",
-        "neuralbox" => "NEURALBOX_API_KEY",
-        "apiframe" => "APIFRAME_API_KEY",
-        "gateway" => "GATEWAY_API_KEY",
-        "aimlapi" => "AIMLAPI_API_KEY",
-        "oxen" => "OXEN_API_KEY",
-        _ => throw new ArgumentException($"unknown vendor {vendor}", nameof(vendor)),
-    };
+        var descriptor = VendorDescriptors.Get(vendor);
+        return string.Equals(descriptor.Id, vendor, StringComparison.OrdinalIgnoreCase)
+            ? descriptor.ApiKeyEnvironmentVariable
+            : descriptor.Capabilities.FormerApiKeyEnvironmentVariables.FirstOrDefault() ?? descriptor.ApiKeyEnvironmentVariable;
+    }
 
     /// <summary>What the CLI gets as --base-url for <paramref name="vendor"/> (Elumenta's includes <c>/api/</c>).</summary>
     public static string BaseUrl(SandboxServer sandbox, string vendor) => sandbox.GetVendorBaseUrl(vendor).ToString();
@@ -38,13 +33,6 @@ public static class SandboxJobs
     private static IVideoGenerator Generator(SandboxServer sandbox, string vendor, HttpClient http)
     {
         var configuration = new VendorClientConfiguration(vendor) { ApiKey = ApiKey, BaseUrl = sandbox.GetVendorBaseUrl(vendor) };
-        return vendor switch
-        {
-            "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
-            "apiframe" or "gateway" => new ApiframeClient(configuration, http).AsVideoGenerator(),
-            "aimlapi" => new AimlApiClient(configuration, http).AsVideoGenerator(),
-            "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
-            _ => throw new ArgumentException($"unknown vendor {vendor}", nameof(vendor)),
-        };
+        return VendorDescriptors.Get(vendor).CreateGenerator(configuration, http);
     }
 }

@@ -2,32 +2,29 @@ using Newtonsoft.Json.Linq;
 using VideoGen.Catalog;
 using VideoGen.ContractTests.Infrastructure;
 using VideoGen.Http;
+using VideoGen.Vendors;
 
 namespace VideoGen.ContractTests.Conformance;
 
 /// <summary>
 /// What every <see cref="IVideoGenerator"/> adapter must do, run against a Prism mock of its vendor's spec
 /// (Prism answers with the spec's examples and, with <c>--errors</c>, refuses any request that breaks the
-/// contract). A vendor adapter subclasses this in three lines: its vendor id, its client type, and how to
-/// create it over a configuration and an <see cref="HttpClient"/>.
+/// contract). A vendor subclasses this in three lines: its <see cref="VendorDescriptor"/>, which names the
+/// vendor, its capabilities (catalog entry and spec), its client type and how to create its adapter.
 /// </summary>
 public abstract class VideoGeneratorConformanceTests(PrismFixture prism) : IClassFixture<PrismFixture>
 {
     private const string UnknownStatus = "teleporting";
 
-    /// <summary>The catalog vendor id (<see cref="VendorIds"/>).</summary>
-    protected abstract string VendorId { get; }
-
-    /// <summary>The generated client interface <see cref="IVideoGenerator.GetService"/> must return.</summary>
-    protected abstract Type ClientType { get; }
-
-    /// <summary>Creates the adapter over a generated client built from these.</summary>
-    protected abstract IVideoGenerator CreateGenerator(VendorClientConfiguration configuration, HttpClient httpClient);
+    /// <summary>The vendor: id, catalog entry (with its spec), client type and adapter factory.</summary>
+    protected abstract VendorDescriptor Descriptor { get; }
 
     /// <summary>A request the vendor accepts.</summary>
     protected virtual VideoGenerationRequest CreateValidRequest() => new("A red balloon floating upward through a clear blue sky");
 
-    private VendorInfo Vendor => VideoModelCatalog.Default.GetVendor(VendorId);
+    private VendorInfo Vendor => Descriptor.Capabilities;
+
+    private Type ClientType => Descriptor.ClientType;
 
     [Fact]
     public async Task SubmitAsync_ValidRequest_ReturnsJobWithIdVendorAndKnownStatus()
@@ -156,7 +153,7 @@ public abstract class VideoGeneratorConformanceTests(PrismFixture prism) : IClas
         var session = await prism.SessionAsync(Vendor.Spec);
         var handler = new ConformanceHandler(rewriteStatusTo) { InnerHandler = session.Recorder };
         var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
-        return new Run(session, handler, http, CreateGenerator(session.Configuration(Vendor.DisplayName), http));
+        return new Run(session, handler, http, Descriptor.CreateGenerator(session.Configuration(Vendor.DisplayName), http));
     }
 
     private sealed class Run(PrismSession session, ConformanceHandler handler, HttpClient http, IVideoGenerator generator) : IAsyncDisposable

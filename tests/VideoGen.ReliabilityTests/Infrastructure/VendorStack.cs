@@ -50,14 +50,7 @@ internal sealed class VendorStack : IDisposable
         var http = new HttpClient(resilience) { Timeout = TimeSpan.FromSeconds(30) };
         var info = Catalog.VideoModelCatalog.Default.GetVendor(vendor);
         var configuration = new VendorClientConfiguration(info.DisplayName) { ApiKey = ApiKey, BaseUrl = sandbox.GetVendorBaseUrl(vendor) };
-        var adapter = vendor switch
-        {
-            VendorIds.Elumenta => new ElumentaClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Apiframe => new ApiframeClient(configuration, http).AsVideoGenerator(),
-            VendorIds.AimlApi => new AimlApiClient(configuration, http).AsVideoGenerator(),
-            VendorIds.Oxen => new OxenClient(configuration, http).AsVideoGenerator(),
-            _ => throw new ArgumentException($"No stack for vendor '{vendor}'.", nameof(vendor)),
-        };
+        var adapter = Vendors.VendorDescriptors.Get(vendor).CreateGenerator(configuration, http);
         return new VendorStack(vendor, http, resilience, wire, adapter, new JournalingVideoGenerator(adapter, journal, vendor));
     }
 

@@ -1,10 +1,7 @@
-using VideoGen.AimlApi;
-using VideoGen.Elumenta;
-using VideoGen.Apiframe;
 using VideoGen.Http;
-using VideoGen.Oxen;
 using VideoGen.Resilience;
 using VideoGen.Tests.Infrastructure;
+using VideoGen.Vendors;
 
 namespace VideoGen.Tests.Deviations;
 
@@ -16,14 +13,14 @@ internal static class LoopbackVendors
 {
     public const string Key = "sk-deviation-0123456789-SECRET";
 
-    public static IVideoGenerator Create(string vendor, LoopbackServer server, TimeProvider clock) => vendor switch
+    /// <summary>The vendor's adapter over <paramref name="server"/>, keeping the path of the vendor's base URL (Elumenta's <c>/api/</c>).</summary>
+    public static IVideoGenerator Create(string vendor, LoopbackServer server, TimeProvider clock)
     {
-        "elumenta" => new ElumentaClient(Configuration("Elumenta", server.Url("api/")), Http(clock)).AsVideoGenerator(),
-        "apiframe" => new ApiframeClient(Configuration("Apiframe", server.BaseUrl), Http(clock)).AsVideoGenerator(),
-        "aimlapi" => new AimlApiClient(Configuration("AIML API", server.BaseUrl), Http(clock)).AsVideoGenerator(),
-        "oxen" => new OxenClient(Configuration("Oxen.ai", server.BaseUrl), Http(clock)).AsVideoGenerator(),
-        _ => throw new ArgumentOutOfRangeException(nameof(vendor), vendor, null),
-    };
+        var descriptor = VendorDescriptors.Get(vendor);
+        var path = descriptor.Capabilities.BaseUrl.AbsolutePath.Trim('/');
+        var baseUrl = path.Length == 0 ? server.BaseUrl : server.Url(path + "/");
+        return descriptor.CreateGenerator(Configuration(descriptor.DisplayName, baseUrl), Http(clock));
+    }
 
     public static HttpClient Http(TimeProvider clock) =>
         new(new ResilienceHandler(new ResilienceOptions { TimeProvider = clock, UseJitter = false }) { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } })

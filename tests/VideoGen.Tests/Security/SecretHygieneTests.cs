@@ -257,15 +257,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
                 vendor.ApiKey = Sentinel;
                 vendor.BaseUrl = new Uri(_api.BaseUrl, vendorId + "/");
             });
-        var builder = vendorId switch
-        {
-            VendorIds.Elumenta => services.AddElumentaClient(),
-            VendorIds.NeuralBox => services.AddNeuralBoxClient(),
-            VendorIds.Apiframe => services.AddApiframeClient(),
-            VendorIds.AimlApi => services.AddAimlApiClient(),
-            VendorIds.Oxen => services.AddOxenClient(),
-            _ => throw new ArgumentOutOfRangeException(nameof(vendorId)),
-        };
+        var builder = services.AddVideoGenVendor(VideoGen.Vendors.VendorDescriptors.Get(vendorId));
 
         // Retries (logged) for the reads that fail with 429, 500 and 503, on the virtual clock.
         builder.AddHttpMessageHandler(sp => new ResilienceHandler(new ResilienceOptions { TimeProvider = clock, UseJitter = false }, sp.GetRequiredService<ILoggerFactory>()));

@@ -91,7 +91,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             // CUSTOM: the generated default of loop is false, which would send "loop": false on every request;
             // only a loop the caller asked for is sent.
             Loop = request.Loop,
-            Keyframes = ToKeyframes(request, videoRoute, failures),
+            Keyframes = ToKeyframes(request, videoRoute),
             CallbackUrl = options?.WebhookUrl,
         };
     }
@@ -121,42 +121,30 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     /// StartImage → frame0 image, EndImage → frame1 image; Extend forward → frame0 generation (the video
     /// continues after it), Extend backward → frame1 generation (the video leads into it).
     /// </summary>
-    private Keyframes? ToKeyframes(VideoGenerationRequest request, bool videoRoute, List<ValidationFailure> failures)
+    private static Keyframes? ToKeyframes(VideoGenerationRequest request, bool videoRoute)
     {
         Keyframe? frame0 = request.StartImage is { } start ? new Keyframe { Type = KeyframeType.Image, Url = start } : null;
         Keyframe? frame1 = request.EndImage is { } end ? new Keyframe { Type = KeyframeType.Image, Url = end } : null;
-        if (request.Extend is { } extend)
+        // The rules of an extension (a UUID; a frame no image already fills) are stated once, in validation
+        // (VideoGenerationRequestValidator), which runs before this: a request that breaks them is never sent.
+        var id = Guid.Empty;
+        if (request.Extend is { } extend && (videoRoute ? IsVideoRouteId(extend.GenerationId) : Guid.TryParse(extend.GenerationId, out id)))
         {
             // The seed's route extends its own generations (UUIDs); the video route extends its own (UUID:model).
-            var id = Guid.Empty;
-            if (videoRoute ? !IsVideoRouteId(extend.GenerationId) : !Guid.TryParse(extend.GenerationId, out id))
+            var generation = new Keyframe { Type = KeyframeType.Generation, Id = videoRoute ? null : id };
+            if (videoRoute)
             {
-                failures.Add(new ValidationFailure(
-                    "Extend.GenerationId",
-                    extend.GenerationId,
-                    videoRoute
-                        ? $"{VendorName} video-route generation ids are a UUID, a colon and the model (for example 7c880e75-9892-4238-8464-49cb0c6deabd:luma/ray-2)"
-                        : $"{VendorName} generation ids are UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10)"));
+                // CUSTOM: Keyframe.id is a uuid on the seed's route; the video route's id travels beside it.
+                VideoRouteIds.AddOrUpdate(generation, extend.GenerationId);
             }
-            else if (extend.Backward ? frame1 is not null : frame0 is not null)
+
+            if (extend.Backward)
             {
-                failures.Add(new ValidationFailure(
-                    nameof(request.Extend),
-                    extend.GenerationId,
-                    extend.Backward
-                        ? "extending backward puts the generation in the last frame (frame1), which EndImage already fills; give one of them"
-                        : "extending forward puts the generation in the first frame (frame0), which StartImage already fills; give one of them"));
+                frame1 ??= generation;
             }
             else
             {
-                var frame = new Keyframe { Type = KeyframeType.Generation, Id = videoRoute ? null : id };
-                if (videoRoute)
-                {
-                    // CUSTOM: Keyframe.id is a uuid on the seed's route; the video route's id travels beside it.
-                    VideoRouteIds.AddOrUpdate(frame, extend.GenerationId);
-                }
-
-                (extend.Backward ? ref frame1 : ref frame0) = frame;
+                frame0 ??= generation;
             }
         }
 

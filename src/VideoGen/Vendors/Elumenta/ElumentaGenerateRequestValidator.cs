@@ -1,8 +1,8 @@
 using FluentValidation;
 using VideoGen.Catalog;
-using VideoGen.Elumenta;
+using VideoGen.Validation;
 
-namespace VideoGen.Validation;
+namespace VideoGen.Elumenta;
 
 /// <summary>
 /// The rules of Elumenta's and NeuralBox's generated <see cref="GenerateRequest"/> (specs/elumenta.yaml)

@@ -2,9 +2,9 @@ using System.Collections;
 using FluentValidation;
 using Newtonsoft.Json.Linq;
 using VideoGen.Catalog;
-using VideoGen.Oxen;
+using VideoGen.Validation;
 
-namespace VideoGen.Validation;
+namespace VideoGen.Oxen;
 
 /// <summary>
 /// The rules of Oxen.ai's generated <see cref="GenerateVideoRequest"/> and <see cref="EnqueueGenerationRequest"/>

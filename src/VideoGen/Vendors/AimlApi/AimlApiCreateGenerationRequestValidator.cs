@@ -1,9 +1,9 @@
 using System.Globalization;
 using FluentValidation;
-using VideoGen.AimlApi;
 using VideoGen.Catalog;
+using VideoGen.Validation;
 
-namespace VideoGen.Validation;
+namespace VideoGen.AimlApi;
 
 /// <summary>
 /// The rules of AIML API's generated <see cref="CreateGenerationRequest"/> (specs/aimlapi.yaml) plus the
