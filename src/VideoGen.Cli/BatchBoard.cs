@@ -131,7 +131,7 @@ internal sealed class BatchBoard
 
         foreach (var row in rows)
         {
-            _output.Result($"  line {row.Line,4}: {Markup.Escape(row.Outcome?.Summary ?? row.Status)}");
+            _output.Result($"  line {row.Line,4}: {E(row.Outcome?.Summary ?? row.Status)}");
         }
     }
 
@@ -139,7 +139,7 @@ internal sealed class BatchBoard
     {
         if (!IsLive)
         {
-            _output.Info($"  {Markup.Escape(line)}");
+            _output.Info($"  {E(line)}");
         }
     }
 
@@ -172,18 +172,18 @@ internal sealed class BatchBoard
             {
                 table.AddRow(
                     r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Markup.Escape(r.Model),
-                    r.JobId is null ? "[grey]-[/]" : Markup.Escape(r.Resumed ? $"{r.JobId} (earlier run)" : r.JobId),
+                    E(r.Model),
+                    r.JobId is null ? "[grey]-[/]" : E(r.Resumed ? $"{r.JobId} (earlier run)" : r.JobId),
                     Colour(r),
                     r.Clock.Elapsed == TimeSpan.Zero ? "[grey]-[/]" : $"{r.Clock.Elapsed.TotalSeconds:0} s",
-                    Markup.Escape(r.File ?? (r.Outcome?.Error is { } error ? Short(error) : string.Empty)));
+                    E(r.File ?? (r.Outcome?.Error is { } error ? Short(error) : string.Empty)));
             }
 
             var done = rows.Count(r => r.Done);
             var active = rows.Count(r => !r.Done && r.Clock.IsRunning);
             var skipped = rows.Where(r => r.Resumed).Select(r => r.Line).ToList();
             table.Caption($"{done}/{rows.Count} done, {active} running, {rows.Count - done - active} waiting"
-                + (skipped.Count == 0 ? string.Empty : $"; not submitted again (an earlier run did): line{(skipped.Count == 1 ? string.Empty : "s")} {Markup.Escape(string.Join(", ", skipped))}"));
+                + (skipped.Count == 0 ? string.Empty : $"; not submitted again (an earlier run did): line{(skipped.Count == 1 ? string.Empty : "s")} {E(string.Join(", ", skipped))}"));
         }
 
         return table;
@@ -199,9 +199,9 @@ internal sealed class BatchBoard
 
     private static string Colour(Row r) => r.Outcome?.Kind switch
     {
-        "Succeeded" => $"[green]{Markup.Escape(r.Status)}[/]",
-        null => Markup.Escape(r.Status),
-        _ => $"[red]{Markup.Escape(r.Status)}[/]",
+        "Succeeded" => $"[green]{E(r.Status)}[/]",
+        null => E(r.Status),
+        _ => $"[red]{E(r.Status)}[/]",
     };
 
     private static string Short(string text) => text.Length > 60 ? text[..60] + "…" : text;
@@ -226,4 +226,7 @@ internal sealed class BatchBoard
 
         public BatchCommand.LineOutcome? Outcome { get; set; }
     }
+
+    /// <summary>Text of a vendor's answer as markup-safe, printable text (no escape sequences reach the terminal).</summary>
+    private static string E(string text) => Markup.Escape(Output.Printable(text));
 }

@@ -168,11 +168,11 @@ internal static class DbCommands
 
         if (!o.IsJson)
         {
-            o.Console.Write(table);
+            o.Results.Write(table);
         }
 
         var counts = all.GroupBy(s => s.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
-        o.Info($"[bold]{all.Count} generations:[/] {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key.ToLowerInvariant()}"))}");
+        o.Result($"[bold]{all.Count} generations:[/] {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key.ToLowerInvariant()}"))}");
         o.Document(new { ok = true, total = all.Count, counts, generations = all });
     }
 

@@ -10,7 +10,8 @@ internal static class JobCommands
     public static Command Status(CliContext context) => Create("status", "Read a job's status once.", context, writesVideo: false, async (o, session, id, _, _, ct) =>
     {
         var job = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
-        o.Result($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status}){(job.ResultUri is { } u ? $" → {Markup.Escape(u.ToString())}" : string.Empty)}");
+        // A failed job's reason is part of what status read: in the text as in --json.
+        o.Result($"Job [bold]{Markup.Escape(job.Id)}[/]: {Markup.Escape(job.VendorStatus ?? job.Status.ToString())} ({job.Status}){(job.ResultUri is { } u ? $" → {Markup.Escape(u.ToString())}" : string.Empty)}{(job.Error is { Length: > 0 } error ? $": {Markup.Escape(error)}" : string.Empty)}");
         o.Document(new { ok = true, vendor = session.Vendor.Id, jobId = job.Id, status = job.Status, vendorStatus = job.VendorStatus, progress = job.Progress, result = job.ResultUri, error = job.Error });
         // Reading worked: 0, whatever the job's state (a failed job is in the output and --json, with the vendor's reason).
         return ExitCodes.Success;

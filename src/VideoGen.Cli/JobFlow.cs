@@ -54,7 +54,7 @@ internal static class JobFlow
                 var update = Volatile.Read(ref last);
                 var job = update?.Job ?? operation.LastKnown;
                 var status = job is null ? "submitted" : job.VendorStatus ?? job.Status.ToString();
-                context.Status($"Job {Markup.Escape(operation.Id)}: {Markup.Escape(status)}{(update is null ? string.Empty : Percent(update))} · {Markup.Escape(pace.Describe(clock.Elapsed))}");
+                context.Status($"Job {Markup.Escape(Output.Printable(operation.Id))}: {Markup.Escape(Output.Printable(status))}{(update is null ? string.Empty : Percent(update))} · {Markup.Escape(pace.Describe(clock.Elapsed))}");
             }
 
             return await waiting.ConfigureAwait(false);

@@ -38,7 +38,28 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
         }
     }
 
-    private string Clean(string text) => _secrets.Count == 0 ? text : Excerpt.Redact(text, [.. _secrets]);
+    private string Clean(string text) => Printable(_secrets.Count == 0 ? text : Excerpt.Redact(text, [.. _secrets]));
+
+    /// <summary>
+    /// <paramref name="text"/> without control characters other than line breaks and tabs: a vendor's status, error or
+    /// URL (text VideoGen does not control) reaches the terminal as text, never as an escape sequence that sets the
+    /// window title, clears the screen or moves the cursor (ECMA-48 ESC/CSI/OSC sequences start with a control character).
+    /// </summary>
+    public static string Printable(string text)
+    {
+        if (!text.Any(c => char.IsControl(c) && c is not ('\n' or '\t' or '\r')))
+        {
+            return text;
+        }
+
+        var printable = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            printable.Append(char.IsControl(c) && c is not ('\n' or '\t' or '\r') ? '\uFFFD' : c);
+        }
+
+        return printable.ToString();
+    }
 
     /// <summary>Standard error: for people (progress, live displays).</summary>
     public IAnsiConsole Console => console;

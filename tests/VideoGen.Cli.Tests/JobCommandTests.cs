@@ -98,7 +98,9 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
         var text = await _cli.RunAsync("status", job.Id, "--vendor", "elumenta", "--base-url", SandboxJobs.BaseUrl(_sandbox, "elumenta"));
 
         text.ShouldExitWith(0);
-        text.Console.ShouldContain("(Failed)");
+        // The result line is standard output, with the vendor's reason (not only in --json).
+        text.Out.ShouldContain("(Failed)");
+        text.Out.ShouldContain("the prompt asked the sandbox to fail");
         run.ShouldExitWith(0);
         ((string?)run.Json["status"]).ShouldBe("failed");
         ((string)run.Json["error"]!).ShouldContain("the prompt asked the sandbox to fail");

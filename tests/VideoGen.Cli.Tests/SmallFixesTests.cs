@@ -177,8 +177,8 @@ public sealed class SmallFixesTests : IClassFixture<InstantSandboxFixture>, IDis
         listed.Console.ShouldContain("videogen resume --settle a1b2c3d4-0000-4000-8000-000000000001 --job");
         listed.Console.ShouldContain("videogen resume --forget b1b2c3d4-0000-4000-8000-000000000002");
 
-        (await _cli.RunAsync("resume", "--settle", "a1b2c3d4", "--job", job.Id)).ShouldExitWith(0).Console.ShouldContain($"is now job {job.Id}");
-        (await _cli.RunAsync("resume", "--forget", "b1b2c3d4")).ShouldExitWith(0).Console.ShouldContain("never created");
+        (await _cli.RunAsync("resume", "--settle", "a1b2c3d4", "--job", job.Id)).ShouldExitWith(0).Out.ShouldContain($"is now job {job.Id}");
+        (await _cli.RunAsync("resume", "--forget", "b1b2c3d4")).ShouldExitWith(0).Out.ShouldContain("never created");
 
         var settled = (await journal.FindAsync("a1b2c3d4-0000-4000-8000-000000000001")).ShouldNotBeNull();
         settled.State.ShouldBe(JournalState.Submitted);

@@ -92,6 +92,24 @@ public sealed class ToleranceCliTests : IDisposable
     }
 
     [Fact]
+    public async Task StatusAndWait_EscapeSequencesInTheVendorsWords_NeverReachTheTerminal()
+    {
+        // A status and an error carrying OSC (window title), CSI (clear screen, colour) sequences and a bell.
+        await using var stub = await Stub.StartAsync((ctx, _) => Json(ctx, 200, """{"id":18500,"status":"\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b[0m","error":"\u001b[31mbad\u001b[0m"}"""));
+
+        var status = await _cli.RunAsync("status", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/");
+        var wait = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--no-download");
+
+        foreach (var run in new[] { status, wait })
+        {
+            (run.Out + run.Console).ShouldNotContain("\u001b");
+            (run.Out + run.Console).ShouldNotContain("\u0007");
+        }
+
+        (status.Out + wait.Console).ShouldContain("RED");
+    }
+
+    [Fact]
     public async Task Download_ResumeAnswered206StartingBeforeTheOffset_WritesTheExactFile()
     {
         Stub? self = null;

@@ -356,6 +356,8 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
     {
         VideoGenValidationException or ArgumentException => true,
         SubmissionOutcomeUnknownException => false,
+        // An answer arrived but was not read (over the body cap): whatever its status, it proves nothing was refused.
+        ResponseTooLargeException => false,
         VideoGenException { StatusCode: { } status } => IsRefusal(status),
         VideoGenException { StatusCode: null, InnerException: HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } } => true,
         VideoGenException { StatusCode: null } when e is not Http.ApiException && e.InnerException is null => true,

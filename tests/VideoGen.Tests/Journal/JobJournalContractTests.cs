@@ -95,6 +95,23 @@ public abstract class JobJournalContractTests
     }
 
     [Fact]
+    public async Task SubmitAsync_AnswerOverTheBodyCap_IsUnknownAndNeverResent()
+    {
+        // A create answered with a body over MaxResponseBytes was answered: the job may exist (seen as a double charge on a rerun).
+        var inner = new OneShotGenerator { Failure = new ResponseTooLargeException("Elumenta", 4_194_304, 20_971_556) };
+        var journal = OpenJournal();
+        var generator = new JournalingVideoGenerator(inner, journal, "elumenta");
+        var options = new VideoGenerationOptions { ClientKey = "line-10" };
+
+        await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("a fox"), options));
+        (await journal.FindByClientKeyAsync("line-10"))!.State.ShouldBe(JournalState.OutcomeUnknown);
+
+        inner.Failure = null;
+        await Should.ThrowAsync<SubmissionOutcomeUnknownException>(() => generator.SubmitAsync(new VideoGenerationRequest("a fox"), options));
+        inner.Submits.ShouldBe(1, "an answer over the body cap does not prove that no job exists: never resent");
+    }
+
+    [Fact]
     public async Task SubmitAsync_ServerError500_IsAmbiguous()
     {
         var inner = new OneShotGenerator { Failure = new VideoGenException("boom", "Elumenta", HttpStatusCode.InternalServerError) };
