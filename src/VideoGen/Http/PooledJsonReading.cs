@@ -53,6 +53,7 @@ internal static class PooledJsonReading
         private int _start;
         private int _end;
         private bool _endOfStream;
+        private int _pending = -1;
 
         public PooledStreamTextReader(Stream stream)
         {
@@ -72,6 +73,33 @@ internal static class PooledJsonReading
             if (buffer.IsEmpty)
             {
                 return 0;
+            }
+
+            if (_pending >= 0)
+            {
+                buffer[0] = (char)_pending;
+                _pending = -1;
+                return 1;
+            }
+
+            if (buffer.Length == 1)
+            {
+                // JSON.NET asks for a single character when its buffer is nearly full, and one decoded character can be
+                // a surrogate pair: decode into two and keep the second for the next read (StreamReader keeps a char buffer).
+                Span<char> two = stackalloc char[2];
+                var decoded = Read(two);
+                if (decoded == 0)
+                {
+                    return 0;
+                }
+
+                buffer[0] = two[0];
+                if (decoded == 2)
+                {
+                    _pending = two[1];
+                }
+
+                return 1;
             }
 
             while (true)

@@ -25,10 +25,14 @@ public sealed class PooledJsonReadingTests
     {
         var bytes = Encode(name, Mixed);
 
-        // A stream that hands out 7 bytes per read, so multi-byte characters straddle every kind of boundary.
+        // Streams that hand out few bytes per read and readers that ask for few characters (JSON.NET asks for one when
+        // its buffer is nearly full), so multi-byte characters and surrogate pairs straddle every kind of boundary.
         foreach (var chunk in new[] { 1, 7, 4096, int.MaxValue })
         {
-            Assert.Equal(ViaStreamReader(bytes), ViaPooled(bytes, chunk, charsPerRead: 1023));
+            foreach (var chars in new[] { 1, 2, 3, 1023 })
+            {
+                Assert.Equal(ViaStreamReader(bytes), ViaPooled(bytes, chunk, chars));
+            }
         }
     }
 
