@@ -197,6 +197,22 @@ public sealed class SmallFixesTests : IClassFixture<InstantSandboxFixture>, IDis
         (await _cli.RunAsync("resume", "--base-url", SandboxJobs.BaseUrl(_sandbox, "elumenta"), "--json")).ShouldExitWith(0).Json["entries"]!.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Resume_SettleAfterTheProcessHoldingItsLeaseEnded_IsNotRefused()
+    {
+        // An earlier videogen on this machine (a resume that listed it, a killed generate) held the lease and ended.
+        var journal = new SqliteJobJournal(_cli.JournalPath());
+        var job = await SandboxJobs.SubmitAsync(_sandbox, "elumenta", "A kite at dusk");
+        await journal.RecordIntentAsync(Entry("c1b2c3d4-0000-4000-8000-000000000003", "A kite at dusk"));
+        await journal.UpdateAsync("c1b2c3d4-0000-4000-8000-000000000003", JournalState.OutcomeUnknown, detail: "connection dropped after the request was sent");
+        var ended = $"{Environment.MachineName}/{int.MaxValue}/1/0123456789abcdef0123456789abcdef";
+        (await journal.TryAcquireLeaseAsync("c1b2c3d4-0000-4000-8000-000000000003", ended, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5))).ShouldBeTrue();
+
+        (await _cli.RunAsync("resume", "--settle", "c1b2c3d4", "--job", job.Id)).ShouldExitWith(0).Out.ShouldContain($"is now job {job.Id}");
+
+        (await journal.FindAsync("c1b2c3d4-0000-4000-8000-000000000003"))!.JobId.ShouldBe(job.Id);
+    }
+
     private static JournalEntry Entry(string correlationId, string prompt) => new(
         correlationId, ClientKey: null, Vendor: "elumenta", Model: "kling-v2.1", Prompt: prompt, RequestJson: "{}",
         JournalState.Intent, JobId: null, Detail: null, CreatedAt: DateTimeOffset.UtcNow, UpdatedAt: DateTimeOffset.UtcNow);
