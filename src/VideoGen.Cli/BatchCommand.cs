@@ -48,11 +48,15 @@ internal static class BatchCommand
             using var deadline = new CommandDeadline(run.Timeout(result), ct);
             try
             {
-                var lines = Parse(result.GetValue(file)!);
                 if (result.GetValue(db) is { } connection)
                 {
-                    return await DbCommands.EnqueueBatchAsync(context, o, connection, lines, result.GetValue(file)!, ct).ConfigureAwait(false);
+                    return await DbCommands.EnqueueBatchAsync(context, o, connection, Parse(result.GetValue(file)!), result.GetValue(file)!, ct).ConfigureAwait(false);
                 }
+
+                // Where each line's job is created is part of its identity: a file tried on a sandbox is still submitted
+                // when it is run at the vendor, and a rerun never reads a sandbox's job ids at the vendor (or the reverse).
+                var target = result.GetValue(baseUrl);
+                var lines = Parse(result.GetValue(file)!, vendor => Target(context, vendor, target));
 
                 var rerun = $"videogen batch {JobFlow.Quote(result.GetValue(file)!)}{(result.GetValue(baseUrl) is { } url ? $" --base-url {JobFlow.Quote(url)}" : string.Empty)}{(result.GetResult(run.Out) is { Implicit: false } ? $" --out {JobFlow.Quote(result.GetValue(run.Out)!)}" : string.Empty)}";
                 return await RunAsync(context, o, lines, result.GetValue(concurrency), result.GetValue(budget), result.GetValue(baseUrl), run.OutDirectory(result), deadline, result.GetValue(newRun), ct, rerun).ConfigureAwait(false);
@@ -346,7 +350,17 @@ internal static class BatchCommand
         return Downloads.MediaSignature.IsVideoFile(path) ? Path.GetFullPath(path) : null;
     }
 
-    internal static IReadOnlyList<BatchLine> Parse(string path)
+    /// <summary>
+    /// Where <paramref name="vendor"/>'s jobs of this run are created: null for the vendor itself (the identity lines have
+    /// always had), the --base-url given, or the embedded sandbox.
+    /// </summary>
+    private static string? Target(CliContext context, VendorInfo vendor, string? baseUrl) =>
+        baseUrl is not null ? $"base-url {baseUrl.Trim().TrimEnd('/').ToLowerInvariant()}"
+        : context.ApiKey(vendor) is null ? "embedded sandbox"
+        : null;
+
+    /// <summary>The lines of a batch file, each with its identity (<paramref name="targetOf"/>: where a vendor's jobs are created; null: the vendor).</summary>
+    internal static IReadOnlyList<BatchLine> Parse(string path, Func<VendorInfo, string?>? targetOf = null)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
@@ -384,7 +398,10 @@ internal static class BatchCommand
                 // The line's identity: what it asks for (vendor and the request as parsed, so spelling and key order do not
                 // count) and its occurrence among identical lines. Not its position or the file's path: inserting, reordering,
                 // moving or copying the file keeps every line's identity.
-                var normalized = JsonConvert.SerializeObject(new { vendor = vendor.Id, request }, Formatting.None);
+                // Where the jobs are created counts too, unless it is the vendor itself (so identities of real runs stay as they were).
+                var normalized = targetOf?.Invoke(vendor) is { } target
+                    ? JsonConvert.SerializeObject(new { vendor = vendor.Id, request, target }, Formatting.None)
+                    : JsonConvert.SerializeObject(new { vendor = vendor.Id, request }, Formatting.None);
                 var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..32].ToLowerInvariant();
                 var occurrence = occurrences[digest] = occurrences.GetValueOrDefault(digest) + 1;
                 var key = $"batch:{vendor.Id}:{digest}:{occurrence}";
