@@ -137,7 +137,7 @@ public sealed class BudgetVideoGenerator : DelegatingVideoGenerator
     /// </summary>
     private async Task<PriceEstimate> EstimateAsync(VideoGenerationRequest request, VideoGenerationOptions? options, bool budgetApplies, CancellationToken cancellationToken)
     {
-        if (Priced.Value is { } priced && ReferenceEquals(priced.Request, request) && ReferenceEquals(priced.Options, options))
+        if (Priced.Value is { } priced && ReferenceEquals(priced.Request, request) && SamePrice(priced.Options, options))
         {
             return priced.Estimate;
         }
@@ -146,6 +146,12 @@ public sealed class BudgetVideoGenerator : DelegatingVideoGenerator
             ? await quoter.QuoteAsync(request, options, cancellationToken).ConfigureAwait(false)
             : PriceCalculator.Estimate(Vendor, request);
     }
+
+    // The journal middleware passes down a copy of the options with its correlation id as ClientReference, which does not change the price.
+    private static bool SamePrice(VideoGenerationOptions? priced, VideoGenerationOptions? options) =>
+        ReferenceEquals(priced, options)
+        || (priced is not null && options is not null && priced.MaxCost == options.MaxCost && priced.WebhookUrl == options.WebhookUrl
+            && ReferenceEquals(priced.AdditionalProperties, options.AdditionalProperties));
 
     private sealed record PricedSubmission(VideoGenerationRequest Request, VideoGenerationOptions? Options, PriceEstimate Estimate);
 
