@@ -85,13 +85,23 @@ public sealed class BudgetVideoGenerator : DelegatingVideoGenerator
     public override async Task<VideoJob> SubmitAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var callBudget = BudgetGuard.CallBudget(Vendor, options);
 
-        // The vendor's exact quote where the generator underneath has one (Elumenta's Calculate Price), else the catalog.
-        var estimate = (callBudget is not null || MaxCostPerJob is not null || MaxTotalCost is not null)
-            && InnerGenerator.GetService(typeof(IVideoPriceQuoter)) is IVideoPriceQuoter quoter && Vendor.Has(Catalog.VendorFeatures.PriceQuote)
-            ? await quoter.QuoteAsync(request, options, cancellationToken).ConfigureAwait(false)
-            : PriceCalculator.Estimate(Vendor, request);
+        // Validation comes before the budget, as without this middleware: an invalid request goes down to the
+        // generator that refuses it (with every failure), and is neither priced nor counted.
+        if (InnerGenerator.GetService(typeof(Validation.IVideoRequestCheck)) is Validation.IVideoRequestCheck check && check.Check(request, options).Count > 0)
+        {
+            return await InnerGenerator.SubmitAsync(request, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var callBudget = BudgetGuard.CallBudget(Vendor, options);
+        var budgetApplies = callBudget is not null || MaxCostPerJob is not null || MaxTotalCost is not null;
+        var estimate = await EstimateAsync(request, options, budgetApplies, cancellationToken).ConfigureAwait(false);
+        if (budgetApplies)
+        {
+            // A budget middleware below (a pipeline's default one, under one added by the user) reuses this figure: one quote per submission.
+            Priced.Value = new PricedSubmission(request, options, estimate);
+        }
+
         if (callBudget is { } perCall)
         {
             BudgetGuard.EnsureFits(Vendor.DisplayName, estimate, perCall, BudgetScope.PerCall);
@@ -117,6 +127,33 @@ public sealed class BudgetVideoGenerator : DelegatingVideoGenerator
             throw;
         }
     }
+
+    /// <summary>The price of the submission an outer budget middleware is passing down, on this call's flow only.</summary>
+    private static readonly AsyncLocal<PricedSubmission?> Priced = new();
+
+    /// <summary>
+    /// The vendor's exact quote where the generator underneath has one (Elumenta's Calculate Price) and a budget applies,
+    /// else the catalog's worst case; the figure of a budget middleware above for this very submission when there is one.
+    /// </summary>
+    private async Task<PriceEstimate> EstimateAsync(VideoGenerationRequest request, VideoGenerationOptions? options, bool budgetApplies, CancellationToken cancellationToken)
+    {
+        if (Priced.Value is { } priced && ReferenceEquals(priced.Request, request) && SamePrice(priced.Options, options))
+        {
+            return priced.Estimate;
+        }
+
+        return budgetApplies && Vendor.Has(Catalog.VendorFeatures.PriceQuote) && InnerGenerator.GetService(typeof(IVideoPriceQuoter)) is IVideoPriceQuoter quoter
+            ? await quoter.QuoteAsync(request, options, cancellationToken).ConfigureAwait(false)
+            : PriceCalculator.Estimate(Vendor, request);
+    }
+
+    // The journal middleware passes down a copy of the options with its correlation id as ClientReference, which does not change the price.
+    private static bool SamePrice(VideoGenerationOptions? priced, VideoGenerationOptions? options) =>
+        ReferenceEquals(priced, options)
+        || (priced is not null && options is not null && priced.MaxCost == options.MaxCost && priced.WebhookUrl == options.WebhookUrl
+            && ReferenceEquals(priced.AdditionalProperties, options.AdditionalProperties));
+
+    private sealed record PricedSubmission(VideoGenerationRequest Request, VideoGenerationOptions? Options, PriceEstimate Estimate);
 
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)

@@ -320,7 +320,7 @@ public static class VideoGenServiceCollectionExtensions
     }
 
     /// <summary>Puts the container's history under a vendor's generator, where the waits over it find it.</summary>
-    private static IVideoGenerator WithProcessingTimes(IServiceProvider services, IVideoGenerator generator) =>
+    internal static IVideoGenerator WithProcessingTimes(IServiceProvider services, IVideoGenerator generator) =>
         services.GetService<IProcessingTimeHistory>() is { } history ? new ProcessingTimesVideoGenerator(generator, history) : generator;
 
     /// <summary>Marks what is registered: the options (vendor <see langword="null"/>) and each vendor, so nothing is added twice.</summary>

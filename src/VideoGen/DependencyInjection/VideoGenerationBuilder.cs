@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using VideoGen.Catalog;
 using VideoGen.Journal;
+using VideoGen.Logging;
+using VideoGen.Telemetry;
+using VideoGen.Vendors;
 
 namespace VideoGen.DependencyInjection;
 
@@ -11,6 +15,13 @@ namespace VideoGen.DependencyInjection;
 /// outermost, as in <see cref="VideoGeneratorBuilder"/> and Microsoft.Extensions.AI's <c>ChatClientBuilder</c>
 /// (https://learn.microsoft.com/dotnet/api/microsoft.extensions.ai.chatclientbuilder).
 /// </summary>
+/// <remarks>
+/// Logging (<see cref="LoggingVideoGenerator"/>) and the submit span and counters (<see cref="OpenTelemetryVideoGenerator"/>)
+/// are there by default, innermost, around the adapter (with the per-call budget of <see cref="VideoGenerationOptions.MaxCost"/>),
+/// as in every generator <see cref="VideoGenServiceCollectionExtensions.AddVideoGeneration(IServiceCollection, Action{VideoGenOptions})"/>
+/// registers. <see cref="UseLogging"/> and <see cref="UseOpenTelemetry"/> place them where they are called instead;
+/// <see cref="WithoutLogging"/> and <see cref="WithoutOpenTelemetry"/> leave them out.
+/// </remarks>
 /// <example>
 /// <code>
 /// services.AddVideoGenerator(VendorIds.Elumenta)
@@ -21,6 +32,8 @@ namespace VideoGen.DependencyInjection;
 public sealed class VideoGenerationBuilder
 {
     private readonly List<Func<IVideoGenerator, IServiceProvider, IVideoGenerator>> _middleware = [];
+    private bool _defaultLogging = true;
+    private bool _defaultTelemetry = true;
 
     internal VideoGenerationBuilder(IServiceCollection services, VendorInfo vendor)
     {
@@ -70,10 +83,54 @@ public sealed class VideoGenerationBuilder
     /// <returns>This builder.</returns>
     public VideoGenerationBuilder UseJournal() => UseJournal(services => services.GetRequiredService<IJobJournal>());
 
-    /// <summary>Wraps <paramref name="adapter"/> in the middleware, the first added outermost.</summary>
-    internal IVideoGenerator Build(IVideoGenerator adapter, IServiceProvider services)
+    /// <summary>
+    /// Adds logging (<see cref="LoggingVideoGenerator"/>) at this point instead of innermost, where it is by default.
+    /// </summary>
+    /// <param name="loggerFactory">Where to log. Default: the container's <see cref="ILoggerFactory"/>; with none, nothing is logged.</param>
+    /// <returns>This builder.</returns>
+    public VideoGenerationBuilder UseLogging(ILoggerFactory? loggerFactory = null)
     {
-        var generator = adapter;
+        _defaultLogging = false;
+        return Use((inner, services) => LoggingMiddleware.Wrap(inner, loggerFactory ?? services.GetService<ILoggerFactory>()));
+    }
+
+    /// <summary>
+    /// Adds the submit span and counters (<see cref="OpenTelemetryVideoGenerator"/>) at this point instead of innermost,
+    /// where they are by default.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public VideoGenerationBuilder UseOpenTelemetry()
+    {
+        _defaultTelemetry = false;
+        return Use((inner, _) => new OpenTelemetryVideoGenerator(inner));
+    }
+
+    /// <summary>Leaves out the default logging (<see cref="LoggingVideoGenerator"/>); <see cref="UseLogging"/> still adds it.</summary>
+    /// <returns>This builder.</returns>
+    public VideoGenerationBuilder WithoutLogging()
+    {
+        _defaultLogging = false;
+        return this;
+    }
+
+    /// <summary>Leaves out the default submit span and counters (<see cref="OpenTelemetryVideoGenerator"/>); <see cref="UseOpenTelemetry"/> still adds them.</summary>
+    /// <returns>This builder.</returns>
+    public VideoGenerationBuilder WithoutOpenTelemetry()
+    {
+        _defaultTelemetry = false;
+        return this;
+    }
+
+    /// <summary>
+    /// The vendor's adapter in the default middleware that was not placed or left out, then the processing-time history,
+    /// then the middleware added, the first added outermost.
+    /// </summary>
+    internal IVideoGenerator Build(VendorDescriptor descriptor, IServiceProvider services)
+    {
+        var loggerFactory = services.GetService<ILoggerFactory>();
+        var adapter = descriptor.CreateAdapter(services.GetRequiredKeyedService(descriptor.ClientType, descriptor.Id), loggerFactory);
+        var generator = VideoGenServiceCollectionExtensions.WithProcessingTimes(
+            services, VendorPipeline.Around(adapter, loggerFactory, logging: _defaultLogging, telemetry: _defaultTelemetry));
         for (var i = _middleware.Count - 1; i >= 0; i--)
         {
             generator = _middleware[i](generator, services)
@@ -107,12 +164,13 @@ public static class VideoGenerationBuilderServiceCollectionExtensions
             ?? throw new ArgumentException($"'{vendorId}' is not a vendor id; the vendors are {string.Join(", ", VendorIds.All)}.", nameof(vendorId));
         services.AddVideoGeneration(configure);
 
-        // The adapter's own registration stays; the one added last for the key wins, and builds on it.
-        var adapter = services.Last(d => d.ServiceType == typeof(IVideoGenerator) && d.IsKeyedService && Equals(d.ServiceKey, vendor.Id));
-        var createAdapter = adapter.KeyedImplementationFactory
-            ?? throw new InvalidOperationException($"{vendor.DisplayName}'s generator is not registered by a factory.");
+        // The vendor's own registration stays; the one added last for the key wins. It is built from the descriptor the
+        // vendor was registered with, so the builder decides where the default middleware goes.
+        var descriptor = services.Select(d => d.ImplementationInstance).OfType<VideoGenServiceCollectionExtensions.VendorRegistration>()
+            .LastOrDefault(r => r.Vendor?.Id == vendor.Id)?.Vendor
+            ?? throw new InvalidOperationException($"{vendor.DisplayName} is not registered.");
         var builder = new VideoGenerationBuilder(services, vendor);
-        services.AddKeyedSingleton<IVideoGenerator>(vendor.Id, (sp, key) => builder.Build((IVideoGenerator)createAdapter(sp, key), sp));
+        services.AddKeyedSingleton<IVideoGenerator>(vendor.Id, (sp, _) => builder.Build(descriptor, sp));
         return builder;
     }
 }

@@ -110,12 +110,19 @@ public sealed class VendorDescriptor
         return _createClient(configuration, httpClient);
     }
 
-    /// <summary>Wraps a typed client of this vendor as its <see cref="IVideoGenerator"/>.</summary>
+    /// <summary>
+    /// Wraps a typed client of this vendor as its <see cref="IVideoGenerator"/>: the vendor's adapter inside the default
+    /// middleware (the per-call budget, <see cref="Telemetry.OpenTelemetryVideoGenerator"/>, <see cref="Logging.LoggingVideoGenerator"/>).
+    /// </summary>
     /// <param name="client">An instance of <see cref="ClientType"/>.</param>
     /// <param name="loggerFactory">Where the generator logs; default: nowhere.</param>
     /// <returns>The generator.</returns>
     /// <exception cref="ArgumentException"><paramref name="client"/> is not a <see cref="ClientType"/>.</exception>
-    public IVideoGenerator CreateGenerator(object client, ILoggerFactory? loggerFactory = null)
+    public IVideoGenerator CreateGenerator(object client, ILoggerFactory? loggerFactory = null) =>
+        VendorPipeline.Around(CreateAdapter(client, loggerFactory), loggerFactory);
+
+    /// <summary>The vendor's adapter alone, without middleware (for pipelines that place the middleware themselves).</summary>
+    internal IVideoGenerator CreateAdapter(object client, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (!ClientType.IsInstanceOfType(client))

@@ -4,14 +4,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VideoGen.Catalog;
 using VideoGen.Http;
 using VideoGen.Logging;
-using VideoGen.Telemetry;
 using VideoGen.Validation;
 
 namespace VideoGen.Vendors;
 
 /// <summary>
 /// What every vendor adapter shares: validation before anything is sent, the mapping failures of
-/// fields a vendor's contract has no place for, error wrapping, logging, the submit span, and <see cref="GetService"/>.
+/// fields a vendor's contract has no place for, error wrapping (with the log of each failed vendor call) and <see cref="GetService"/>.
+/// The submit span, counters and submission logs are middleware (<see cref="Telemetry.OpenTelemetryVideoGenerator"/>,
+/// <see cref="Logging.LoggingVideoGenerator"/>) that every default pipeline adds (<see cref="VendorPipeline"/>).
 /// A vendor adapter says how a neutral request becomes its vendor's request and how the vendor's
 /// job becomes a <see cref="VideoJob"/>.
 /// </summary>
@@ -66,35 +67,12 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             throw new VideoGenValidationException(VendorName, failures);
         }
 
-        // A per-call budget (VideoGenerationOptions.MaxCost) is checked here too, so it holds without the budget middleware.
-        // With a price endpoint (Elumenta's Calculate Price), the vendor's exact figure is checked, else the catalog's worst case.
-        if (BudgetGuard.CallBudget(Vendor, options) is { } callBudget)
-        {
-            var estimate = Vendor.Has(VendorFeatures.PriceQuote)
-                ? await QuoteOrCatalogAsync(vendorRequest, model, request, cancellationToken).ConfigureAwait(false)
-                : Pricing.PriceCalculator.Estimate(Vendor, request);
-            BudgetGuard.EnsureFits(VendorName, estimate, callBudget, BudgetScope.PerCall);
-        }
-
-        // The span covers what is sent: a request refused by validation never left the machine.
-        using var span = VideoGenTelemetry.Start("submit", VendorName, model);
-        VideoGenLog.Submitting(Logger, VendorName, model, VideoGenLog.PromptPreview(request.Prompt), request.Prompt?.Length ?? 0);
-        VideoJob job;
-        try
-        {
-            job = await InvokeAsync(() => SendOrAcceptedAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            VideoGenTelemetry.Fail(span, e, VendorName);
-            throw;
-        }
-
+        // The per-call budget (VideoGenerationOptions.MaxCost) is the budget middleware's (BudgetVideoGenerator), which
+        // every default pipeline holds: it validates first and asks Elumenta's Calculate Price once per submission.
+        // The submit span, its counters and the submission logs are middleware (Telemetry/OpenTelemetryVideoGenerator,
+        // Logging/LoggingVideoGenerator) in every default pipeline: the adapter only adapts.
+        var job = await InvokeAsync(() => SendOrAcceptedAsync(vendorRequest, model, cancellationToken), "submitting a job", jobId: null).ConfigureAwait(false);
         Remember(job.Id);
-        span?.SetTag("videogen.job_id", job.Id);
-        span?.SetTag("videogen.status", job.Status.ToString());
-        VideoGenTelemetry.Submissions.Add(1, VideoGenTelemetry.VendorTag(VendorName), new KeyValuePair<string, object?>("videogen.model", model));
-        VideoGenLog.SubmitAccepted(Logger, VendorName, job.Model ?? model, job.Id, job.Status);
         return job;
     }
 
@@ -140,9 +118,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             throw Expired(jobId, e);
         }
 
-        job = EndedInUnknownStatus(job);
-        VideoGenLog.JobRead(Logger, VendorName, job.Id, job.Status, job.VendorStatus, job.Progress);
-        return job;
+        return EndedInUnknownStatus(job);
     }
 
     /// <summary>

@@ -42,6 +42,27 @@ public sealed class VideoGenerationBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task AddVideoGenerator_UseBudgetThenUseJournalWithAPerCallBudget_AsksElumentaForThePriceOnce()
+    {
+        // The journal passes down a copy of the options (with its correlation id); the per-call budget below still reuses the quote.
+        var stub = new StubHttpHandler()
+            .OnJson(HttpMethod.Post, ".*/v2/models/kling-v2.1/calculate-price", """{"token_cost": 26}""")
+            .OnJson(HttpMethod.Post, ".*/v2/generate", """{"id": 18500, "status": "pending"}""");
+        var services = new ServiceCollection();
+        var journal = new SqliteJobJournal(Path.Combine(_dir, "j.db"));
+        services.AddVideoGenerator(VendorIds.Elumenta, o => o.Elumenta.ApiKey = TestClients.ApiKey)
+            .UseBudget(new VideoBudgetOptions { MaxCostPerJob = 30 })
+            .UseJournal(_ => journal);
+        services.AddElumentaClient().ConfigurePrimaryHttpMessageHandler(() => stub);
+        using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredKeyedService<IVideoGenerator>(VendorIds.Elumenta)
+            .SubmitAsync(new VideoGenerationRequest("A flower") { Model = "kling-v2.1", DurationSeconds = 10 }, new VideoGenerationOptions { MaxCost = 30 });
+
+        stub.Requests.Select(r => r.Uri.AbsolutePath.Split("/v2/")[1]).ShouldBe(["models/kling-v2.1/calculate-price", "generate"]);
+    }
+
+    [Fact]
     public async Task AddVideoGenerator_BudgetTooSmall_RefusesBeforeAnythingIsSent()
     {
         var stub = new StubHttpHandler();

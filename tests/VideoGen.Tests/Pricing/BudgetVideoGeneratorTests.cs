@@ -91,6 +91,39 @@ public sealed class BudgetVideoGeneratorTests
     }
 
     [Fact]
+    public async Task SubmitAsync_BudgetMiddlewareAndPerCallBudgetOverElumenta_AsksForThePriceOnce()
+    {
+        // The pipeline's own per-call budget (below) reuses the figure this middleware asked for.
+        var handler = new VideoGen.Tests.Vendors.StubHttpHandler()
+            .OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price", """{"token_cost": 26}""")
+            .OnJson(HttpMethod.Post, "/api/v2/generate", """{"id": 18500, "status": "pending"}""");
+        var inner = VideoGen.Elumenta.ElumentaClientExtensions.AsVideoGenerator(VideoGen.Tests.Vendors.TestClients.Elumenta(handler));
+        using var generator = new BudgetVideoGenerator(inner, Elumenta, new VideoBudgetOptions { MaxCostPerJob = 26m });
+
+        await generator.SubmitAsync(new VideoGenerationRequest("a flower") { Model = "kling-v2.1", DurationSeconds = 10 }, new VideoGenerationOptions { MaxCost = 30m });
+
+        handler.Requests.Select(r => r.Uri.AbsolutePath).ShouldBe(["/api/v2/models/kling-v2.1/calculate-price", "/api/v2/generate"]);
+    }
+
+    [Theory]
+    [InlineData("aimlapi")]
+    [InlineData("elumenta")]
+    public async Task SubmitAsync_InvalidRequestAndABudgetItBreaks_TheValidationErrorComesFirstAndNothingIsSent(string vendor)
+    {
+        var handler = new VideoGen.Tests.Vendors.StubHttpHandler();
+        var inner = vendor == "aimlapi"
+            ? VideoGen.AimlApi.AimlApiClientExtensions.AsVideoGenerator(VideoGen.Tests.Vendors.TestClients.AimlApi(handler))
+            : VideoGen.Elumenta.ElumentaClientExtensions.AsVideoGenerator(VideoGen.Tests.Vendors.TestClients.Elumenta(handler));
+        using var generator = new BudgetVideoGenerator(inner, VideoModelCatalog.Default.GetVendor(vendor), new VideoBudgetOptions { MaxCostPerJob = 0m });
+
+        await Should.ThrowAsync<VideoGenValidationException>(() =>
+            generator.SubmitAsync(new VideoGenerationRequest("a flower") { DurationSeconds = -1 }, new VideoGenerationOptions { MaxCost = 0m }));
+
+        handler.Requests.ShouldBeEmpty("neither a price quote nor a job");
+        generator.TotalWorstCase.ShouldBe(0m);
+    }
+
+    [Fact]
     public async Task SubmitAsync_PerJobBudgetBelowWorstCase_RefusesAndSendsNothing()
     {
         var inner = new RecordingVideoGenerator();

@@ -21,6 +21,6 @@ public static class AimlApiClientExtensions
     public static IVideoGenerator AsVideoGenerator(this IAimlApiClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new AimlApiVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.AimlApi), loggerFactory);
+        return Vendors.VendorPipeline.Around(new AimlApiVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.AimlApi), loggerFactory), loggerFactory);
     }
 }

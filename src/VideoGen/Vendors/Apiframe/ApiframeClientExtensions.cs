@@ -21,6 +21,6 @@ public static class ApiframeClientExtensions
     public static IVideoGenerator AsVideoGenerator(this IApiframeClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new ApiframeVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Apiframe), loggerFactory);
+        return Vendors.VendorPipeline.Around(new ApiframeVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Apiframe), loggerFactory), loggerFactory);
     }
 }

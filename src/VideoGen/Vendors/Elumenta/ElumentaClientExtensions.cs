@@ -27,6 +27,6 @@ public static class ElumentaClientExtensions
     public static IVideoGenerator AsVideoGenerator(this IElumentaClient client, string? vendorId = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new ElumentaVideoGenerator(client, ElumentaVideoGenerator.ResolveVendor(client, vendorId), loggerFactory);
+        return Vendors.VendorPipeline.Around(new ElumentaVideoGenerator(client, ElumentaVideoGenerator.ResolveVendor(client, vendorId), loggerFactory), loggerFactory);
     }
 }

@@ -22,6 +22,6 @@ public static class OxenClientExtensions
     public static IVideoGenerator AsVideoGenerator(this IOxenClient client, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new OxenVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Oxen), loggerFactory);
+        return Vendors.VendorPipeline.Around(new OxenVideoGenerator(client, VideoModelCatalog.Default.GetVendor(VendorIds.Oxen), loggerFactory), loggerFactory);
     }
 }
