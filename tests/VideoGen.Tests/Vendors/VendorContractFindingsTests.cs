@@ -69,6 +69,23 @@ public sealed class VendorContractFindingsTests
         quote.Reason.ShouldContain("price quote failed");
     }
 
+    [Theory]
+    [InlineData("""{"token_cost": -5}""")]
+    [InlineData("""{"token_cost": 0, "min_token_cost": 26, "max_token_cost": 94}""")]
+    [InlineData("""{"token_cost": 500, "min_token_cost": 26, "max_token_cost": 94}""")]
+    public async Task QuoteAsync_ElumentaQuoteThatIsNotAPrice_FallsBackToTheCatalogWorstCase(string answer)
+    {
+        // Found by the fresh-eyes attack: a budget of 100 let three lines of worst case 94 through on quotes of 0 and -5.
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price", answer);
+
+        var quote = await TestClients.Elumenta(handler).AsVideoGenerator().GetService<IVideoPriceQuoter>()!
+            .QuoteAsync(new VideoGenerationRequest("A flower") { Model = "kling-v2.1", DurationSeconds = 10 });
+
+        quote.IsExact.ShouldBeFalse();
+        quote.Max.ShouldBe(94m);
+        quote.Reason.ShouldContain("not a price");
+    }
+
     [Fact]
     public async Task SubmitAsync_ElumentaPerCallBudget_UsesTheVendorsQuote()
     {

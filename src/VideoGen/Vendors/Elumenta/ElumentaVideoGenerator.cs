@@ -127,6 +127,18 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
         };
         var body = new CalculatePriceRequest { Params = parameters, Count = 1 };
         var quote = await Client.CalculatePriceAsync(model, body, cancellationToken).ConfigureAwait(false);
+
+        // A quote is trusted only when it is a price: not negative, and inside the range the same answer gives for the
+        // model. Otherwise the budget would rest on a figure the vendor's own answer contradicts; the catalog's worst case holds.
+        if (quote.TokenCost < 0
+            || (quote.MinTokenCost is { } low && quote.TokenCost < low)
+            || (quote.MaxTokenCost is { } high && quote.TokenCost > high))
+        {
+            throw new VideoGenException(
+                $"{VendorName} quoted {quote.TokenCost} {Vendor.PriceUnit}, which is not a price for these parameters" +
+                (quote.MinTokenCost is { } a && quote.MaxTokenCost is { } b ? $" (its range for the model: {a}–{b})" : " (negative)"),
+                VendorName);
+        }
         var range = quote.MinTokenCost is { } min && quote.MaxTokenCost is { } max ? $" (the model's range: {min}–{max})" : string.Empty;
         var type = quote.PricingType is { Length: > 0 } t ? $", pricing type {VendorText(t)}" : string.Empty;
         return new Pricing.PriceEstimate(Vendor.Id, model, quote.TokenCost, quote.TokenCost, Vendor.PriceUnit,
