@@ -25,8 +25,19 @@ internal static class JobCommands
             // Refused before the wait, not after it: a directory that cannot be written is found at once.
             var outDirectory = result.GetValue(noDownload) ? null : run.OutDirectory(result);
             // One read first: the job's model and age set the expected window, and a sandbox behind --base-url says its pace.
-            var known = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
-            var job = await JobFlow.WaitAsync(o, session, new VideoJobOperation(session.Generator, known), run.Timeout(result), ct).ConfigureAwait(false);
+            // A transient failure of that read (an unreachable host, a 5xx) is the wait's to ride out until --timeout, as
+            // every later read is: the outcome does not depend on which read met it (exit 5 at the deadline, not 3).
+            VideoJob? known = null;
+            try
+            {
+                known = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Waiting.TransientReadFailure.IsTransient(e) && !ct.IsCancellationRequested)
+            {
+            }
+
+            var operation = known is null ? new VideoJobOperation(session.Generator, id) : new VideoJobOperation(session.Generator, known);
+            var job = await JobFlow.WaitAsync(o, session, operation, run.Timeout(result), ct).ConfigureAwait(false);
             if (outDirectory is null)
             {
                 o.Result($"Job [bold]{Markup.Escape(job.Id)}[/] {job.Status.ToString().ToLowerInvariant()}{(job.ResultUri is { } u ? $": {Markup.Escape(u.ToString())}" : string.Empty)}");
