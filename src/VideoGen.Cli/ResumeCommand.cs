@@ -126,11 +126,8 @@ internal static class ResumeCommand
             }
         }
 
-        if (entry.LeaseOwner is { } holder && holder != owner && JournalLease.IsKnownGone(holder))
-        {
-            // Its holder ended on this machine (an earlier resume that listed it, a killed run): its lease protects nothing.
-            await journal.ReleaseLeaseAsync(entry.CorrelationId, holder, ct).ConfigureAwait(false);
-        }
+        // Its holder may have ended on this machine (an earlier resume that listed it, a killed run).
+        await JournalLease.ReleaseIfHolderGoneAsync(journal, entry, owner, ct).ConfigureAwait(false);
 
         if (!await journal.TryAcquireLeaseAsync(entry.CorrelationId, owner, now, now + JournalLease.DefaultDuration, ct).ConfigureAwait(false))
         {

@@ -40,6 +40,18 @@ public static class JournalLease
     }
 
     /// <summary>
+    /// Releases <paramref name="entry"/>'s lease when its holder is not <paramref name="owner"/> and has ended on this
+    /// machine (<see cref="IsKnownGone"/>): a dead holder's lease protects nothing, so the next claim need not wait for it to lapse.
+    /// </summary>
+    internal static async Task ReleaseIfHolderGoneAsync(IJobJournal journal, JournalEntry entry, string owner, CancellationToken cancellationToken)
+    {
+        if (entry.LeaseOwner is { } holder && holder != owner && IsKnownGone(holder))
+        {
+            await journal.ReleaseLeaseAsync(entry.CorrelationId, holder, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Whether <paramref name="owner"/> is known to be gone: it ran on this machine and no process with its id and
     /// start time runs now. An owner on another machine, or an id of another form, is never known to be gone.
     /// </summary>

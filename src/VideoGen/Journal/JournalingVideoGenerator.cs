@@ -184,11 +184,7 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
     private async Task AcquireAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        if (entry.LeaseOwner is { } holder && holder != LeaseOwner && JournalLease.IsKnownGone(holder))
-        {
-            // Its owner died on this machine: its lease protects nothing.
-            await _journal.ReleaseLeaseAsync(entry.CorrelationId, holder, cancellationToken).ConfigureAwait(false);
-        }
+        await JournalLease.ReleaseIfHolderGoneAsync(_journal, entry, LeaseOwner, cancellationToken).ConfigureAwait(false);
 
         if (!await _journal.TryAcquireLeaseAsync(entry.CorrelationId, LeaseOwner, now, now + LeaseDuration, cancellationToken).ConfigureAwait(false))
         {
