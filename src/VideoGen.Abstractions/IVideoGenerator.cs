@@ -43,7 +43,9 @@ public interface IVideoGenerator : IDisposable
     /// <exception cref="VideoGenNotSupportedException">The vendor has no cancel operation; nothing was sent.</exception>
     /// <exception cref="VideoGenException">The vendor refused or failed the request (for example the job had already finished).</exception>
     Task<VideoJob> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
-        throw new VideoGenNotSupportedException("cancelling a job", (GetService(typeof(Catalog.VendorInfo)) as Catalog.VendorInfo)?.DisplayName);
+        // CUSTOM: the vendor's name is not known here (the catalog is in the VideoGen package, not in these abstractions);
+        // the vendor adapters override cancel and name the vendor themselves.
+        throw new VideoGenNotSupportedException("cancelling a job", vendor: null);
 
     /// <summary>Asks for a service this generator or one it wraps provides (the typed vendor client, the metadata, ...).</summary>
     /// <param name="serviceType">The type wanted.</param>

@@ -1,7 +1,7 @@
 namespace VideoGen;
 
 /// <summary>
-/// A vendor's response body was larger than <see cref="Http.VendorClientConfiguration.MaxResponseBytes"/>: reading
+/// A vendor's response body was larger than <c>VendorClientConfiguration.MaxResponseBytes</c> (VideoGen.Clients): reading
 /// stopped at the cap, so a vendor or proxy answering with megabytes cannot exhaust memory. The request itself may
 /// have succeeded: <see cref="VideoGenException.JobId"/> keeps the job id when the read concerned a known job.
 /// </summary>

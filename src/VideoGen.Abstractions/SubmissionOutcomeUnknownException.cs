@@ -3,7 +3,7 @@ namespace VideoGen;
 /// <summary>
 /// A create request may or may not have reached the vendor (the connection dropped after it was
 /// sent, or the answer could not be read). Do not resubmit blindly: the job may exist and be billed.
-/// Reconcile first (<c>videogen resume</c>, or <see cref="Journal.JournalingVideoGenerator.ReconcileAsync"/>),
+/// Reconcile first (<c>videogen resume</c>, or <c>JournalingVideoGenerator.ReconcileAsync</c> in the VideoGen package),
 /// using <see cref="CorrelationId"/>.
 /// </summary>
 public sealed class SubmissionOutcomeUnknownException : VideoGenException

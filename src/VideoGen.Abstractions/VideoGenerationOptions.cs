@@ -20,7 +20,7 @@ public sealed class VideoGenerationOptions
 
     /// <summary>
     /// An id the vendor stores with the job and shows again when it lists jobs, where it supports one, so a
-    /// submission whose answer was lost can be found by it (<see cref="Journal.JournalingVideoGenerator"/> sets it to
+    /// submission whose answer was lost can be found by it (<c>JournalingVideoGenerator</c> (VideoGen package) sets it to
     /// the journal's correlation id). Adapters of vendors without such a field ignore it.
     /// </summary>
     /// <value>None.</value>

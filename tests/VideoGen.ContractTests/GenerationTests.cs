@@ -130,7 +130,7 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         string[] arguments =
         [
             // The library's own generation target (NSwag.MSBuild), without compiling.
-            "msbuild", Repo.Path("src", "VideoGen", "VideoGen.csproj"), "-t:VideoGenGenerateClients",
+            "msbuild", Repo.Path("src", "VideoGen.Clients", "VideoGen.Clients.csproj"), "-t:VideoGenGenerateClients",
             "-nologo", "-v:n", "-nodeReuse:false",
             $"-p:VideoGenGeneratedDir={generatedDir}/",
             $"-p:VideoGenGenerationTempDir={Path.Combine(_temp, "obj")}/",

@@ -30,6 +30,18 @@ public abstract class VendorClientBase
     // wrap and to tell Elumenta from NeuralBox; it stays protected for everyone else.
     internal VendorClientConfiguration ClientConfiguration => Configuration;
 
+    /// <summary>
+    /// Applies VideoGen's JSON settings (lenient dates and enums, the error handler of <c>VendorJson</c>) to a generated
+    /// client's serializer settings; the generated <c>UpdateJsonSerializerSettings</c> hook calls it (build/templates/Client.Class.Body.liquid).
+    /// </summary>
+    /// <param name="settings">The generated client's settings, changed in place.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="settings"/> is null.</exception>
+    protected static void ConfigureJsonSerializerSettings(Newtonsoft.Json.JsonSerializerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        VendorJson.Configure(settings);
+    }
+
     /// <summary>The header that carries the API key, for vendors that do not take <c>Authorization: Bearer</c>.</summary>
     /// <value><see langword="null"/>: the key goes as <c>Authorization: Bearer</c>.</value>
     protected virtual string? ApiKeyHeaderName => null;

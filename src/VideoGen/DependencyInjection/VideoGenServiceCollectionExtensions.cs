@@ -16,6 +16,10 @@ using VideoGen.Resilience;
 using VideoGen.Vendors;
 using VideoGen.Waiting;
 
+// CUSTOM: the one file whose namespace is not its folder's. IServiceCollection extension methods go in
+// Microsoft.Extensions.DependencyInjection, so AddVideoGeneration is found without a using, as Microsoft's guidance
+// for library authors says (https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-usage,
+// https://learn.microsoft.com/dotnet/core/extensions/options-library-authors). NamespaceFolderTests allows it.
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
