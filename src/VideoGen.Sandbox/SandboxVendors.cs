@@ -41,8 +41,8 @@ public static class SandboxVendors
     public static string? TryNormalize(string? vendor)
     {
         // The descriptors say which contract (spec) a vendor speaks; the sandbox serves each contract under the id of its first vendor.
-        var contract = VideoGen.Vendors.VendorDescriptors.Find(vendor)?.Capabilities.Spec;
-        var id = VideoGen.Vendors.VendorDescriptors.All.FirstOrDefault(d => d.Capabilities.Spec == contract)?.Id;
+        var contract = VideoGen.VendorDescriptors.Find(vendor)?.Capabilities.Spec;
+        var id = VideoGen.VendorDescriptors.All.FirstOrDefault(d => d.Capabilities.Spec == contract)?.Id;
         return id is not null && All.Contains(id) ? id : null;
     }
 }

@@ -2,13 +2,18 @@ using VideoGen.AimlApi;
 using VideoGen.Apiframe;
 using VideoGen.Elumenta;
 using VideoGen.Oxen;
+using VideoGen.Vendors;
 
-namespace VideoGen.Vendors;
+namespace VideoGen;
+
+// CUSTOM: the registry over every vendor sits in the root namespace, above the vendors' namespaces, like VendorIds:
+// VideoGen.Vendors holds what every vendor builds on, so listing the vendors there made VideoGen.Vendors and each
+// vendor's namespace depend on each other (NamespaceCycleTests).
 
 /// <summary>
 /// The built-in vendors, one <see cref="VendorDescriptor"/> each, in catalog order. Everything that works per vendor
 /// (dependency injection, options, the CLI, the sandbox's client wiring) enumerates this list; adding a vendor is
-/// its folder under <c>Vendors/</c>, its catalog entry, and one line here.
+/// its folder <c>src/VideoGen/&lt;Name&gt;/</c>, its catalog entry, and one line here.
 /// </summary>
 public static class VendorDescriptors
 {

@@ -28,8 +28,8 @@ public static class VendorIds
     /// <summary>Oxen.ai's asynchronous generation queue (<c>specs/oxen.yaml</c>).</summary>
     public const string Oxen = "oxen";
 
-    /// <summary>Every vendor id, in catalog order (the ids of <see cref="Vendors.VendorDescriptors.All"/>).</summary>
-    public static IReadOnlyList<string> All { get; } = Vendors.VendorDescriptors.All.Select(d => d.Id).ToList();
+    /// <summary>Every vendor id, in catalog order (the ids of <see cref="VendorDescriptors.All"/>).</summary>
+    public static IReadOnlyList<string> All { get; } = VendorDescriptors.All.Select(d => d.Id).ToList();
 
     /// <summary>
     /// The canonical id of <paramref name="id"/>: the id of the catalog vendor it names (an alias such as

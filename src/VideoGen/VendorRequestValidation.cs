@@ -4,8 +4,12 @@ using VideoGen.Apiframe;
 using VideoGen.Elumenta;
 using VideoGen.Oxen;
 using VideoGen.Catalog;
+using VideoGen.Validation;
 
-namespace VideoGen.Validation;
+namespace VideoGen;
+
+// CUSTOM: one entry point over every vendor's request validator, so it sits in the root namespace above the vendors'
+// namespaces (each vendor's validator builds on VideoGen.Validation; a list of them there made a namespace cycle).
 
 /// <summary>
 /// Checks a vendor's generated request type (the typed-client path) before it is sent: every constraint

@@ -54,8 +54,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     /// Ids of the video route are a UUID, a colon and the model id (e.g. <c>7c880e75-...:luma/ray-2</c>); the seed's
     /// route answers bare UUIDs. A job is read on the route that made it.
     /// </summary>
-    internal static bool IsVideoRouteId(string jobId) =>
-        jobId.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 && colon < jobId.Length - 1 && Guid.TryParse(jobId.AsSpan(0, colon), out _);
+    internal static bool IsVideoRouteId(string jobId) => Validation.VideoRouteJobId.IsMatch(jobId);
 
     /// <summary>What a job id of this vendor looks like, for the message of a refused one.</summary>
     private const string JobIdForms =

@@ -71,7 +71,7 @@ public sealed class VideoGenOptions
     /// <summary>The options of a vendor that is not built in (registered with <c>AddVideoGenVendor</c>), created on first use.</summary>
     internal VideoGenVendorOptions GetOrAddVendor(Vendors.VendorDescriptor vendor)
     {
-        if (Vendors.VendorDescriptors.Find(vendor.Id) is null && !_registered.Contains(vendor))
+        if (VendorDescriptors.Find(vendor.Id) is null && !_registered.Contains(vendor))
         {
             _registered.Add(vendor);
         }
@@ -81,7 +81,7 @@ public sealed class VideoGenOptions
 
     /// <summary>The id of the vendor named by <paramref name="idOrAlias"/> (built in or registered), or <see langword="null"/>.</summary>
     internal string? FindId(string? idOrAlias) =>
-        (Vendors.VendorDescriptors.Find(idOrAlias) ?? _registered.FirstOrDefault(d => d.IsNamed(idOrAlias?.Trim())))?.Id;
+        (VendorDescriptors.Find(idOrAlias) ?? _registered.FirstOrDefault(d => d.IsNamed(idOrAlias?.Trim())))?.Id;
 
     /// <summary>Every vendor id with options: the built-in vendors, then the registered ones.</summary>
     internal IEnumerable<string> KnownIds => VendorIds.All.Concat(_registered.Select(d => d.Id)).ToList();
@@ -98,7 +98,7 @@ public sealed class VideoGenOptions
     /// <returns>The text.</returns>
     public override string ToString() =>
         $"DefaultVendor={DefaultVendor ?? "(none)"}; " +
-        string.Join("; ", KnownIds.Select(id => $"{Vendors.VendorDescriptors.Find(id)?.DisplayName ?? id}: {GetVendor(id)}"));
+        string.Join("; ", KnownIds.Select(id => $"{VendorDescriptors.Find(id)?.DisplayName ?? id}: {GetVendor(id)}"));
 }
 
 /// <summary>The connection options of one vendor.</summary>

@@ -112,7 +112,7 @@ internal sealed partial class VideoGenerationRequestValidator : AbstractValidato
                     // The keyframes contract (AIML API's Luma) types a generation keyframe's id as a UUID on the seed's route;
                     // its video route (models luma/..., specs/aimlapi.yaml LumaVideoKeyframe) names its own jobs <uuid>:<model>.
                     .Must((x, id) => !x.Vendor.Has(VendorFeatures.Keyframes) || (Guid.TryParse(id, out var guid) && guid != Guid.Empty)
-                        || (x.ModelId.Contains('/', StringComparison.Ordinal) && AimlApi.AimlApiVideoGenerator.IsVideoRouteId(id)))
+                        || (x.ModelId.Contains('/', StringComparison.Ordinal) && VideoRouteJobId.IsMatch(id)))
                     .WithMessage(x => x.ModelId.Contains('/', StringComparison.Ordinal)
                         ? $"{x.Vendor.DisplayName} video-route generation ids are a UUID, a colon and the model, for example 7c880e75-9892-4238-8464-49cb0c6deabd:luma/ray-2"
                         : $"{x.Vendor.DisplayName} generation ids are UUIDs, for example 0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9")

@@ -50,7 +50,7 @@ internal sealed class VendorStack : IDisposable
         var http = new HttpClient(resilience) { Timeout = TimeSpan.FromSeconds(30) };
         var info = Catalog.VideoModelCatalog.Default.GetVendor(vendor);
         var configuration = new VendorClientConfiguration(info.DisplayName) { ApiKey = ApiKey, BaseUrl = sandbox.GetVendorBaseUrl(vendor) };
-        var adapter = Vendors.VendorDescriptors.Get(vendor).CreateGenerator(configuration, http);
+        var adapter = VendorDescriptors.Get(vendor).CreateGenerator(configuration, http);
         return new VendorStack(vendor, http, resilience, wire, adapter, new JournalingVideoGenerator(adapter, journal, vendor));
     }
 

@@ -51,6 +51,8 @@ public sealed partial class NamespaceFolderTests
 
         Mismatches(Extensions, "VideoGen.DependencyInjection").ShouldBe([DependencyInjectionNamespace]);
         Mismatches("// CUSTOM: https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-usage\n" + Extensions, "VideoGen.DependencyInjection").ShouldBeEmpty();
+        Mismatches("// CUSTOM: Microsoft's convention\n// (https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-usage).\n" + Extensions, "VideoGen.DependencyInjection").ShouldBeEmpty();
+        Mismatches("// CUSTOM: something else\n\n// https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-usage\n" + Extensions, "VideoGen.DependencyInjection").ShouldBe([DependencyInjectionNamespace]);
     }
 
     /// <summary>The namespaces declared in <paramref name="source"/> that differ from <paramref name="expected"/>.</summary>
@@ -109,6 +111,7 @@ public sealed partial class NamespaceFolderTests
     [GeneratedRegex(@"^\s*namespace\s+([A-Za-z_][\w.]*)\s*[;{]?", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();
 
-    [GeneratedRegex(@"//\s*CUSTOM:.*https://learn\.microsoft\.com/dotnet/core/extensions/(dependency-injection-usage|options-library-authors|options)")]
+    // A CUSTOM comment whose lines (one or more // lines) cite the guidance.
+    [GeneratedRegex(@"//\s*CUSTOM:[^\n]*(\n[ \t]*//[^\n]*)*?https://learn\.microsoft\.com/dotnet/core/extensions/(dependency-injection-usage|options-library-authors|options)")]
     private static partial Regex CustomNoteCitingGuidance();
 }

@@ -86,13 +86,13 @@ public sealed class PackageDependencyTests
         File.Exists(assetsPath).ShouldBeTrue($"{assetsPath} is written by restore");
         var assets = JObject.Parse(File.ReadAllText(assetsPath));
 
-        var framework = (JObject)assets["project"]!["frameworks"]!.Single().Cast<JProperty>().Single().Value;
+        var framework = (JObject)((JObject)assets["project"]!["frameworks"]!).Properties().Single().Value;
         var direct = ((JObject?)framework["dependencies"] ?? [])
             .Properties()
             .Where(p => !string.Equals((string?)p.Value["suppressParent"], "All", StringComparison.OrdinalIgnoreCase))
             .Select(p => p.Name)
             .ToList();
-        var restoreProjects = ((JObject)assets["project"]!["restore"]!["frameworks"]!.Single().Cast<JProperty>().Single().Value)["projectReferences"] as JObject;
+        var restoreProjects = ((JObject)((JObject)assets["project"]!["restore"]!["frameworks"]!).Properties().Single().Value)["projectReferences"] as JObject;
         direct.AddRange(restoreProjects?.Properties().Select(p => Path.GetFileNameWithoutExtension(p.Name)) ?? []);
 
         var target = (JObject)((JObject)assets["targets"]!).Properties().First().Value;

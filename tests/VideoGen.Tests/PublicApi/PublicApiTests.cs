@@ -21,7 +21,7 @@ public sealed class PublicApiTests
     [Fact]
     public void PublicTypes_VideoGenAssembly_MatchesTheCheckedInListing()
     {
-        var actual = PublicApiListing.Of(typeof(IVideoGenerator).Assembly);
+        var actual = Listing();
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -35,7 +35,7 @@ public sealed class PublicApiTests
         var removed = expected.Except(actual, StringComparer.Ordinal).ToList();
 
         (added.Count + removed.Count).ShouldBe(0,
-            $"The public type declarations of VideoGen changed ({added.Count} added, {removed.Count} removed):\n" +
+            $"The public type declarations of VideoGen, VideoGen.Abstractions and VideoGen.Clients changed ({added.Count} added, {removed.Count} removed):\n" +
             string.Join("\n", removed.Select(l => "- " + l).Concat(added.Select(l => "+ " + l))) +
             $"\nIf the change is intended, regenerate the listing and commit it with the change:\n  {UpdateCommand}\n");
     }
@@ -43,7 +43,7 @@ public sealed class PublicApiTests
     [Fact]
     public void PublicTypes_Listing_IsSortedWithoutDuplicates()
     {
-        var lines = PublicApiListing.Of(typeof(IVideoGenerator).Assembly);
+        var lines = Listing();
 
         lines.ShouldBe(lines.Distinct().Order(StringComparer.Ordinal).ToList());
         lines.ShouldContain("VideoGen.IVideoGenerator public interface : System.IDisposable");
@@ -52,6 +52,14 @@ public sealed class PublicApiTests
         lines.ShouldNotContain(l => l.Contains(" | ", StringComparison.Ordinal), "members are the analyzer's");
         lines.ShouldNotContain(l => l.Contains("ElumentaVideoGenerator", StringComparison.Ordinal), "adapters are internal");
     }
+
+    // The three packages the library was split into (issue 15) are listed together: a type that moves between them
+    // keeps its line, a type that changes namespace shows as one line removed and one added.
+    private static List<string> Listing() =>
+        new[] { typeof(IVideoGenerator).Assembly, typeof(VideoGen.Http.VendorClientBase).Assembly, typeof(VideoGen.Catalog.VideoModelCatalog).Assembly }
+            .SelectMany(PublicApiListing.Of)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     private static string RepoRoot()
     {

@@ -257,7 +257,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
                 vendor.ApiKey = Sentinel;
                 vendor.BaseUrl = new Uri(_api.BaseUrl, vendorId + "/");
             });
-        var builder = services.AddVideoGenVendor(VideoGen.Vendors.VendorDescriptors.Get(vendorId));
+        var builder = services.AddVideoGenVendor(VideoGen.VendorDescriptors.Get(vendorId));
 
         // Retries (logged) for the reads that fail with 429, 500 and 503, on the virtual clock.
         builder.AddHttpMessageHandler(sp => new ResilienceHandler(new ResilienceOptions { TimeProvider = clock, UseJitter = false }, sp.GetRequiredService<ILoggerFactory>()));
