@@ -59,6 +59,13 @@ public sealed partial class PackagesFixture : IAsyncLifetime
 
         // The CLI's pack built the library in Release into the same artifacts: pack it without building again.
         PackLibrary = await DotnetAsync("pack", Repo.Path("src", "VideoGen", "VideoGen.csproj"), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts, "--no-build");
+        foreach (var split in new[] { "VideoGen.Abstractions", "VideoGen.Clients" })
+        {
+            if (PackLibrary.ExitCode == 0)
+            {
+                PackLibrary = await DotnetAsync("pack", Repo.Path("src", split, split + ".csproj"), "-c", "Release", "-o", Packages, "--artifacts-path", artifacts, "--no-build");
+            }
+        }
 
         var tool = Directory.GetFiles(Packages, "VideoGen.Cli.*.nupkg").SingleOrDefault();
         ToolVersion = tool is null ? null : ToolVersionPattern().Match(Path.GetFileName(tool)).Groups[1].Value;
@@ -164,7 +171,7 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
         packages.PackLibrary.ShouldNotBeNull();
         packages.PackLibrary.ExitCode.ShouldBe(0, packages.PackLibrary.All);
 
-        var nupkg = Directory.GetFiles(packages.Packages, "VideoGen.*.nupkg").Where(p => !Path.GetFileName(p).StartsWith("VideoGen.Cli.", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        var nupkg = Directory.GetFiles(packages.Packages, "VideoGen.*.nupkg").Where(p => Regex.IsMatch(Path.GetFileName(p), @"^VideoGen\.\d")).ShouldHaveSingleItem();
         using (var zip = ZipFile.OpenRead(nupkg))
         {
             zip.GetEntry("lib/net10.0/VideoGen.dll").ShouldNotBeNull();
@@ -174,6 +181,8 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
             nuspec.ShouldContain("<id>VideoGen</id>");
             nuspec.ShouldContain("<readme>README.md</readme>");
             nuspec.ShouldContain("id=\"Newtonsoft.Json\"");
+            nuspec.ShouldContain("id=\"VideoGen.Abstractions\"");
+            nuspec.ShouldContain("id=\"VideoGen.Clients\"");
             nuspec.ShouldNotContain("SourceLink", customMessage: "SourceLink is a build-time reference, not a dependency");
             Read(zip, "lib/net10.0/VideoGen.xml").ShouldContain("T:VideoGen.IVideoGenerator");
         }
@@ -182,6 +191,26 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
         File.Exists(snupkg).ShouldBeTrue(snupkg);
         using var symbols = ZipFile.OpenRead(snupkg);
         symbols.GetEntry("lib/net10.0/VideoGen.pdb").ShouldNotBeNull();
+    }
+
+    [Theory]
+    [InlineData("VideoGen.Abstractions", new string[0])]
+    [InlineData("VideoGen.Clients", new[] { "VideoGen.Abstractions", "Newtonsoft.Json" })]
+    public void SplitPackage_Nuspec_DependsOnlyOnItsLayer(string id, string[] dependencies)
+    {
+        // Issue 15: the typed clients and the neutral interface pull no SQLite, Polly or FluentValidation.
+        packages.PackLibrary.ShouldNotBeNull();
+        packages.PackLibrary.ExitCode.ShouldBe(0, packages.PackLibrary.All);
+        var nupkg = Directory.GetFiles(packages.Packages, id + ".*.nupkg").Where(p => Regex.IsMatch(Path.GetFileName(p), "^" + Regex.Escape(id) + @"\.\d")).ShouldHaveSingleItem();
+        using var zip = ZipFile.OpenRead(nupkg);
+        zip.GetEntry($"lib/net10.0/{id}.dll").ShouldNotBeNull();
+        zip.GetEntry($"lib/net10.0/{id}.xml").ShouldNotBeNull();
+        zip.GetEntry("README.md").ShouldNotBeNull();
+        var nuspec = XDocument.Parse(Read(zip, id + ".nuspec"));
+        nuspec.Descendants().Single(e => e.Name.LocalName == "license").Value.ShouldBe("MIT");
+        nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Distinct()
+            .ShouldBe(dependencies, ignoreOrder: true);
+        File.Exists(Path.ChangeExtension(nupkg, ".snupkg")).ShouldBeTrue("symbols for SourceLink");
     }
 
     private void Installed()

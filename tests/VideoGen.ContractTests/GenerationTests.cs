@@ -150,3 +150,41 @@ public sealed class GenerationTests(ITestOutputHelper output) : IDisposable
         return result;
     }
 }
+
+/// <summary>
+/// The generator reads a spec's API key header from its root extension <c>x-videogen-api-key-header</c>
+/// (build/templates/Client.Class.Body.liquid), because NSwag's template model has no security schemes; the extension
+/// must repeat the spec's own statement, the <c>name</c> of its <c>apiKey</c> security scheme, and the client must carry it.
+/// </summary>
+public sealed class ApiKeyHeaderTests
+{
+    public static TheoryData<string> Specs() => new(Directory.GetFiles(Repo.SpecsDir, "*.yaml").Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void Spec_ApiKeyHeaderExtension_MatchesItsApiKeySecurityScheme(string spec)
+    {
+        var document = (JObject)SpecDocument.YamlToJson(File.ReadAllText(Path.Combine(Repo.SpecsDir, spec)));
+        var headerSchemes = (((JObject?)document["components"]?["securitySchemes"])?.Properties() ?? [])
+            .Select(p => p.Value)
+            .Where(s => (string?)s["type"] == "apiKey" && (string?)s["in"] == "header")
+            .Select(s => (string)s["name"]!)
+            .ToList();
+
+        var declared = (string?)document["x-videogen-api-key-header"];
+
+        if (headerSchemes.Count == 0)
+        {
+            declared.ShouldBeNull($"{spec} has no apiKey header scheme, so its client sends Authorization: Bearer");
+            return;
+        }
+
+        declared.ShouldBe(headerSchemes.ShouldHaveSingleItem(), $"{spec}: x-videogen-api-key-header must name the header of its apiKey security scheme");
+    }
+
+    [Fact]
+    public void ApiframeClient_SendsTheKeyInItsSpecsHeader()
+    {
+        VideoGen.Apiframe.ApiframeClient.ApiKeyHeader.ShouldBe("X-API-Key");
+    }
+}

@@ -5,7 +5,7 @@ using Newtonsoft.Json.Serialization;
 
 namespace VideoGen.Http;
 
-// CUSTOM: every generated client's UpdateJsonSerializerSettings hook (Vendors/*/*Client.Configuration.cs)
+// CUSTOM: every generated client's UpdateJsonSerializerSettings hook (build/templates/Client.Class.Body.liquid, through VendorClientBase.ConfigureJsonSerializerSettings)
 // calls Configure. Generated DTOs are how we send; this is how we read, and reading is tolerant
 // (README "What VideoGen tolerates"): a vendor's deviation from its own document must not make a
 // paid job unreadable. What cannot be read at all still fails as a JsonException, which generated
