@@ -7,7 +7,7 @@ namespace VideoGen.Benchmarks.Build;
 
 /// <summary>
 /// <c>build</c>: wall time of regenerating every client from scratch
-/// (<c>dotnet msbuild src/VideoGen/VideoGen.csproj -t:VideoGenGenerateClients -p:VideoGenForceGenerate=true -p:VideoGenGeneratedDir=&lt;tmp&gt;/</c>)
+/// (<c>dotnet msbuild src/VideoGen.Clients/VideoGen.Clients.csproj -t:VideoGenGenerateClients -p:VideoGenForceGenerate=true -p:VideoGenGeneratedDir=&lt;tmp&gt;/</c>)
 /// against a no-op run of the same target over the same directory, in the same run; the no-op's log
 /// (detailed verbosity) must show no generator launch: no "VideoGen: generating" line and no NSwag command.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class BuildCommand
         var rounds = int.Parse(options.GetValueOrDefault("rounds", "3"), CultureInfo.InvariantCulture);
         var root = options.GetValueOrDefault("repo") ?? FindRepoRoot()
             ?? throw new ArgumentException("Cannot find the repository (Contracts.sln) above the current directory; pass --repo PATH.");
-        var project = Path.Combine(root, "src", "VideoGen", "VideoGen.csproj");
+        var project = Path.Combine(root, "src", "VideoGen.Clients", "VideoGen.Clients.csproj");
         var temp = Directory.CreateTempSubdirectory("videogen-build-bench-");
         Console.WriteLine($"# Build: regenerate every client from scratch vs a no-op generation build ({rounds} rounds, {Environment.ProcessorCount} cores)");
         Console.WriteLine();
