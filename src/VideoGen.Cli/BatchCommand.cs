@@ -84,16 +84,7 @@ internal static class BatchCommand
         var cancellationToken = deadline.Token;
         var started = System.Diagnostics.Stopwatch.StartNew();
         // Every line is checked before anything is sent: one bad line stops the batch with all problems listed.
-        var problems = new List<ValidationFailure>();
-        foreach (var line in lines)
-        {
-            problems.AddRange(RequestCheck.Check(line.Vendor, line.Request).Select(f => f with { Field = $"line {line.Number}: {Messages.LineKey(f.Field)}" }));
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new VideoGenValidationException(vendor: null, problems);
-        }
+        RequestCheck.EnsureValid(lines);
 
         SandboxServer? sandbox = null;
         var sessions = new Dictionary<string, (VendorSession Session, IVideoGenerator Generator)>(StringComparer.Ordinal);

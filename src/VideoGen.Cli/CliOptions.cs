@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
 
 namespace VideoGen.Cli;
 
@@ -7,20 +8,7 @@ namespace VideoGen.Cli;
 internal static class CliOptions
 {
     /// <summary>Refuses a value below 1 (instead of quietly using 1), naming the option, the value and what is allowed.</summary>
-    public static Option<int> AtLeastOne(Option<int> option, string allowed)
-    {
-        option.Validators.Add(result =>
-        {
-            // A value that is not a number at all already has System.CommandLine's own error.
-            if (result.Tokens.Count > 0
-                && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-                && value < 1)
-            {
-                result.AddError($"{option.Name}: '{value}' is not allowed; use {allowed}.");
-            }
-        });
-        return option;
-    }
+    public static Option<int> AtLeastOne(Option<int> option, string allowed) => RefuseBelow(option, 1, NumberStyles.Integer, allowed);
 
     /// <summary>
     /// Reads a duration: whole or decimal seconds (<c>90</c>, <c>1.5</c>), or a number with a unit <c>s</c>, <c>m</c> or
@@ -68,13 +56,18 @@ internal static class CliOptions
     }
 
     /// <summary>Refuses a negative amount (a budget), naming the option, the value and what is allowed.</summary>
-    public static Option<decimal?> NotNegative(Option<decimal?> option, string allowed)
+    public static Option<decimal?> NotNegative(Option<decimal?> option, string allowed) => RefuseBelow(option, 0m, NumberStyles.Number, allowed);
+
+    /// <summary>Refuses a number below <paramref name="minimum"/>, naming the option, the value and what is allowed.</summary>
+    private static Option<TOption> RefuseBelow<TOption, TNumber>(Option<TOption> option, TNumber minimum, NumberStyles styles, string allowed)
+        where TNumber : INumber<TNumber>
     {
         option.Validators.Add(result =>
         {
+            // A value that is not a number at all already has System.CommandLine's own error.
             if (result.Tokens.Count > 0
-                && decimal.TryParse(result.Tokens[^1].Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
-                && value < 0)
+                && TNumber.TryParse(result.Tokens[^1].Value, styles, CultureInfo.InvariantCulture, out var value)
+                && value < minimum)
             {
                 result.AddError($"{option.Name}: '{value}' is not allowed; use {allowed}.");
             }

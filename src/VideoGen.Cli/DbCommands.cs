@@ -98,16 +98,7 @@ internal static class DbCommands
     /// <summary>videogen batch file --db: every line is validated, then enqueued; a line enqueued before is not enqueued again.</summary>
     internal static async Task<int> EnqueueBatchAsync(CliContext context, Output o, string connection, IReadOnlyList<BatchCommand.BatchLine> lines, string file, CancellationToken cancellationToken)
     {
-        var problems = new List<ValidationFailure>();
-        foreach (var line in lines)
-        {
-            problems.AddRange(RequestCheck.Check(line.Vendor, line.Request).Select(f => f with { Field = $"line {line.Number}: {Messages.LineKey(f.Field)}" }));
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new VideoGenValidationException(vendor: null, problems);
-        }
+        RequestCheck.EnsureValid(lines);
 
         var batch = BatchName(file);
         await using var hangfire = await VideoGenHangfire.OpenAsync(Options(context, connection, baseUrl: null), cancellationToken).ConfigureAwait(false);

@@ -65,16 +65,17 @@ internal static class GenerateCommand
         cancellationToken = deadline.Token;
         try
         {
-            var vendor = options.ResolveVendor(result);
-            vendorId = vendor.Id;
-            var request = build();
-            request.Model ??= vendor.DefaultModel;
-
             // Nothing leaves the machine before the request is known to be valid.
-            RequestCheck.EnsureValid(vendor, request);
-            OfflineCommands.Warn(context, vendor, request);
+            // The model is the vendor's default when none is given (set here, so the check and the send see the same request).
+            var (vendor, request, _) = RequestCheck.Read(context, options, result, resolved =>
+            {
+                var built = build();
+                built.Model ??= resolved.DefaultModel;
+                return built;
+            });
+            vendorId = vendor.Id;
             var estimate = PriceCalculator.Estimate(vendor, request);
-            o.Info($"{Markup.Escape(vendor.DisplayName)} [bold]{Markup.Escape(request.Model)}[/]: estimated cost [bold]{Markup.Escape(estimate.ToString())}[/]");
+            o.Info($"{Markup.Escape(vendor.DisplayName)} [bold]{Markup.Escape(request.Model!)}[/]: estimated cost [bold]{Markup.Escape(estimate.ToString())}[/]");
             var outDirectory = run.OutDirectory(result);
 
             await using var session = await VendorSession.OpenAsync(context, vendor, result.GetValue(options.BaseUrl), o, allowEmbeddedSandbox: true, cancellationToken).ConfigureAwait(false);

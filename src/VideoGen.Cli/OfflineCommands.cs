@@ -17,10 +17,7 @@ internal static class OfflineCommands
             var o = context.CreateOutput(result.GetValue(options.Json));
             try
             {
-                var vendor = options.ResolveVendor(result);
-                var request = options.ToRequest(result);
-                RequestCheck.EnsureValid(vendor, request);
-                var warnings = Warn(context, vendor, request);
+                var (vendor, request, warnings) = RequestCheck.Read(context, options, result);
                 o.Result($"[green]valid[/] for {vendor.DisplayName} {request.Model ?? vendor.DefaultModel}; nothing was sent.");
                 o.Document(new { ok = true, vendor = vendor.Id, model = request.Model ?? vendor.DefaultModel, warnings = warnings.Select(w => w.ToString()) });
                 return ExitCodes.Success;
@@ -53,10 +50,7 @@ internal static class OfflineCommands
             using var deadline = new CommandDeadline(result.GetValue(timeout) ?? TimeSpan.FromSeconds(DefaultPriceTimeoutSeconds), ct);
             try
             {
-                var vendor = options.ResolveVendor(result);
-                var request = options.ToRequest(result);
-                RequestCheck.EnsureValid(vendor, request);
-                Warn(context, vendor, request);
+                var (vendor, request, _) = RequestCheck.Read(context, options, result);
                 var estimate = await QuoteAsync(context, vendor, request, result.GetValue(options.BaseUrl), deadline.Token).ConfigureAwait(false);
                 o.Result($"{Spectre.Console.Markup.Escape(vendor.DisplayName)} {Spectre.Console.Markup.Escape(estimate.ModelId)}: [bold]{Spectre.Console.Markup.Escape(estimate.ToString())}[/]");
                 o.Document(PriceDocument(estimate));
@@ -80,18 +74,6 @@ internal static class OfflineCommands
 
     /// <summary>How long <c>price</c> waits for a vendor's quote by default, in seconds.</summary>
     public const int DefaultPriceTimeoutSeconds = 60;
-
-    /// <summary>Prints each validation warning to stderr (they never change the exit code) and returns them.</summary>
-    public static IReadOnlyList<ValidationWarning> Warn(CliContext context, Catalog.VendorInfo vendor, VideoGenerationRequest request)
-    {
-        var warnings = VideoRequestValidation.Warnings(vendor, request);
-        foreach (var warning in warnings)
-        {
-            context.Error.WriteLine($"warning: {vendor.DisplayName} {warning}");
-        }
-
-        return warnings;
-    }
 
     /// <summary>
     /// The vendor's quote when a key (or --base-url) is set, else the catalog estimate. Offline stays offline: without

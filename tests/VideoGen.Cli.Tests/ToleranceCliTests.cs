@@ -1,12 +1,6 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VideoGen.Cli.Tests.Infrastructure;
+using VideoGen.Tests.Infrastructure;
 
 namespace VideoGen.Cli.Tests;
 
@@ -33,11 +27,11 @@ public sealed class ToleranceCliTests : IDisposable
     [Fact]
     public async Task Status_UnknownGenerationType_ReadsTheFinishedJob()
     {
-        await using var stub = await Stub.StartAsync((ctx, _) => Json(ctx, 200, $$"""
+        await using var stub = await LoopbackServer.StartAsync(ctx => Json(ctx, 200, $$"""
             {"id":"{{A}}","state":"completed","generation_type":"add_audio","assets":{"video":"https://cdn.example/a.mp4"},"model":"ray-2"}
             """));
 
-        var run = await _cli.RunAsync("status", A, "--vendor", "aimlapi", "--base-url", stub.BaseUrl, "--json");
+        var run = await _cli.RunAsync("status", A, "--vendor", "aimlapi", "--base-url", stub.BaseUrl.ToString(), "--json");
 
         run.ShouldExitWith(0);
         ((string?)run.Json["status"]).ShouldBe("succeeded");
@@ -47,25 +41,20 @@ public sealed class ToleranceCliTests : IDisposable
     [Fact]
     public async Task Generate_Elumenta201OnCreate_KeepsTheIdWaitsAndDownloads()
     {
-        Stub? self = null;
-        await using var stub = self = await Stub.StartAsync((ctx, n) => ctx.Request.Method == "POST"
-            ? Json(ctx, 201, """{"id":18502,"status":"pending"}""")
-            : ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal)
-                ? File(ctx, Video)
-                : Json(ctx, 200, $$"""{"id":18502,"status":"completed","result_url":"{{self!.BaseUrl}}files/18502.mp4","tokens_spent":26}"""));
+        await using var stub = await ElumentaAsync(18502, createStatus: 201);
 
         var run = await _cli.RunAsync("generate", "A red balloon", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(0);
         ((string?)run.Json["jobId"]).ShouldBe("18502");
-        stub.Requests.Count(r => r == "POST /api/v2/generate").ShouldBe(1);
+        stub.Requests.Count(r => r is { Method: "POST", PathAndQuery: "/api/v2/generate" }).ShouldBe(1);
     }
 
     [Fact]
     public async Task Wait_Five502sWhileWaiting_RidesThemOutAndExits0()
     {
         var reads = 0;
-        await using var stub = await Stub.StartAsync((ctx, _) => Interlocked.Increment(ref reads) switch
+        await using var stub = await LoopbackServer.StartAsync(ctx => Interlocked.Increment(ref reads) switch
         {
             1 => Json(ctx, 200, """{"id":18500,"status":"pending"}"""),
             <= 6 => Text(ctx, 502, "<html><body><h1>502 Bad Gateway</h1></body></html>"),
@@ -82,7 +71,7 @@ public sealed class ToleranceCliTests : IDisposable
     [Fact]
     public async Task Status_UnknownStatusWithAnError_IsAFailureWithTheVendorsWordsExit4()
     {
-        await using var stub = await Stub.StartAsync((ctx, _) => Json(ctx, 200, """{"id":18500,"status":"moderated","error":{"code":"policy","message":"Blocked by the safety filter"}}"""));
+        await using var stub = await LoopbackServer.StartAsync(ctx => Json(ctx, 200, """{"id":18500,"status":"moderated","error":{"code":"policy","message":"Blocked by the safety filter"}}"""));
 
         var run = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--no-download");
 
@@ -95,7 +84,7 @@ public sealed class ToleranceCliTests : IDisposable
     public async Task StatusAndWait_EscapeSequencesInTheVendorsWords_NeverReachTheTerminal()
     {
         // A status and an error carrying OSC (window title), CSI (clear screen, colour) sequences and a bell.
-        await using var stub = await Stub.StartAsync((ctx, _) => Json(ctx, 200, """{"id":18500,"status":"\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b[0m","error":"\u001b[31mbad\u001b[0m"}"""));
+        await using var stub = await LoopbackServer.StartAsync(ctx => Json(ctx, 200, """{"id":18500,"status":"\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\u001b[0m","error":"\u001b[31mbad\u001b[0m"}"""));
 
         var status = await _cli.RunAsync("status", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/");
         var wait = await _cli.RunAsync("wait", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--no-download");
@@ -112,9 +101,9 @@ public sealed class ToleranceCliTests : IDisposable
     [Fact]
     public async Task Download_ResumeAnswered206StartingBeforeTheOffset_WritesTheExactFile()
     {
-        Stub? self = null;
+        LoopbackServer? self = null;
         var files = 0;
-        await using var stub = self = await Stub.StartAsync(async (ctx, _) =>
+        await using var stub = self = await LoopbackServer.StartAsync(async ctx =>
         {
             if (!ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal))
             {
@@ -154,13 +143,8 @@ public sealed class ToleranceCliTests : IDisposable
     public async Task Generate_DownloadFails_JournalKeepsTheJobUnfinishedAndResumeDownloadsIt()
     {
         // The storage host refuses the result URL until it is "back" (403 every time: expired and not refreshed).
-        Stub? self = null;
         var storageUp = false;
-        await using var stub = self = await Stub.StartAsync((ctx, _) => ctx.Request.Method == "POST"
-            ? Json(ctx, 200, """{"id":18503,"status":"pending"}""")
-            : ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal)
-                ? Volatile.Read(ref storageUp) ? File(ctx, Video) : Text(ctx, 403, "<html>AccessDenied</html>")
-                : Json(ctx, 200, $$"""{"id":18503,"status":"completed","result_url":"{{self!.BaseUrl}}files/18503.mp4","tokens_spent":26}"""));
+        await using var stub = await ElumentaAsync(18503, storage: (() => Volatile.Read(ref storageUp), 403, "<html>AccessDenied</html>"));
 
         var failed = await _cli.RunAsync("generate", "A red balloon", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
 
@@ -189,19 +173,14 @@ public sealed class ToleranceCliTests : IDisposable
         var done = (await journal.FindAsync(entry.CorrelationId)).ShouldNotBeNull();
         done.State.ShouldBe(Journal.JournalState.Completed);
         done.JobId.ShouldBe("18503");
-        stub.Requests.Count(r => r == "POST /api/v2/generate").ShouldBe(1, "the paid job is never submitted again");
+        stub.Requests.Count(r => r is { Method: "POST", PathAndQuery: "/api/v2/generate" }).ShouldBe(1, "the paid job is never submitted again");
     }
 
     [Fact]
     public async Task Download_OfAJournaledJobWhoseDownloadFailed_MarksItFinished()
     {
-        Stub? self = null;
         var storageUp = false;
-        await using var stub = self = await Stub.StartAsync((ctx, _) => ctx.Request.Method == "POST"
-            ? Json(ctx, 200, """{"id":18504,"status":"pending"}""")
-            : ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal)
-                ? Volatile.Read(ref storageUp) ? File(ctx, Video) : Text(ctx, 404, "<html>NoSuchKey</html>")
-                : Json(ctx, 200, $$"""{"id":18504,"status":"completed","result_url":"{{self!.BaseUrl}}files/18504.mp4","tokens_spent":26}"""));
+        await using var stub = await ElumentaAsync(18504, storage: (() => Volatile.Read(ref storageUp), 404, "<html>NoSuchKey</html>"));
 
         var failed = await _cli.RunAsync("generate", "A red balloon", "--vendor", "elumenta", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
         failed.ExitCode.ShouldNotBe(0, failed.All);
@@ -216,6 +195,21 @@ public sealed class ToleranceCliTests : IDisposable
         var resumed = await _cli.RunAsync("resume", "--base-url", stub.BaseUrl + "api/", "--out", _cli.OutDirectory, "--json");
         resumed.ShouldExitWith(0);
         Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldHaveSingleItem("resume downloads nothing twice");
+    }
+
+    /// <summary>
+    /// An Elumenta stand-in for one generation: create answers it pending (<paramref name="createStatus"/>), every read
+    /// answers it completed with its file on this server; the file is served while <paramref name="storage"/> is up
+    /// (default: always), else refused with its status and page.
+    /// </summary>
+    private static async Task<LoopbackServer> ElumentaAsync(int id, int createStatus = 200, (Func<bool> Up, int Status, string Html)? storage = null)
+    {
+        LoopbackServer? self = null;
+        return self = await LoopbackServer.StartAsync(ctx => ctx.Request.Method == "POST"
+            ? Json(ctx, createStatus, $$"""{"id":{{id}},"status":"pending"}""")
+            : ctx.Request.Path.Value!.EndsWith(".mp4", StringComparison.Ordinal)
+                ? storage is not { } down || down.Up() ? File(ctx, Video) : Text(ctx, down.Status, down.Html)
+                : Json(ctx, 200, $$"""{"id":{{id}},"status":"completed","result_url":"{{self!.BaseUrl}}files/{{id}}.mp4","tokens_spent":26}"""));
     }
 
     private static async Task Json(HttpContext context, int status, string json)
@@ -237,46 +231,5 @@ public sealed class ToleranceCliTests : IDisposable
         context.Response.ContentType = "video/mp4";
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes);
-    }
-
-    /// <summary>A loopback Kestrel server answering every request with the test's handler (and its request number).</summary>
-    private sealed class Stub : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private Stub(WebApplication app, string baseUrl)
-        {
-            _app = app;
-            BaseUrl = baseUrl;
-        }
-
-        public string BaseUrl { get; }
-
-        public ConcurrentQueue<string> Requests { get; } = new();
-
-        public static async Task<Stub> StartAsync(Func<HttpContext, int, Task> handler)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            Stub? stub = null;
-            var count = 0;
-            app.Run(context =>
-            {
-                stub!.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
-                return handler(context, Interlocked.Increment(ref count));
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            stub = new Stub(app, address.TrimEnd('/') + "/");
-            return stub;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

@@ -1,17 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using VideoGen.ContractTests.Infrastructure;
 using VideoGen.Sandbox;
+using VideoGen.Sandbox.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace VideoGen.ContractTests;
@@ -146,18 +140,21 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
     [Fact]
     public async Task EveryWebhook_Apiframe_ValidatesAgainstWebhookPayload()
     {
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var log = new ExchangeLog();
         await using (var sandbox = await StartAsync(log, o => o.TimeScale = 0.001))
         {
             await sandbox.PostAsync("v2/videos/generate", new { prompt = "A fox", model = "midjourney-video", midjourneyVideoParams = new { start_image = "https://example.com/forest.jpg" }, webhookUrl = receiver.Url });
             await sandbox.PostAsync("v2/videos/generate", new { prompt = "p " + SandboxOptions.FailurePromptMarker, model = "veo-3", webhookUrl = receiver.Url, webhookEvents = new[] { "failed" } });
-            await receiver.WaitForAsync(6);
+            for (var i = 0; i < 6; i++)
+            {
+                await receiver.NextAsync(TimeSpan.FromSeconds(15));
+            }
         }
 
         var document = SpecDocument.Load("apiframe.yaml");
         var schema = document.Json["components"]!["schemas"]!["WebhookPayload"]!;
-        var payloads = receiver.Bodies;
+        var payloads = receiver.All;
         payloads.Select(p => (string?)p["event"]).Distinct().Order().ShouldBe(["completed", "failed", "progress"]);
         foreach (var payload in payloads)
         {
@@ -452,53 +449,6 @@ public sealed class SandboxConformanceTests(ITestOutputHelper output)
             using var response = await _http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             return ((int)response.StatusCode, JsonConvert.DeserializeObject<JToken>(text, new JsonSerializerSettings { DateParseHandling = DateParseHandling.None })!);
-        }
-    }
-
-    /// <summary>A loopback server that records webhook bodies.</summary>
-    private sealed class Receiver : IAsyncDisposable
-    {
-        private readonly ConcurrentQueue<JObject> _bodies = new();
-        private WebApplication _app = null!;
-
-        public Uri Url { get; private set; } = null!;
-
-        public IReadOnlyList<JObject> Bodies => _bodies.ToList();
-
-        public static async Task<Receiver> StartAsync()
-        {
-            var receiver = new Receiver();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-            receiver._app = builder.Build();
-            receiver._app.MapPost("/hooks", async context =>
-            {
-                using var reader = new StreamReader(context.Request.Body);
-                receiver._bodies.Enqueue(JObject.Parse(await reader.ReadToEndAsync()));
-                context.Response.StatusCode = StatusCodes.Status200OK;
-            });
-            await receiver._app.StartAsync();
-            var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            receiver.Url = new Uri(address.TrimEnd('/') + "/hooks");
-            return receiver;
-        }
-
-        public async Task WaitForAsync(int count)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-            while (_bodies.Count < count && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            _bodies.Count.ShouldBeGreaterThanOrEqualTo(count);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
         }
     }
 }

@@ -27,8 +27,11 @@ internal static class AimlApiEndpoints
 
     private static readonly string[] WaitStates = ["queued", "dreaming", "completed"];
     private static readonly string[] RequestFields = ["generation_type", "prompt", "aspect_ratio", "loop", "keyframes", "callback_url", "model", "resolution", "duration"];
-    private static readonly string[] AspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"];
-    private static readonly string[] Resolutions = ["540p", "720p", "1080p", "4k"];
+    /// <summary>Luma's aspect ratios, the same on both routes (this one and <see cref="AimlApiVideoRouteEndpoints"/>).</summary>
+    internal static readonly string[] AspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"];
+
+    /// <summary>Luma's resolutions, the same on both routes.</summary>
+    internal static readonly string[] Resolutions = ["540p", "720p", "1080p", "4k"];
     private static readonly string[] Durations = ["5s", "9s"];
     private static readonly string[] KeyframeTypes = ["image", "generation"];
 
@@ -67,11 +70,7 @@ internal static class AimlApiEndpoints
         CheckEnum(body, "model", vendor.Models.Select(m => m.Id).Where(m => !AimlApiVideoRouteEndpoints.IsVideoRouteModel(m)).ToArray(), errors);
         CheckEnum(body, "resolution", Resolutions, errors);
         CheckEnum(body, "duration", Durations, errors);
-        if (body["loop"] is { } loop && loop.Type is not (JTokenType.Boolean or JTokenType.Null))
-        {
-            errors.Add($"loop must be a boolean value; got {RequestBody.Show(loop)}");
-        }
-
+        CheckLoop(body, errors);
         if (body["callback_url"] is { } callback && callback.Type != JTokenType.Null && (callback.Type != JTokenType.String || !RequestBody.IsHttpUrl((string?)callback)))
         {
             errors.Add($"callback_url must be a URL address; got {RequestBody.Show(callback)}");
@@ -84,20 +83,7 @@ internal static class AimlApiEndpoints
             return AimlApiDialect.BadRequest(errors);
         }
 
-        // Extending needs an earlier generation of the same key that has completed.
-        foreach (var (frame, id) in extended)
-        {
-            var source = call.Runtime.Jobs.Find(SandboxVendors.AimlApi, id, call.Owner);
-            if (source is null)
-            {
-                errors.Add($"keyframes.{frame}.id: generation {id} was not found");
-            }
-            else if (source.PhaseAt(call.Now) != SandboxJobPhase.Succeeded)
-            {
-                errors.Add($"keyframes.{frame}.id: generation {id} is {State(source.PhaseAt(call.Now))}; only a completed generation can be extended");
-            }
-        }
-
+        CheckExtendedGenerations(call, extended, State, errors);
         if (errors.Count > 0)
         {
             return AimlApiDialect.BadRequest(errors);
@@ -271,6 +257,35 @@ internal static class AimlApiEndpoints
         if (!RequestBody.IsMissing(value) && (value!.Type != JTokenType.String || !allowed.Contains((string)value!)))
         {
             errors.Add($"{field} must be one of the following values: {string.Join(", ", allowed)}; got {RequestBody.Show(value)}");
+        }
+    }
+
+    /// <summary><c>loop</c>, where given, is a boolean (both routes).</summary>
+    internal static void CheckLoop(JObject body, List<string> errors)
+    {
+        if (body["loop"] is { } loop && loop.Type is not (JTokenType.Boolean or JTokenType.Null))
+        {
+            errors.Add($"loop must be a boolean value; got {RequestBody.Show(loop)}");
+        }
+    }
+
+    /// <summary>
+    /// Extending needs an earlier generation of the same key that has completed (both routes); <paramref name="state"/>
+    /// names a phase in the route's own words.
+    /// </summary>
+    internal static void CheckExtendedGenerations(VendorCall call, IEnumerable<(string Frame, string Id)> extended, Func<SandboxJobPhase, string> state, List<string> errors)
+    {
+        foreach (var (frame, id) in extended)
+        {
+            var source = call.Runtime.Jobs.Find(SandboxVendors.AimlApi, id, call.Owner);
+            if (source is null)
+            {
+                errors.Add($"keyframes.{frame}.id: generation {id} was not found");
+            }
+            else if (source.PhaseAt(call.Now) != SandboxJobPhase.Succeeded)
+            {
+                errors.Add($"keyframes.{frame}.id: generation {id} is {state(source.PhaseAt(call.Now))}; only a completed generation can be extended");
+            }
         }
     }
 

@@ -19,8 +19,6 @@ internal static class AimlApiVideoRouteEndpoints
     private const int DefaultDuration = 5;
 
     private static readonly string[] RequestFields = ["model", "prompt", "aspect_ratio", "loop", "keyframes", "resolution", "duration"];
-    private static readonly string[] AspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"];
-    private static readonly string[] Resolutions = ["540p", "720p", "1080p", "4k"];
     private static readonly int[] Durations = [5, 9];
 
     /// <summary>Whether a catalog model of AIML is one of the video route's (its id has AI/ML API's <c>luma/</c> prefix).</summary>
@@ -57,8 +55,8 @@ internal static class AimlApiVideoRouteEndpoints
         }
 
         AimlApiEndpoints.CheckEnum(body, "model", models, errors);
-        AimlApiEndpoints.CheckEnum(body, "aspect_ratio", AspectRatios, errors);
-        AimlApiEndpoints.CheckEnum(body, "resolution", Resolutions, errors);
+        AimlApiEndpoints.CheckEnum(body, "aspect_ratio", AimlApiEndpoints.AspectRatios, errors);
+        AimlApiEndpoints.CheckEnum(body, "resolution", AimlApiEndpoints.Resolutions, errors);
         var duration = body["duration"];
         if (!RequestBody.IsMissing(duration) && (duration!.Type != JTokenType.Integer || !Durations.Contains(duration.Value<int>())))
         {
@@ -66,25 +64,10 @@ internal static class AimlApiVideoRouteEndpoints
             errors.Add($"duration must be one of the following values: 5, 9 (an integer); got {RequestBody.Show(duration)}");
         }
 
-        if (body["loop"] is { } loop && loop.Type is not (JTokenType.Boolean or JTokenType.Null))
-        {
-            errors.Add($"loop must be a boolean value; got {RequestBody.Show(loop)}");
-        }
-
+        AimlApiEndpoints.CheckLoop(body, errors);
         var extended = new List<(string Frame, string Id)>();
         AimlApiEndpoints.CheckKeyframes(body["keyframes"], errors, extended, uuidIds: false);
-        foreach (var (frame, id) in extended)
-        {
-            var source = call.Runtime.Jobs.Find(SandboxVendors.AimlApi, id, call.Owner);
-            if (source is null)
-            {
-                errors.Add($"keyframes.{frame}.id: generation {id} was not found");
-            }
-            else if (source.PhaseAt(call.Now) != SandboxJobPhase.Succeeded)
-            {
-                errors.Add($"keyframes.{frame}.id: generation {id} is {Status(source.PhaseAt(call.Now))}; only a completed generation can be extended");
-            }
-        }
+        AimlApiEndpoints.CheckExtendedGenerations(call, extended, Status, errors);
 
         if (errors.Count > 0)
         {

@@ -4,11 +4,12 @@ using VideoGen.Catalog;
 
 namespace VideoGen.Sandbox.Core;
 
-/// <summary>What a vendor endpoint asks the store to create.</summary>
-internal sealed class JobRequest
+/// <summary>What a vendor endpoint asks the store to create (a record: a retry is the same terms <c>with</c> a few changed).</summary>
+internal sealed record JobRequest
 {
     public required string Vendor { get; init; }
 
+    /// <summary>The fingerprint of the API key that creates the job (never the key itself).</summary>
     public required string Owner { get; init; }
 
     public required string Model { get; init; }
@@ -26,8 +27,10 @@ internal sealed class JobRequest
 
     public required decimal Price { get; init; }
 
+    /// <summary>The sandbox's own base URL as the client reached it (for result URLs), ending with '/'.</summary>
     public required string PublicBaseUrl { get; init; }
 
+    /// <summary>The request body as sent, for the vendors that echo parameters.</summary>
     public JObject Request { get; init; } = new();
 
     /// <summary>
@@ -130,24 +133,14 @@ internal sealed class JobStore
             failure = "Provider error: simulated failure (sandbox failure rate)";
         }
 
-        var job = new SandboxJob
+        var job = new SandboxJob(request)
         {
             Sequence = Interlocked.Increment(ref _sequence),
-            Vendor = request.Vendor,
             Id = id,
-            Owner = request.Owner,
-            Model = request.Model,
-            Prompt = request.Prompt,
-            DurationSeconds = request.DurationSeconds,
-            AspectRatio = request.AspectRatio,
-            VideoCount = request.VideoCount,
             CreatedAt = now,
             StartsAt = startsAt,
             FinishesAt = finishesAt,
             PlannedFailure = failure,
-            Price = request.Price,
-            PublicBaseUrl = request.PublicBaseUrl,
-            Request = request.Request,
         };
 
         if (!_jobs.TryAdd((job.Vendor, job.Id), job))

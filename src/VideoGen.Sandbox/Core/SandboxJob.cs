@@ -15,25 +15,36 @@ internal sealed class SandboxJob
     private string? _cancelReason;
     private int _settled;
 
+    /// <summary>A job on the terms of <paramref name="terms"/>; its id, order and plan are the store's.</summary>
+    public SandboxJob(JobRequest terms) => Terms = terms;
+
+    /// <summary>What the vendor endpoint asked for: the job's vendor, owner, model, prompt, price and body are these.</summary>
+    public JobRequest Terms { get; }
+
     /// <summary>The order in which jobs were created (ids are random, and a fake clock gives equal creation times).</summary>
     public required long Sequence { get; init; }
 
-    public required string Vendor { get; init; }
-
     public required string Id { get; init; }
 
-    /// <summary>The fingerprint of the API key that created the job (never the key itself).</summary>
-    public required string Owner { get; init; }
+    public string Vendor => Terms.Vendor;
 
-    public required string Model { get; init; }
+    public string Owner => Terms.Owner;
 
-    public string? Prompt { get; init; }
+    public string Model => Terms.Model;
 
-    public required int DurationSeconds { get; init; }
+    public string? Prompt => Terms.Prompt;
 
-    public required string AspectRatio { get; init; }
+    public int DurationSeconds => Terms.DurationSeconds;
 
-    public int VideoCount { get; init; } = 1;
+    public string AspectRatio => Terms.AspectRatio;
+
+    public int VideoCount => Terms.VideoCount;
+
+    public decimal Price => Terms.Price;
+
+    public string PublicBaseUrl => Terms.PublicBaseUrl;
+
+    public JObject Request => Terms.Request;
 
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -43,14 +54,6 @@ internal sealed class SandboxJob
 
     /// <summary>The reason the job will fail at <see cref="FinishesAt"/>, or null when it will succeed.</summary>
     public string? PlannedFailure { get; init; }
-
-    public required decimal Price { get; init; }
-
-    /// <summary>The sandbox's own base URL as the client reached it (for result URLs), ending with '/'.</summary>
-    public required string PublicBaseUrl { get; init; }
-
-    /// <summary>The request body as sent, for the vendors that echo parameters.</summary>
-    public JObject Request { get; init; } = new();
 
     /// <summary>Completes when the job changes other than by the clock (a cancellation).</summary>
     public Task Changed

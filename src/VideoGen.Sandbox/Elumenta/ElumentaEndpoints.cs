@@ -59,18 +59,9 @@ internal static class ElumentaEndpoints
 
         // The generate parameters sit inside `params` (calculate-price.md § Body Parameters).
         var parameters = body["params"] as JObject ?? new JObject();
-        var duration = DefaultDuration;
-        var durationToken = parameters["duration"];
-        if (!RequestBody.IsMissing(durationToken))
+        if (ReadDuration(parameters, model.Id, model.Durations, out var duration) is { } invalid)
         {
-            if (durationToken!.Type != JTokenType.Integer || !model.Durations.Contains(durationToken.Value<int>()))
-            {
-                return ElumentaDialect.Invalid("duration", durationToken,
-                    $"duration {RequestBody.Show(durationToken)} is not supported by {model.Id}; allowed: {string.Join(" or ", model.Durations)} (seconds, an integer).",
-                    new JArray(model.Durations));
-            }
-
-            duration = durationToken.Value<int>();
+            return invalid;
         }
 
         var price = SandboxPricing.PriceOf(model, duration);
@@ -116,18 +107,9 @@ internal static class ElumentaEndpoints
             return ElumentaDialect.Invalid("prompt", promptToken, $"prompt must be a string; got {RequestBody.Show(promptToken)}.");
         }
 
-        var duration = DefaultDuration;
-        var durationToken = body["duration"];
-        if (!RequestBody.IsMissing(durationToken))
+        if (ReadDuration(body, model.Id, model.Durations, out var duration) is { } invalidDuration)
         {
-            if (durationToken!.Type != JTokenType.Integer || !model.Durations.Contains(durationToken.Value<int>()))
-            {
-                return ElumentaDialect.Invalid("duration", durationToken,
-                    $"duration {RequestBody.Show(durationToken)} is not supported by {model.Id}; allowed: {string.Join(" or ", model.Durations)} (seconds, an integer).",
-                    new JArray(model.Durations));
-            }
-
-            duration = durationToken.Value<int>();
+            return invalidDuration;
         }
 
         var aspectRatio = DefaultAspectRatio;
@@ -190,6 +172,30 @@ internal static class ElumentaEndpoints
             ["processing_ms"] = null,
             ["created_at"] = Iso.Format(job.CreatedAt),
         }, StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// The <c>duration</c> of a generate request or of Calculate Price's <c>params</c> (the same rule for both): the
+    /// default when absent, else an integer the model offers; returns the 422 answer for any other value, else null.
+    /// </summary>
+    private static IResult? ReadDuration(JObject parameters, string modelId, IReadOnlyList<int> durations, out int duration)
+    {
+        duration = DefaultDuration;
+        var token = parameters["duration"];
+        if (RequestBody.IsMissing(token))
+        {
+            return null;
+        }
+
+        if (token!.Type != JTokenType.Integer || !durations.Contains(token.Value<int>()))
+        {
+            return ElumentaDialect.Invalid("duration", token,
+                $"duration {RequestBody.Show(token)} is not supported by {modelId}; allowed: {string.Join(" or ", durations)} (seconds, an integer).",
+                new JArray(durations));
+        }
+
+        duration = token.Value<int>();
+        return null;
     }
 
     private static Task<IResult> Get(VendorCall call)

@@ -81,18 +81,11 @@ internal static class OxenEndpoints
         var model = call.Runtime.Vendor(SandboxVendors.Oxen).FindModel(job.Model)!;
         var price = SandboxPricing.PriceOf(model, job.DurationSeconds);
         var charged = call.Runtime.Ledger.TryCharge(SandboxVendors.Oxen, call.Owner, price, out _);
-        var retried = call.Runtime.Jobs.Create(call.Runtime.Jobs.NextGuid().ToString(), new JobRequest
+        var retried = call.Runtime.Jobs.Create(call.Runtime.Jobs.NextGuid().ToString(), job.Terms with
         {
-            Vendor = SandboxVendors.Oxen,
-            Owner = call.Owner,
-            Model = job.Model,
             ModelInfo = model,
-            Prompt = job.Prompt,
-            DurationSeconds = job.DurationSeconds,
-            AspectRatio = job.AspectRatio,
             Price = charged ? price : 0m,
             PublicBaseUrl = call.PublicBaseUrl,
-            Request = job.Request,
             FailOnStart = charged ? null : InsufficientCredits,
         });
         var body = Render(retried, call.Now);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using VideoGen.Testing;
 
 namespace VideoGen.Sandbox.Tests.Infrastructure;
 
@@ -22,51 +22,25 @@ internal static class ExternalTools
     /// <summary>Runs a process with a loopback-only network environment (no proxy) and returns when it exits.</summary>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(fileName)
+        var variables = new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["http_proxy"] = null,
+            ["https_proxy"] = null,
+            ["HTTP_PROXY"] = null,
+            ["HTTPS_PROXY"] = null,
+            ["ALL_PROXY"] = null,
+            ["all_proxy"] = null,
+            ["NO_PROXY"] = "127.0.0.1,localhost",
+            ["no_proxy"] = "127.0.0.1,localhost",
+            ["PYTHONUNBUFFERED"] = "1",
         };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in new[] { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["NO_PROXY"] = "127.0.0.1,localhost";
-        start.Environment["no_proxy"] = "127.0.0.1,localhost";
-        start.Environment["PYTHONUNBUFFERED"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"{fileName} did not finish within {timeout.TotalSeconds} s.\n{stdout}\n{stderr}");
-        }
-
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        var result = await ProcessRunner.RunAsync(fileName, arguments, Environment.CurrentDirectory, timeout, variables);
+        return new ProcessResult(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
     private static bool Probe(string fileName, string arguments)

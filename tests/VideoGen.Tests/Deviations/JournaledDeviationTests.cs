@@ -32,17 +32,7 @@ public sealed class JournaledDeviationTests : IDisposable
     {
         var vendor = VendorDeviationTests.Vendor.Of(vendorId);
         var bodies = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var server = await LoopbackServer.StartAsync(async ctx =>
-        {
-            bodies.Enqueue(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
-            if (bodies.Count == 1)
-            {
-                await Respond.Text(ctx, 429, "{\"error\":\"slow down\"}", "application/json", ("Retry-After", "4"));
-                return;
-            }
-
-            await Respond.Json(ctx, vendor.Accepted.Body, vendor.Accepted.Status);
-        });
+        await using var server = await LoopbackVendors.ThrottledOnceAsync(vendor.Accepted, bodies);
         var generator = Journaled(vendorId, server);
 
         var job = await generator.SubmitAsync(new VideoGenerationRequest("A red balloon"), new VideoGenerationOptions { ClientKey = "line-1" });

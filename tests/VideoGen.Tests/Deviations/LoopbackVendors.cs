@@ -22,6 +22,23 @@ internal static class LoopbackVendors
         return descriptor.CreateGenerator(Configuration(descriptor.DisplayName, baseUrl), Http(clock));
     }
 
+    /// <summary>
+    /// A server that answers the first request 429 (Retry-After: 4 s) and every later one with <paramref name="accepted"/>,
+    /// the vendor's answer to an accepted create; every request body is kept in <paramref name="bodies"/>, in order.
+    /// </summary>
+    public static Task<LoopbackServer> ThrottledOnceAsync((int Status, string Body) accepted, System.Collections.Concurrent.ConcurrentQueue<string> bodies) =>
+        LoopbackServer.StartAsync(async ctx =>
+        {
+            bodies.Enqueue(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
+            if (bodies.Count == 1)
+            {
+                await Respond.Text(ctx, 429, "{\"error\":\"slow down\"}", "application/json", ("Retry-After", "4"));
+                return;
+            }
+
+            await Respond.Json(ctx, accepted.Body, accepted.Status);
+        });
+
     public static HttpClient Http(TimeProvider clock) =>
         new(new ResilienceHandler(new ResilienceOptions { TimeProvider = clock, UseJitter = false }) { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } })
         {

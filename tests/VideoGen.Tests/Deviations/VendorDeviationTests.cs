@@ -209,17 +209,7 @@ public sealed class VendorDeviationTests : IDisposable
     {
         var vendor = Vendor.Of(vendorId);
         var bodies = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var server = await LoopbackServer.StartAsync(async ctx =>
-        {
-            bodies.Enqueue(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
-            if (bodies.Count == 1)
-            {
-                await Respond.Text(ctx, 429, "{\"error\":\"slow down\"}", "application/json", ("Retry-After", "4"));
-                return;
-            }
-
-            await Respond.Json(ctx, vendor.Accepted.Body, vendor.Accepted.Status);
-        });
+        await using var server = await LoopbackVendors.ThrottledOnceAsync(vendor.Accepted, bodies);
         var generator = LoopbackVendors.Create(vendorId, server, _clock);
 
         var job = await generator.SubmitAsync(new VideoGenerationRequest("A red balloon"));

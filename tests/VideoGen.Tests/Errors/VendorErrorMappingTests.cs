@@ -114,6 +114,14 @@ public sealed class VendorErrorMappingTests
 
     private static StubHttpHandler Answer(Func<HttpResponseMessage> respond) => new StubHttpHandler().On(HttpMethod.Post, ".*", _ => respond());
 
+    /// <summary>Answers every request with <paramref name="status"/> and <paramref name="body"/>; <paramref name="headers"/> sets the headers as each answer is made.</summary>
+    private static StubHttpHandler Answer(int status, string? body, Action<HttpResponseHeaders> headers) => Answer(() =>
+    {
+        var response = Response(status, body);
+        headers(response.Headers);
+        return response;
+    });
+
     private static HttpResponseMessage Response(int status, string? body, string mediaType = "application/json")
     {
         var response = new HttpResponseMessage((HttpStatusCode)status);
@@ -161,12 +169,7 @@ public sealed class VendorErrorMappingTests
     [MemberData(nameof(Vendors))]
     public async Task TooManyRequests_RetryAfterSeconds_IsReadIntoRetryAfter(VendorCase vendor)
     {
-        var handler = Answer(() =>
-        {
-            var response = Response(429, vendor.ErrorBody(429).Body);
-            response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
-            return response;
-        });
+        var handler = Answer(429, vendor.ErrorBody(429).Body, h => h.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30)));
 
         var e = await Should.ThrowAsync<RateLimitedException>(() => CallAsync(vendor, handler));
 
@@ -192,12 +195,7 @@ public sealed class VendorErrorMappingTests
     [MemberData(nameof(Vendors))]
     public async Task TooManyRequests_RetryAfterHttpDate_IsReadAsTheWaitUntilThatDate(VendorCase vendor)
     {
-        var handler = Answer(() =>
-        {
-            var response = Response(429, vendor.ErrorBody(429).Body);
-            response.Headers.RetryAfter = new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(120));
-            return response;
-        });
+        var handler = Answer(429, vendor.ErrorBody(429).Body, h => h.RetryAfter = new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(120)));
 
         var e = await Should.ThrowAsync<RateLimitedException>(() => CallAsync(vendor, handler));
 
@@ -209,12 +207,7 @@ public sealed class VendorErrorMappingTests
     [Fact]
     public async Task TooManyRequests_RetryAfterDateInThePast_IsZero()
     {
-        var handler = Answer(() =>
-        {
-            var response = Response(429, null);
-            response.Headers.RetryAfter = new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(-5));
-            return response;
-        });
+        var handler = Answer(429, null, h => h.RetryAfter = new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(-5)));
 
         var e = await Should.ThrowAsync<RateLimitedException>(() => CallAsync(Gateway, handler));
 
@@ -225,12 +218,7 @@ public sealed class VendorErrorMappingTests
     [MemberData(nameof(Vendors))]
     public async Task ServiceUnavailable_RetryAfterSeconds_IsReadIntoRetryAfter(VendorCase vendor)
     {
-        var handler = Answer(() =>
-        {
-            var response = Response(503, vendor.ErrorBody(503).Body);
-            response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
-            return response;
-        });
+        var handler = Answer(503, vendor.ErrorBody(503).Body, h => h.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5)));
 
         var e = await Should.ThrowAsync<ServiceUnavailableException>(() => CallAsync(vendor, handler));
 
@@ -241,12 +229,7 @@ public sealed class VendorErrorMappingTests
     [MemberData(nameof(Vendors))]
     public async Task ErrorStatus_RequestIdHeader_IsReadAndQuoted(VendorCase vendor)
     {
-        var handler = Answer(() =>
-        {
-            var response = Response(500, vendor.ErrorBody(500).Body);
-            response.Headers.Add("x-request-id", "req_8f2b1c");
-            return response;
-        });
+        var handler = Answer(500, vendor.ErrorBody(500).Body, h => h.Add("x-request-id", "req_8f2b1c"));
 
         var e = await Should.ThrowAsync<VideoGenException>(() => CallAsync(vendor, handler));
 

@@ -1,7 +1,7 @@
-namespace VideoGen.ContractTests.Infrastructure;
+namespace VideoGen.Testing;
 
-/// <summary>Paths inside the repository the tests run from.</summary>
-internal static class Repo
+/// <summary>Paths inside the repository the tests run from (found by its Contracts.sln above the test binaries).</summary>
+public static class Repo
 {
     private static readonly Lazy<string> LazyRoot = new(() =>
     {
