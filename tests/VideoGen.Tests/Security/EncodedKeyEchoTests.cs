@@ -114,7 +114,7 @@ public sealed class EncodedKeyEchoTests
 
         // AddVideoGeneration's clients (Apiframe's follows no redirect: its key travels in X-API-Key, which HttpClient
         // would forward), and a bearer client made by hand on a default HttpClient (which follows redirects and drops
-        // Authorization). NOT covered: Apiframe's client made by hand on a redirect-following HttpClient forwards X-API-Key.
+        // Authorization). Apiframe's client made by hand on a redirect-following HttpClient: see the next test.
         var services = new ServiceCollection().AddVideoGeneration(o =>
         {
             var vendor = o.GetVendor(vendorId);
@@ -135,6 +135,25 @@ public sealed class EncodedKeyEchoTests
 
         heads.Where(h => Excerpt.Shows(h, Sentinel)).ShouldBeEmpty("a request to another origin carried the key");
         heads.ShouldAllBe(h => !h.Contains("Authorization", StringComparison.OrdinalIgnoreCase) && !h.Contains("X-API-Key", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task HandMadeApiframeClientFollowsARedirectToAnotherOrigin_TheErrorSaysTheKeyWasSentThere()
+    {
+        const string body = """{"id": "job-1", "status": "PROCESSING", "progress": 1}""";
+        await using var other = new RawHttpStub(async (head, stream, ct) =>
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), ct));
+        await using var api = new RawHttpStub(async (head, stream, ct) =>
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 302 Found\r\nLocation: {new Uri(other.BaseUrl, "moved")}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), ct));
+
+        // HttpClient forwards X-API-Key on a redirect (it drops only Authorization), and no hook runs before it does:
+        // the key is gone. The caller must hear it, and the other origin's answer is not taken as Apiframe's.
+        var generator = new Apiframe.ApiframeClient(new VendorClientConfiguration("Apiframe") { ApiKey = Sentinel, BaseUrl = api.BaseUrl }, new HttpClient());
+        var error = await Should.ThrowAsync<VideoGenException>(() => Apiframe.ApiframeClientExtensions.AsVideoGenerator(generator).GetJobAsync("job-1"));
+
+        error.Message.ShouldContain($"the API key reached {other.BaseUrl.Host}. Rotate the key");
+        error.Message.ShouldContain("AllowAutoRedirect = false");
+        Excerpt.Shows(error.ToString(), Sentinel).ShouldBeFalse();
     }
 
     private static IEnumerable<string> Chain(Exception exception)
