@@ -27,7 +27,7 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     public bool IsJson => json;
 
     /// <summary>
-    /// Never prints <paramref name="secret"/> (nor its URL-encoded or Base64 forms) from here on: vendor text, result
+    /// Never prints <paramref name="secret"/> (nor any encoded form of it: see Excerpt.Redact) from here on: vendor text, result
     /// URLs and error messages are outside strings that may quote the key.
     /// </summary>
     public void Redact(string? secret)
