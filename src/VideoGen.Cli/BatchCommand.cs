@@ -30,7 +30,7 @@ internal static class BatchCommand
 
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "A JSON Lines file: one object per line with prompt and optionally vendor, model, duration, aspectRatio, resolution, image, endImage, negativePrompt." };
+        var file = new Argument<string>("file") { Description = $"A JSON Lines file: one object per line with prompt and optionally {string.Join(", ", LineFields.Skip(1).Select(f => f.Name))}." };
         var concurrency = CliOptions.AtLeastOne(new Option<int>("--concurrency") { Description = "Jobs in flight at once.", DefaultValueFactory = _ => DefaultConcurrency }, "a whole number of jobs >= 1");
         var budget = CliOptions.NotNegative(new Option<decimal?>("--budget") { Description = "The most the batch may cost per vendor, in that vendor's unit (worst-case estimates, checked before each submit)." }, "an amount >= 0 in the vendor's unit, e.g. 500");
         var baseUrl = new Option<string?>("--base-url") { Description = "Send every vendor's requests to this host (a standalone sandbox, a proxy); a URL without a path keeps each vendor's own path (Elumenta's /api)." };
@@ -371,38 +371,37 @@ internal static class BatchCommand
                 continue;
             }
 
-            try
+            var lineProblems = ReadLine(text, out var fields);
+            if (lineProblems.Count > 0)
             {
-                var o = JObject.Parse(text);
-                var vendor = RequestOptions.ResolveVendor((string?)o["vendor"]);
-                var request = new VideoGenerationRequest((string?)o["prompt"] ?? string.Empty)
-                {
-                    Model = (string?)o["model"] ?? vendor.DefaultModel,
-                    DurationSeconds = (int?)o["duration"],
-                    AspectRatio = (string?)o["aspectRatio"] ?? (string?)o["aspect_ratio"],
-                    Resolution = (string?)o["resolution"],
-                    StartImage = RequestOptions.ParseUrl("image", (string?)o["image"]),
-                    EndImage = RequestOptions.ParseUrl("endImage", (string?)o["endImage"]),
-                    NegativePrompt = (string?)o["negativePrompt"] ?? (string?)o["negative_prompt"],
-                };
+                problems.AddRange(lineProblems.Select(p => $"line {number}: {p}"));
+                continue;
+            }
 
-                // The line's identity: what it asks for (vendor and the request as parsed, so spelling and key order do not
-                // count) and its occurrence among identical lines. Not its position or the file's path: inserting, reordering,
-                // moving or copying the file keeps every line's identity.
-                // Where the jobs are created counts too, unless it is the vendor itself (so identities of real runs stay as they were).
-                var normalized = targetOf?.Invoke(vendor) is { } target
-                    ? JsonConvert.SerializeObject(new { vendor = vendor.Id, request, target }, Formatting.None)
-                    : JsonConvert.SerializeObject(new { vendor = vendor.Id, request }, Formatting.None);
-                var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..32].ToLowerInvariant();
-                var occurrence = occurrences[digest] = occurrences.GetValueOrDefault(digest) + 1;
-                var key = $"batch:{vendor.Id}:{digest}:{occurrence}";
-                var legacyKey = $"batch:{full}:{number}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
-                lines.Add(new BatchLine(number, key, vendor, request, legacyKey));
-            }
-            catch (Exception e) when (e is JsonException or CliUsageException or FormatException or InvalidCastException or ArgumentException)
+            var vendor = VideoModelCatalog.Default.FindVendor((string?)fields.GetValueOrDefault("vendor") ?? RequestOptions.DefaultVendor)!;
+            var request = new VideoGenerationRequest((string?)fields.GetValueOrDefault("prompt") ?? string.Empty)
             {
-                problems.Add($"line {number}: {e.Message}");
-            }
+                Model = (string?)fields.GetValueOrDefault("model") ?? vendor.DefaultModel,
+                DurationSeconds = (int?)fields.GetValueOrDefault("duration"),
+                AspectRatio = (string?)fields.GetValueOrDefault("aspectRatio"),
+                Resolution = (string?)fields.GetValueOrDefault("resolution"),
+                StartImage = (Uri?)fields.GetValueOrDefault("image"),
+                EndImage = (Uri?)fields.GetValueOrDefault("endImage"),
+                NegativePrompt = (string?)fields.GetValueOrDefault("negativePrompt"),
+            };
+
+            // The line's identity: what it asks for (vendor and the request as parsed, so spelling and key order do not
+            // count) and its occurrence among identical lines. Not its position or the file's path: inserting, reordering,
+            // moving or copying the file keeps every line's identity.
+            // Where the jobs are created counts too, unless it is the vendor itself (so identities of real runs stay as they were).
+            var normalized = targetOf?.Invoke(vendor) is { } target
+                ? JsonConvert.SerializeObject(new { vendor = vendor.Id, request, target }, Formatting.None)
+                : JsonConvert.SerializeObject(new { vendor = vendor.Id, request }, Formatting.None);
+            var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..32].ToLowerInvariant();
+            var occurrence = occurrences[digest] = occurrences.GetValueOrDefault(digest) + 1;
+            var key = $"batch:{vendor.Id}:{digest}:{occurrence}";
+            var legacyKey = $"batch:{full}:{number}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
+            lines.Add(new BatchLine(number, key, vendor, request, legacyKey));
         }
 
         if (problems.Count > 0)
@@ -412,6 +411,140 @@ internal static class BatchCommand
 
         return lines.Count == 0 ? throw new CliUsageException($"{path} has no requests.") : lines;
     }
+
+    /// <summary>
+    /// The fields a batch line may hold: name, JSON type, default, what is allowed, and the other spellings read. README.md
+    /// § Batch files lists exactly these (a test holds them together).
+    /// </summary>
+    internal static readonly IReadOnlyList<LineField> LineFields =
+    [
+        new("prompt", "string", "(required)", "what the video shows; not empty"),
+        new("vendor", "string", RequestOptions.DefaultVendor, "elumenta, neuralbox, apiframe (also: gateway), aimlapi, oxen"),
+        new("model", "string", "the vendor's default model", "a model id of the vendor (`videogen models`)"),
+        new("duration", "integer", "the model's default", "whole seconds the model offers, e.g. 5"),
+        new("aspectRatio", "string", "the model's default", "width:height the model offers, e.g. 16:9", "aspect_ratio"),
+        new("resolution", "string", "the model's default", "a resolution the model offers, e.g. 720p"),
+        new("image", "string", "none", "an absolute http(s) URL of the image the video starts from"),
+        new("endImage", "string", "none", "an absolute http(s) URL of the image the video ends on"),
+        new("negativePrompt", "string", "none", "what to keep out of the video, where the model takes it", "negative_prompt"),
+    ];
+
+    /// <summary>
+    /// Reads one line strictly (nothing is sent for a line that is not understood): a JSON object whose every key is one of
+    /// <see cref="LineFields"/>, each value of its type. <paramref name="fields"/> gets each value by the field's name
+    /// (<see cref="string"/>, <see cref="int"/> or <see cref="Uri"/>); the problems name the field, the value and what is allowed.
+    /// </summary>
+    internal static List<string> ReadLine(string text, out Dictionary<string, object?> fields)
+    {
+        fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        JToken token;
+        try
+        {
+            using var reader = new JsonTextReader(new StringReader(text)) { SupportMultipleContent = true, DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal };
+            token = JToken.ReadFrom(reader, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
+            if (reader.Read())
+            {
+                problems.Add("holds more than one JSON value; write one object per line, e.g. {\"prompt\": \"a red balloon\", \"duration\": 5}.");
+                return problems;
+            }
+        }
+        catch (JsonReaderException e)
+        {
+            var duplicate = e.Message.StartsWith("Property with the name", StringComparison.Ordinal);
+            problems.Add(duplicate
+                ? $"a field appears twice ({JsonWords(e)}); give each field once."
+                : $"is not valid JSON ({JsonWords(e)}); write one object per line, e.g. {{\"prompt\": \"a red balloon\", \"duration\": 5}}.");
+            return problems;
+        }
+
+        if (token is not JObject line)
+        {
+            problems.Add($"{Shown(token)} is not a JSON object; write one object per line, e.g. {{\"prompt\": \"a red balloon\", \"duration\": 5}}.");
+            return problems;
+        }
+
+        foreach (var property in line.Properties())
+        {
+            var field = LineFields.FirstOrDefault(f => f.Name == property.Name || f.Aliases.Contains(property.Name, StringComparer.Ordinal));
+            if (field is null)
+            {
+                problems.Add($"field '{property.Name}' is not known (its value {Shown(property.Value)} would be ignored); the fields are {string.Join(", ", LineFields.Select(f => f.Name))}.");
+                continue;
+            }
+
+            if (fields.ContainsKey(field.Name))
+            {
+                problems.Add($"field '{property.Name}' sets {field.Name} a second time; give it once.");
+                continue;
+            }
+
+            var value = property.Value;
+            if (value.Type == JTokenType.Null)
+            {
+                fields[field.Name] = null;
+                continue;
+            }
+
+            var wrongType = $"field '{property.Name}': {Shown(value)} is not allowed; give {(field.Type == "integer" ? "a whole number" : "a string")}: {field.Allowed}.";
+            switch (field.Type)
+            {
+                case "integer" when value is JValue { Value: long n } && n is >= 0 and <= int.MaxValue:
+                    fields[field.Name] = (int)n;
+                    break;
+                case "integer":
+                    problems.Add(wrongType);
+                    break;
+                case "string" when value.Type != JTokenType.String:
+                    problems.Add(wrongType);
+                    break;
+                case "string" when field.Name == "vendor" && VideoModelCatalog.Default.FindVendor((string)value!) is null:
+                    problems.Add($"field 'vendor': {Shown(value)} is not a vendor; use one of {string.Join(", ", VideoModelCatalog.Default.Vendors.Select(v => v.Id))}.");
+                    break;
+                case "string" when field.Name is "image" or "endImage":
+                    // As --image reads it: any absolute URL (the vendor's validator says which schemes it takes).
+                    if (Uri.TryCreate((string)value!, UriKind.Absolute, out var uri))
+                    {
+                        fields[field.Name] = uri;
+                    }
+                    else
+                    {
+                        problems.Add($"field '{property.Name}': {Shown(value)} is not allowed; give {field.Allowed}, such as https://example.com/image.png.");
+                    }
+
+                    break;
+                default:
+                    fields[field.Name] = (string)value!;
+                    break;
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>A JSON value as the line holds it, cut to 60 characters.</summary>
+    private static string Shown(JToken value)
+    {
+        var text = value.ToString(Formatting.None);
+        return text.Length > 60 ? text[..60] + "…" : text;
+    }
+
+    /// <summary>The JSON reader's words with where (position on the line), without its .NET path syntax.</summary>
+    private static string JsonWords(JsonReaderException e)
+    {
+        var words = e.Message;
+        var cut = words.IndexOf(" Path '", StringComparison.Ordinal);
+        words = (cut > 0 ? words[..cut] : words).TrimEnd('.', ' ');
+        return e.LinePosition > 0 ? $"{words} at character {e.LinePosition}" : words;
+    }
+
+    /// <summary>One field of a batch line.</summary>
+    /// <param name="Name">The JSON key.</param>
+    /// <param name="Type">The JSON type: string or integer.</param>
+    /// <param name="Default">What an absent field means.</param>
+    /// <param name="Allowed">What is allowed.</param>
+    /// <param name="Aliases">Other spellings read (the vendors' snake_case).</param>
+    internal sealed record LineField(string Name, string Type, string Default, string Allowed, params string[] Aliases);
 
     /// <summary>One request of the file.</summary>
     /// <param name="Number">The line number (for messages only: not part of the identity).</param>

@@ -59,8 +59,10 @@ internal static class CliApp
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // What System.CommandLine's default handler does, on standard error; a bug, not a vendor's answer.
-            await context.Error.WriteLineAsync($"videogen: unexpected error: {e}").ConfigureAwait(false);
+            // A bug, not a vendor's answer: its words on standard error (no stack trace, no configured key; VIDEOGEN_DEBUG=1 adds the trace).
+            var keys = VideoGen.Catalog.VideoModelCatalog.Default.Vendors.Select(context.ApiKey).ToArray();
+            var words = context.Variable("VIDEOGEN_DEBUG") == "1" ? e.ToString() : Messages.WithoutLibraryNames(e.Message);
+            await context.Error.WriteLineAsync($"videogen: unexpected error (a bug in videogen; please report it): {Excerpt.Redact(words, keys)}").ConfigureAwait(false);
             code = 1;
         }
 

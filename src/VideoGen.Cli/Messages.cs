@@ -48,6 +48,7 @@ internal static partial class Messages
         ["keyframes.frame1"] = "endImage",
         ["NegativePrompt"] = "negativePrompt",
         ["negative_prompt"] = "negativePrompt",
+        ["Resolution"] = "resolution",
     };
 
     /// <summary>The flag that sets <paramref name="field"/>, or the field itself when no flag does.</summary>
@@ -61,7 +62,7 @@ internal static partial class Messages
         $"{Flag(failure.Field)}: {(failure.Value is null ? "missing" : $"'{failure.Value}' is not allowed")}; {WithFlags(failure.Allowed)}.";
 
     /// <summary>The request's property names in a library text (<c>leave NegativePrompt unset</c>) as the flags that set them.</summary>
-    private static string WithFlags(string text) => PropertyName().Replace(WithoutLibraryNames(text), m => m.Value switch
+    internal static string WithFlags(string text) => PropertyName().Replace(WithoutLibraryNames(text), m => m.Value switch
     {
         "Extend" or "Extend.GenerationId" => "the extension (videogen extend)",
         "Loop" => "looping",
@@ -90,12 +91,71 @@ internal static partial class Messages
         ["DownloadOptions.Timeout"] = "--timeout",
     };
 
+    /// <summary>Library advice that names settings the command line sets for the user, in the command line's words.</summary>
+    private static readonly Dictionary<string, string> LibraryAdvice = new(StringComparer.Ordinal)
+    {
+        ["a local sandbox's own origin is trusted through DownloadOptions.TrustedOrigins (or turn DownloadOptions.BlockPrivateNetworks off)."] =
+            "only the --base-url host's own results may be on a local address.",
+    };
+
+    /// <summary>.NET's own exception types a message may quote (<c>(TaskCanceledException: ...)</c>), as what happened.</summary>
+    private static readonly Dictionary<string, string> ExceptionWords = new(StringComparer.Ordinal)
+    {
+        ["TaskCanceled"] = "cancelled",
+        ["OperationCanceled"] = "cancelled",
+        ["Timeout"] = "timed out",
+        ["HttpRequest"] = "network error",
+        ["HttpIO"] = "connection error",
+        ["Socket"] = "network error",
+        ["IO"] = "file or connection error",
+        ["UnauthorizedAccess"] = "permission denied",
+        ["Sqlite"] = "database error",
+        ["Npgsql"] = "database error",
+        ["Postgres"] = "database error",
+        ["JsonReader"] = "unreadable JSON",
+        ["JsonSerialization"] = "unreadable JSON",
+    };
+
     /// <summary>
-    /// Library messages name the library's settings (<c>(DownloadOptions.MaxBytes)</c>) for library users; at the command
-    /// line a setting becomes the flag that sets it, and one no flag sets is left out.
+    /// Library messages name the library's settings (<c>(DownloadOptions.MaxBytes)</c>) and .NET's types
+    /// (<c>TaskCanceledException: </c>) for library users; at the command line a setting becomes the flag that sets it,
+    /// one no flag sets is left out, a .NET type becomes what happened, and a stack trace is dropped.
     /// </summary>
-    public static string WithoutLibraryNames(string text) => LibrarySetting().Replace(text, m =>
-        LibrarySettings.TryGetValue(m.Groups["name"].Value, out var flag) ? $" ({flag})" : string.Empty);
+    public static string WithoutLibraryNames(string text)
+    {
+        foreach (var (library, words) in LibraryAdvice)
+        {
+            text = text.Replace(library, words, StringComparison.Ordinal);
+        }
+
+        text = LibrarySetting().Replace(text, m =>
+            LibrarySettings.TryGetValue(m.Groups["name"].Value, out var flag) ? $" ({flag})" : string.Empty);
+        text = BareLibrarySetting().Replace(text, m =>
+            LibrarySettings.TryGetValue(m.Value, out var flag) ? flag : "a setting of the library");
+        text = text.Replace("HttpClient.Timeout", "request timeout", StringComparison.Ordinal);
+        text = StackTraceLine().Replace(text, string.Empty);
+        return ExceptionName().Replace(text, m =>
+            ExceptionWords.GetValueOrDefault(m.Groups["kind"].Value, "error") + m.Groups["colon"].Value);
+    }
+
+    /// <summary>A library exception's type as a word for <c>--json</c>'s <c>error.type</c>: <c>InsufficientCreditsException</c> → <c>insufficientCredits</c>.</summary>
+    public static string ErrorType(Exception exception)
+    {
+        var name = exception.GetType().Name;
+        name = name.EndsWith("Exception", StringComparison.Ordinal) ? name[..^"Exception".Length] : name;
+        name = name.StartsWith("VideoGen", StringComparison.Ordinal) ? name["VideoGen".Length..] : name;
+        name = name.StartsWith("Cli", StringComparison.Ordinal) ? name["Cli".Length..] : name;
+        return name.Length == 0 ? "vendor" : char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    /// <summary>
+    /// A validation failure's field in <c>--json</c>: the vendor's wire name as the vendor spells it (<c>aspect_ratio</c>),
+    /// a field of the request as a batch line spells it (<c>DurationSeconds</c> → <c>duration</c>), never a C# property name.
+    /// </summary>
+    public static string FieldName(string field) =>
+        field.Length == 0 || !char.IsUpper(field[0]) ? field
+        : LineKeys.TryGetValue(field, out var key) ? key
+        : char.ToLowerInvariant(field[0]) + field[1..];
 
     /// <summary><paramref name="count"/> and the noun, singular or plural (<c>1 poll</c>, <c>2 polls</c>).</summary>
     public static string Count(long count, string noun, string? plural = null) =>
@@ -140,8 +200,17 @@ internal static partial class Messages
         return $"{match.Groups["option"].Value}: '{match.Groups["value"].Value}' is not allowed; use {allowed}.";
     }
 
-    [GeneratedRegex(@"\s*\((?<name>[A-Z][A-Za-z]*Options\.[A-Z][A-Za-z]*)\)")]
+    [GeneratedRegex(@"\s*\((?<name>[A-Z][A-Za-z]*(?:Options|Configuration)\.[A-Z][A-Za-z]*)\)")]
     private static partial Regex LibrarySetting();
+
+    [GeneratedRegex(@"\b[A-Z][A-Za-z]*(?:Options|Configuration)\.[A-Z][A-Za-z]*\b")]
+    private static partial Regex BareLibrarySetting();
+
+    [GeneratedRegex(@"\b(?:System\.(?:[A-Za-z]+\.)*|Microsoft\.(?:[A-Za-z]+\.)*|Npgsql\.)?(?<kind>[A-Z][A-Za-z]*)?Exception\b(?<colon>:)?")]
+    private static partial Regex ExceptionName();
+
+    [GeneratedRegex(@"(?m)^[ \t]*(?:at [^\r\n]+\)(?: in [^\r\n]+:line \d+)?|--- End of [^\r\n]*---)[ \t]*\r?\n?")]
+    private static partial Regex StackTraceLine();
 
     [GeneratedRegex(@"\b(?:DurationSeconds|StartImage|EndImage|AspectRatio|NegativePrompt|Extend\.GenerationId|Extend|Loop|WebhookUrl|AdditionalProperties|MaxCost)\b")]
     private static partial Regex PropertyName();

@@ -27,7 +27,7 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
     public bool IsJson => json;
 
     /// <summary>
-    /// Never prints <paramref name="secret"/> (nor its URL-encoded or Base64 forms) from here on: vendor text, result
+    /// Never prints <paramref name="secret"/> (nor any encoded form of it: see Excerpt.Redact) from here on: vendor text, result
     /// URLs and error messages are outside strings that may quote the key.
     /// </summary>
     public void Redact(string? secret)
@@ -38,7 +38,8 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
         }
     }
 
-    private string Clean(string text) => Printable(_secrets.Count == 0 ? text : Excerpt.Redact(text, [.. _secrets]));
+    /// <summary>Every text printed: without the secrets, without .NET's names (<see cref="Messages.WithoutLibraryNames"/>), printable.</summary>
+    private string Clean(string text) => Printable(Messages.WithoutLibraryNames(_secrets.Count == 0 ? text : Excerpt.Redact(text, [.. _secrets])));
 
     /// <summary>
     /// <paramref name="text"/> without control characters other than line breaks and tabs: a vendor's status, error or
@@ -122,7 +123,7 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
         if (exception is Journal.JobJournalException { JobId: { } paid } && errorWriter is not null)
         {
             // A paid job the journal could not record: its id goes to standard error too, whatever else is printed.
-            errorWriter.WriteLine($"videogen: job {paid} was created and is billed, but the journal could not record it: {exception.Message}");
+            errorWriter.WriteLine(Clean($"videogen: job {paid} was created and is billed, but the journal could not record it: {exception.Message}"));
         }
 
         var hint = jobId is null || code is not ExitCodes.TimedOut ? null
@@ -136,13 +137,13 @@ internal sealed class Output(IAnsiConsole console, TextWriter jsonWriter, bool j
                 exitCode = code,
                 error = new
                 {
-                    type = exception.GetType().Name,
+                    type = Messages.ErrorType(exception),
                     message = Messages.ForPeople(exception),
                     vendor = (exception as VideoGenException)?.Vendor,
                     status = (int?)(exception as VideoGenException)?.StatusCode,
                     code = (exception as VideoGenException)?.ErrorCode,
                     jobId,
-                    failures = (exception as VideoGenValidationException)?.Failures.Select(f => new { f.Field, option = Messages.Flag(f.Field), f.Value, f.Allowed }),
+                    failures = (exception as VideoGenValidationException)?.Failures.Select(f => new { field = Messages.FieldName(f.Field), option = Messages.Flag(f.Field), f.Value, allowed = Messages.WithFlags(f.Allowed) }),
                     hint,
                 },
             });

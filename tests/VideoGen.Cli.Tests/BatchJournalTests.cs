@@ -165,7 +165,7 @@ public sealed class BatchJournalTests : IAsyncLifetime
         {
             run.ShouldExitWith(3);
             var error = run.Json["error"]!;
-            ((string?)error["type"]).ShouldBe("JobJournalException", run.All);
+            ((string?)error["type"]).ShouldBe("jobJournal", run.All);
             ((string)error["message"]!).ShouldContain("journal.db");
         }
     }

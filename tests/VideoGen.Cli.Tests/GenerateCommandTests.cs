@@ -120,7 +120,7 @@ public sealed class GenerateCommandTests : IDisposable
         run.ShouldExitWith(3);
         var error = run.Json["error"]!;
         ((int)error["status"]!).ShouldBe(402);
-        ((string?)error["type"]).ShouldBe("InsufficientCreditsException");
+        ((string?)error["type"]).ShouldBe("insufficientCredits");
         var message = (string)error["message"]!;
         message.ShouldContain("402");
         message.ShouldContain("credits", Case.Insensitive);
@@ -153,7 +153,7 @@ public sealed class GenerateCommandTests : IDisposable
 
         run.ShouldExitWith(4);
         var error = run.Json["error"]!;
-        ((string?)error["type"]).ShouldBe("JobFailedException");
+        ((string?)error["type"]).ShouldBe("jobFailed");
         ((string)error["message"]!).ShouldContain("Insufficient credits");
         ((string?)error["jobId"]).ShouldNotBeNullOrWhiteSpace();
     }
@@ -170,7 +170,7 @@ public sealed class GenerateCommandTests : IDisposable
 
         run.ShouldExitWith(4);
         var error = run.Json["error"]!;
-        ((string?)error["type"]).ShouldBe("JobFailedException");
+        ((string?)error["type"]).ShouldBe("jobFailed");
         ((string)error["message"]!).ShouldContain("the prompt asked the sandbox to fail");
         var jobId = (string?)error["jobId"];
         jobId.ShouldNotBeNullOrWhiteSpace();
@@ -215,10 +215,10 @@ public sealed class GenerateCommandTests : IDisposable
 
         run.ShouldExitWith(2);
         var error = run.Json["error"]!;
-        ((string?)error["type"]).ShouldBe("VideoGenValidationException");
+        ((string?)error["type"]).ShouldBe("validation");
         var failures = error["failures"].ShouldBeOfType<JArray>();
-        failures.Select(f => (string?)f["field"]).ShouldBe(["DurationSeconds", "AspectRatio"], ignoreOrder: true);
-        failures.Single(f => (string?)f["field"] == "AspectRatio")["value"]!.ToString().ShouldBe("19:9");
+        failures.Select(f => (string?)f["field"]).ShouldBe(["duration", "aspectRatio"], ignoreOrder: true);
+        failures.Single(f => (string?)f["field"] == "aspectRatio")["value"]!.ToString().ShouldBe("19:9");
         _cli.SandboxesStarted.ShouldBeEmpty();
     }
 
@@ -264,7 +264,7 @@ public sealed class GenerateCommandTests : IDisposable
 
         run.ShouldExitWith(5);
         var error = run.Json["error"]!;
-        ((string?)error["type"]).ShouldBe("JobTimeoutException");
+        ((string?)error["type"]).ShouldBe("jobTimeout");
         var jobId = (string?)error["jobId"];
         jobId.ShouldNotBeNullOrWhiteSpace();
         _cli.SandboxesStarted.ShouldHaveSingleItem().GetJobs("elumenta").ShouldHaveSingleItem().Id.ShouldBe(jobId);

@@ -104,7 +104,7 @@ public sealed class HardeningCommandTests : IDisposable
         var run = await _cli.RunAsync("status", "18500", "--vendor", "elumenta", "--base-url", stub.BaseUrl.ToString(), "--timeout", "60", "--json");
 
         run.ShouldExitWith(3);
-        ((string?)run.Json["error"]!["type"]).ShouldBe("ResponseTooLargeException");
+        ((string?)run.Json["error"]!["type"]).ShouldBe("responseTooLarge");
         ((string?)run.Json["error"]!["jobId"]).ShouldBe("18500");
         stub.BytesSent.ShouldBeLessThan(VendorClientConfigurationCap + 16 * 1024 * 1024);
     }

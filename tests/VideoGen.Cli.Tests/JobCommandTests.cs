@@ -218,7 +218,7 @@ public sealed class JobCommandTests : IClassFixture<InstantSandboxFixture>, IDis
 
         run.ShouldExitWith(5);
         var error = run.Json["error"]!;
-        ((string?)error["type"]).ShouldBe("JobTimeoutException");
+        ((string?)error["type"]).ShouldBe("jobTimeout");
         ((string?)error["jobId"]).ShouldBe(job.Id);
         ((string?)error["hint"]).ShouldBe($"The job is still known as {job.Id}: resume with videogen wait {job.Id} (same --vendor/--base-url).");
     }

@@ -63,7 +63,7 @@ public sealed class OfflineCommandTests : IDisposable
         var run = await _cli.RunAsync("price", "A cat", "--vendor", "elumenta", "--duration", "7", "--json");
 
         run.ShouldExitWith(2);
-        ((string?)run.Json["error"]!["failures"]![0]!["field"]).ShouldBe("DurationSeconds");
+        ((string?)run.Json["error"]!["failures"]![0]!["field"]).ShouldBe("duration");
         ((string?)run.Json["error"]!["failures"]![0]!["option"]).ShouldBe("--duration");
     }
 

@@ -58,7 +58,7 @@ internal sealed class TransportAuthorizationHandler : DelegatingHandler
             }
         }
 
-        // A vendor or a debugging proxy that echoes the key in a header (a request id, a diagnostic) would
+        // A vendor or a debugging proxy that echoes the key in a header (a request id, a diagnostic), as is or encoded, would
         // otherwise hand it to every logging handler above.
         Redact(response.Headers, key);
         if (response.Content is not null)
@@ -72,7 +72,7 @@ internal sealed class TransportAuthorizationHandler : DelegatingHandler
     private static void Redact(HttpHeaders headers, string key)
     {
         var echoing = headers.NonValidated
-            .Where(h => h.Value.Any(v => v.Contains(key, StringComparison.Ordinal)))
+            .Where(h => h.Value.Any(v => Excerpt.Shows(v, key)))
             .Select(h => (h.Key, Values: h.Value.Select(v => Excerpt.Redact(v, key)).ToList()))
             .ToList();
         foreach (var (name, values) in echoing)

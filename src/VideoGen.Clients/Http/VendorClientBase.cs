@@ -42,6 +42,9 @@ public abstract class VendorClientBase
         VendorJson.Configure(settings);
     }
 
+    /// <summary>Where a request that carries the key in <see cref="ApiKeyHeaderName"/> was first sent (a redirect changes the request's URI).</summary>
+    private static readonly HttpRequestOptionsKey<Uri?> KeyHeaderSentTo = new("VideoGen.KeyHeaderSentTo");
+
     /// <summary>The header that carries the API key, for vendors that do not take <c>Authorization: Bearer</c>.</summary>
     /// <value><see langword="null"/>: the key goes as <c>Authorization: Bearer</c>.</value>
     protected virtual string? ApiKeyHeaderName => null;
@@ -85,6 +88,9 @@ public abstract class VendorClientBase
         else if (ApiKeyHeaderName is { } name)
         {
             request.Headers.TryAddWithoutValidation(name, Configuration.ApiKey);
+
+            // CUSTOM: HttpClient drops Authorization on a redirect but forwards other headers; where the request ended up is checked on the response.
+            request.Options.Set(KeyHeaderSentTo, request.RequestUri);
         }
         else
         {
@@ -99,10 +105,22 @@ public abstract class VendorClientBase
     /// <param name="response">The response.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>A task that completes when the response was checked.</returns>
-    /// <exception cref="VideoGenException">The status is 4xx or 5xx; the subtype says which.</exception>
+    /// <exception cref="VideoGenException">The status is 4xx or 5xx (the subtype says which), or the HttpClient followed a redirect to another origin with the key header.</exception>
     protected virtual async Task ProcessResponseAsync(HttpClient client, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
+        if (response.RequestMessage is { } sent && sent.Options.TryGetValue(KeyHeaderSentTo, out var first) && first is not null
+            && sent.RequestUri is { } last && !string.Equals(first.GetLeftPart(UriPartial.Authority), last.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        {
+            // A client made by hand on an HttpClient that follows redirects: the key header went to another origin. It cannot
+            // be called back; the user must hear it (and nothing from that origin is read as the vendor's answer).
+            response.Dispose();
+            throw new VideoGenException(
+                $"{Configuration.Vendor} redirected a request from {first.GetLeftPart(UriPartial.Authority)} to {last.GetLeftPart(UriPartial.Authority)}, and the HttpClient followed it " +
+                $"with the {ApiKeyHeaderName} header: the API key reached {last.Host}. Rotate the key, and give the client an HttpClient that does not follow redirects " +
+                "(SocketsHttpHandler.AllowAutoRedirect = false; the clients AddVideoGeneration makes follow none).",
+                Configuration.Vendor);
+        }
 
         // CUSTOM: a charset .NET does not know makes HttpContent.ReadAsStringAsync throw InvalidOperationException,
         // which generated code does not expect (it reads the body of an undocumented status as text). Such a

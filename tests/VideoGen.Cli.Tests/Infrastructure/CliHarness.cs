@@ -58,7 +58,11 @@ public sealed class CliHarness : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var code = await CliApp.RunAsync(args, context, timeout.Token);
         timeout.IsCancellationRequested.ShouldBeFalse($"videogen {string.Join(' ', args)} did not finish within 90 s");
-        return new CliRun(args, code, console.ToString(), output.ToString(), error.ToString());
+        var run = new CliRun(args, code, console.ToString(), output.ToString(), error.ToString());
+
+        // Every run of every CLI test is a sweep: no C# type or property name, exception name or stack trace reaches a person.
+        DotNetNames.ShouldNotBeIn(run);
+        return run;
     }
 
     public void Dispose()

@@ -43,8 +43,15 @@ public sealed class RealCli : IDisposable
     public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Runs <c>videogen <paramref name="args"/></c> with standard output and error on pipes (not a terminal).</summary>
-    public Task<ProcessRunner.Result> PipesAsync(params string[] args) =>
-        ProcessRunner.RunAsync("dotnet", [CliDll, .. args], Home, TimeSpan.FromSeconds(120), Environment);
+    public async Task<ProcessRunner.Result> PipesAsync(params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync("dotnet", [CliDll, .. args], Home, TimeSpan.FromSeconds(120), Environment);
+
+        // As every in-process run (CliHarness): no .NET name reaches a person.
+        var found = DotNetNames.In(result.StandardOutput + "\n" + result.StandardError).Distinct().ToList();
+        found.ShouldBeEmpty($"videogen printed .NET names a person should not see ({string.Join(", ", found)}):{System.Environment.NewLine}{result.All}");
+        return result;
+    }
 
     /// <summary>
     /// Runs <c>videogen <paramref name="args"/></c> on a pseudo-terminal; once <paramref name="waitFor"/> appears on it,
