@@ -200,6 +200,44 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
         sink.Bytes.ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public async Task Worker_PostgreSqlRestartedWhileAGenerationWaits_FinishesItWithOnePaidJob()
+    {
+        // Found untested by the attack branch: the database goes away (failover, restart) while a paid job waits. Every
+        // connection, the step's advisory lock included, is cut; nothing may be resubmitted, and the job must not be lost.
+        const double scale = 0.05;
+        await using var hangfire = await OpenAsync(
+            new SandboxOptions { TimeScale = scale },
+            wait: new WaitOptions { ProcessingTimeScale = scale, PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromMilliseconds(500) },
+            configure: o => o.DistributedLockTimeout = TimeSpan.FromSeconds(5));
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("through a restart"));
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+        var waiting = await WaitUntilAsync(hangfire, id, s => s.State == VideoWorkState.Waiting, TimeSpan.FromSeconds(60));
+
+        await cluster.RestartAsync(down: TimeSpan.FromSeconds(5));
+
+        // The test's own reads meet the pool's cut connections once each too (Npgsql drops a broken one when it fails).
+        VideoWorkStatus done;
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            try
+            {
+                done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, deadline - DateTime.UtcNow);
+                break;
+            }
+            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        done.JobId.ShouldBe(waiting.JobId, "the job waited on is the one stored");
+        File.Exists(done.Result!).ShouldBeTrue();
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1, "the restart made no second paid job");
+    }
+
     private static async Task<VideoWorkStatus> RunUntilFinalAsync(TestHangfire hangfire, string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
