@@ -238,6 +238,52 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
         _sandbox!.Counters.TotalJobsCreated.ShouldBe(1, "the restart made no second paid job");
     }
 
+    [Fact]
+    public async Task RunAsync_PostgreSqlDownWhenTheVendorAcceptsTheJob_TheJobIdIsRecordedWhenItIsBack()
+    {
+        // Found by the attack branch: the vendor accepted (and bills) the job, but the database was gone when its id was
+        // to be written. The journal gives up after its few write attempts and throws with the id; the step dropped it, so
+        // the next run found only the intent and ended OutcomeUnknown with no job id: a paid job nobody waited for.
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { CreateLatency = TimeSpan.FromSeconds(2) } });
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("accepted while the database is down"));
+        var steps = hangfire.Steps;
+        var first = Task.Run(() => steps.RunAsync(id, null, default));
+        while (_sandbox!.Counters.TotalJobsCreated == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        // Down from before the answer arrives until well after the journal's write attempts (1 s + 2 s apart) are spent.
+        await cluster.RestartAsync(down: TimeSpan.FromSeconds(8));
+        try
+        {
+            await first;
+        }
+        catch (Exception e) when (e is VideoGenException or Npgsql.NpgsqlException)
+        {
+            // Hangfire would record this run as failed and run the step again.
+        }
+
+        VideoWorkStatus done;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                done = await RunUntilFinalAsync(hangfire, id);
+                break;
+            }
+            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                // A pooled connection cut by the restart, met once.
+            }
+        }
+
+        done.State.ShouldBe(VideoWorkState.Completed, $"{done.State}: {done.Error}");
+        done.JobId.ShouldNotBeNull();
+        _sandbox.Counters.TotalJobsCreated.ShouldBe(1, "the accepted job is never submitted again");
+    }
+
     private static async Task<VideoWorkStatus> RunUntilFinalAsync(TestHangfire hangfire, string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
