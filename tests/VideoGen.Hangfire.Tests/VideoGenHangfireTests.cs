@@ -284,6 +284,28 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
         _sandbox.Counters.TotalJobsCreated.ShouldBe(1, "the accepted job is never submitted again");
     }
 
+    [Fact]
+    public async Task SettleAsync_OutcomeUnknownSettledWithTheJobFromTheDashboard_IsWaitedOnAndStoredWithoutResubmitting()
+    {
+        // Found by the attack branch: the README's way out of OutcomeUnknown, "videogen resume --settle", works on the
+        // CLI's SQLite journal only; a Hangfire generation stayed OutcomeUnknown (final) with its paid job never fetched.
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { DropAfterAcceptRate = 1 } });
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Gateway, new VideoGenerationRequest("answer lost"));
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+        var unknown = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(60));
+        unknown.State.ShouldBe(VideoWorkState.OutcomeUnknown);
+        var onTheDashboard = _sandbox!.GetJobs(VendorIds.Apiframe).ShouldHaveSingleItem().Id;
+
+        (await hangfire.Client.SettleAsync(id, onTheDashboard)).ShouldBeTrue();
+
+        var done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(60));
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        done.JobId.ShouldBe(onTheDashboard);
+        File.Exists(done.Result!).ShouldBeTrue();
+        _sandbox.Counters.TotalJobsCreated.ShouldBe(1, "settling submits nothing");
+        (await hangfire.Client.SettleAsync(id, onTheDashboard)).ShouldBeFalse("only an unknown outcome is settled");
+    }
+
     private static async Task<VideoWorkStatus> RunUntilFinalAsync(TestHangfire hangfire, string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
