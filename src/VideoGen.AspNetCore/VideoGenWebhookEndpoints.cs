@@ -56,7 +56,8 @@ public static class VideoGenWebhookEndpoints
     /// Maps <c>POST {pattern}</c>: reads the raw body (<see cref="VideoGenWebhookOptions.MaxBodyBytes"/> at most, enforced
     /// while reading, chunked or not), verifies the signature (401 on a bad signature, a stale or impossible timestamp,
     /// missing headers, or no secret configured unless <see cref="VideoGenWebhookOptions.AllowUnsignedDeliveries"/>), drops duplicate
-    /// deliveries (same <c>webhook-id</c>, or the same body when the vendor sends no id), and publishes
+    /// deliveries (same signed <c>webhook-id</c> under <see cref="VideoGenWebhookOptions.SigningSecret"/>; otherwise, as with
+    /// Apiframe's signature, which covers the body alone, the same body), and publishes
     /// the job update to the <see cref="WebhookJobUpdates"/> hub. Duplicates are acknowledged (200) so
     /// the vendor stops redelivering them.
     /// </summary>
@@ -120,8 +121,13 @@ public static class VideoGenWebhookEndpoints
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a webhook payload", detail: e.Message);
         }
 
-        // Without a delivery id, an identical body is the same delivery.
-        deliveryId ??= "sha256:" + Convert.ToHexString(SHA256.HashData(body));
+        // A webhook-id is the delivery's id only where a signature covers it (Standard Webhooks). Apiframe signs the body
+        // alone: there (and without a signature) anyone could replay a captured delivery under a fresh webhook-id, so an
+        // identical body is the same delivery.
+        if (verifier is null || string.IsNullOrEmpty(deliveryId))
+        {
+            deliveryId = "sha256:" + Convert.ToHexString(SHA256.HashData(body));
+        }
         var fresh = await updates.PublishAsync(deliveryId, job, context.RequestAborted).ConfigureAwait(false);
         logger.LogDebug("Webhook delivery {DeliveryId} for job {JobId}: {Status} ({Outcome})", deliveryId, job.Id, job.VendorStatus, fresh ? "new" : "duplicate");
         return Results.Ok(new { received = true, duplicate = !fresh });

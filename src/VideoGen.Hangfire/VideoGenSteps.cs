@@ -153,6 +153,13 @@ public sealed class VideoGenSteps
         {
             return VideoStepResult.Again(_runtime.Options.ResubmitDelay, Short(busy.Message));
         }
+        catch (JobJournalException lost) when (lost.JobId is { } paid)
+        {
+            // The vendor accepted (and bills) the job, but the journal could not record its id (the database was gone).
+            // The id lives only in this process now: write it down as soon as the database answers, until the step's
+            // deadline; never dropped for a later run to find only the intent and call the outcome unknown.
+            job = await RecordAcceptedAsync(row, paid, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is not OperationCanceledException && JournalingVideoGenerator.IsDefinitelyNotCreated(e))
         {
             // Refused for sure: nothing was created, nothing charged. A passing refusal is tried again, a final one reported.
@@ -248,6 +255,26 @@ public sealed class VideoGenSteps
         await _runtime.Store.UpdateAsync(row.CorrelationId, new WorkChange(VideoWorkState.Completed) { VendorStatus = status, Result = result, ClearError = true, AddPolls = polls }, cancellationToken).ConfigureAwait(false);
         await generator.RecordFinishedAsync(job, cancellationToken).ConfigureAwait(false);
         return VideoStepResult.Done($"stored at {result}");
+    }
+
+    /// <summary>Records a job the vendor accepted in the journal, retrying until the database answers or the step is cancelled.</summary>
+    private async Task<VideoJob> RecordAcceptedAsync(WorkRow row, string jobId, CancellationToken cancellationToken)
+    {
+        var clock = _runtime.Options.TimeProvider;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var entry = await _runtime.Journal.FindByClientKeyAsync(row.CorrelationId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Generation {row.CorrelationId} has no journal entry for job {jobId}.");
+                await _runtime.Journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, jobId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return new VideoJob { Id = jobId, Vendor = VideoGen.Catalog.VideoModelCatalog.Default.GetVendor(row.Vendor).DisplayName, Status = VideoJobStatus.Queued };
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not InvalidOperationException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))), clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<VideoJob?> TryReconcileAsync(JournalingVideoGenerator generator, string clientKey, CancellationToken cancellationToken)

@@ -84,6 +84,47 @@ public sealed class VideoGenWorkClient
         (await _runtime.Store.ListAsync(batch, cancellationToken).ConfigureAwait(false)).Select(r => r.ToStatus()).ToList();
 
     /// <summary>
+    /// Settles by hand a generation that ended <see cref="VideoWorkState.OutcomeUnknown"/>: its create was sent but its
+    /// answer was lost, and you found the job it made on the vendor's dashboard. The job id is recorded in the journal
+    /// and on the generation, which goes back to waiting: a worker polls and stores that job, and nothing is submitted.
+    /// </summary>
+    /// <param name="correlationId">The generation's correlation id.</param>
+    /// <param name="jobId">The vendor's job id the lost create made.</param>
+    /// <param name="cancellationToken">A token to cancel the writes.</param>
+    /// <returns><see langword="true"/> when it was settled; <see langword="false"/> when no generation has that id or its outcome is not unknown.</returns>
+    /// <exception cref="ArgumentException">An id is missing.</exception>
+    public async Task<bool> SettleAsync(string correlationId, string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(correlationId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        var row = await _runtime.Store.GetAsync(correlationId, cancellationToken).ConfigureAwait(false);
+        if (row is not { State: VideoWorkState.OutcomeUnknown })
+        {
+            return false;
+        }
+
+        // The journal first: a step that runs from here on finds the job id there and never sends the create again.
+        if (await _runtime.Journal.FindByClientKeyAsync(correlationId, cancellationToken).ConfigureAwait(false) is { } entry)
+        {
+            await _runtime.Journal.UpdateAsync(entry.CorrelationId, VideoGen.Journal.JournalState.Submitted, jobId, "settled by hand", cancellationToken).ConfigureAwait(false);
+        }
+
+        await _runtime.Store.UpdateAsync(
+            correlationId,
+            new WorkChange(VideoWorkState.Waiting) { JobId = jobId, SubmittedAt = _runtime.Options.TimeProvider.GetUtcNow(), ClearError = true, ResetAttempts = true, BackoffSteps = 0 },
+            cancellationToken).ConfigureAwait(false);
+
+        // Its Hangfire job finished; run it again (Requeue works from any state while Hangfire keeps the job).
+        if (row.HangfireJobId is not { } hangfireJob || !_jobs.Requeue(hangfireJob))
+        {
+            var created = _jobs.Create(Job.FromExpression<VideoGenSteps>(s => s.RunAsync(correlationId, null, CancellationToken.None), _runtime.Options.Queue), new EnqueuedState(_runtime.Options.Queue));
+            await _runtime.Store.ReplaceHangfireJobAsync(correlationId, row.HangfireJobId, created, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Moves on the generation waiting for <paramref name="job"/> at once: its scheduled poll is enqueued now, on whichever
     /// worker is free. Only a job in Hangfire's Scheduled state is moved (the change is conditional on that state), so a
     /// run in progress is not disturbed and no second run is made. The poll then reads the job from the vendor: a webhook

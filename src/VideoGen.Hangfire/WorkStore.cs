@@ -97,6 +97,19 @@ internal sealed class WorkStore(NpgsqlDataSource dataSource, string schema)
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
+    /// <summary>Gives the row a new Hangfire job in place of <paramref name="previous"/> (whose job Hangfire no longer keeps).</summary>
+    public async Task ReplaceHangfireJobAsync(string correlationId, string? previous, string hangfireJobId, CancellationToken cancellationToken)
+    {
+        await using var command = await CommandAsync(
+            $"UPDATE {_table} SET hangfire_job_id = @job WHERE correlation_id = @id AND hangfire_job_id IS NOT DISTINCT FROM @previous",
+            cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(Text("id", correlationId));
+        command.Parameters.Add(Text("job", hangfireJobId));
+        command.Parameters.Add(Text("previous", previous));
+        Interlocked.Increment(ref _roundTrips);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<WorkRow?> GetAsync(string correlationId, CancellationToken cancellationToken)
     {
         await using var command = await CommandAsync($"SELECT * FROM {_table} WHERE correlation_id = @id", cancellationToken).ConfigureAwait(false);

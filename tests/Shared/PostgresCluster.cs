@@ -19,6 +19,7 @@ public sealed class PostgresCluster
 {
     private string? _directory;
     private string? _bin;
+    private string? _startOptions;
     private Process? _watchdog;
     private int _databases;
 
@@ -58,8 +59,19 @@ public sealed class PostgresCluster
 
         // fsync off: a test cluster is thrown away; durability against power loss is not what these tests measure.
         var options = $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories={_directory} -c fsync=off -c max_connections=300 -c shared_buffers=32MB";
+        _startOptions = options;
         await RunAsPostgresAsync(asRoot, Path.Combine(_bin, "pg_ctl"), "-D", data, "-o", options, "-l", Path.Combine(_directory, "log"), "-w", "-t", "60", "start");
         StartWatchdog(asRoot, data);
+    }
+
+    /// <summary>Stops the server (every connection is cut), keeps it down for <paramref name="down"/>, then starts it again on the same port.</summary>
+    public async Task RestartAsync(TimeSpan down)
+    {
+        var asRoot = Environment.UserName == "root";
+        var data = Path.Combine(_directory!, "data");
+        await RunAsPostgresAsync(asRoot, Path.Combine(_bin!, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop");
+        await Task.Delay(down);
+        await RunAsPostgresAsync(asRoot, Path.Combine(_bin!, "pg_ctl"), "-D", data, "-o", _startOptions!, "-l", Path.Combine(_directory!, "log"), "-w", "-t", "60", "start");
     }
 
     public async Task DisposeAsync()

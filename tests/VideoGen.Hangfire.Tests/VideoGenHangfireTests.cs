@@ -200,6 +200,112 @@ public sealed class VideoGenHangfireTests(PostgresCluster cluster) : IAsyncLifet
         sink.Bytes.ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public async Task Worker_PostgreSqlRestartedWhileAGenerationWaits_FinishesItWithOnePaidJob()
+    {
+        // Found untested by the attack branch: the database goes away (failover, restart) while a paid job waits. Every
+        // connection, the step's advisory lock included, is cut; nothing may be resubmitted, and the job must not be lost.
+        const double scale = 0.05;
+        await using var hangfire = await OpenAsync(
+            new SandboxOptions { TimeScale = scale },
+            wait: new WaitOptions { ProcessingTimeScale = scale, PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromMilliseconds(500) },
+            configure: o => o.DistributedLockTimeout = TimeSpan.FromSeconds(5));
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("through a restart"));
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+        var waiting = await WaitUntilAsync(hangfire, id, s => s.State == VideoWorkState.Waiting, TimeSpan.FromSeconds(60));
+
+        await cluster.RestartAsync(down: TimeSpan.FromSeconds(5));
+
+        // The test's own reads meet the pool's cut connections once each too (Npgsql drops a broken one when it fails).
+        VideoWorkStatus done;
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            try
+            {
+                done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, deadline - DateTime.UtcNow);
+                break;
+            }
+            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        done.JobId.ShouldBe(waiting.JobId, "the job waited on is the one stored");
+        File.Exists(done.Result!).ShouldBeTrue();
+        _sandbox!.Counters.TotalJobsCreated.ShouldBe(1, "the restart made no second paid job");
+    }
+
+    [Fact]
+    public async Task RunAsync_PostgreSqlDownWhenTheVendorAcceptsTheJob_TheJobIdIsRecordedWhenItIsBack()
+    {
+        // Found by the attack branch: the vendor accepted (and bills) the job, but the database was gone when its id was
+        // to be written. The journal gives up after its few write attempts and throws with the id; the step dropped it, so
+        // the next run found only the intent and ended OutcomeUnknown with no job id: a paid job nobody waited for.
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { CreateLatency = TimeSpan.FromSeconds(2) } });
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Elumenta, new VideoGenerationRequest("accepted while the database is down"));
+        var steps = hangfire.Steps;
+        var first = Task.Run(() => steps.RunAsync(id, null, default));
+        while (_sandbox!.Counters.TotalJobsCreated == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        // Down from before the answer arrives until well after the journal's write attempts (1 s + 2 s apart) are spent.
+        await cluster.RestartAsync(down: TimeSpan.FromSeconds(8));
+        try
+        {
+            await first;
+        }
+        catch (Exception e) when (e is VideoGenException or Npgsql.NpgsqlException)
+        {
+            // Hangfire would record this run as failed and run the step again.
+        }
+
+        VideoWorkStatus done;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                done = await RunUntilFinalAsync(hangfire, id);
+                break;
+            }
+            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                // A pooled connection cut by the restart, met once.
+            }
+        }
+
+        done.State.ShouldBe(VideoWorkState.Completed, $"{done.State}: {done.Error}");
+        done.JobId.ShouldNotBeNull();
+        _sandbox.Counters.TotalJobsCreated.ShouldBe(1, "the accepted job is never submitted again");
+    }
+
+    [Fact]
+    public async Task SettleAsync_OutcomeUnknownSettledWithTheJobFromTheDashboard_IsWaitedOnAndStoredWithoutResubmitting()
+    {
+        // Found by the attack branch: the README's way out of OutcomeUnknown, "videogen resume --settle", works on the
+        // CLI's SQLite journal only; a Hangfire generation stayed OutcomeUnknown (final) with its paid job never fetched.
+        await using var hangfire = await OpenAsync(new SandboxOptions { TimeScale = TimeScale, Faults = new SandboxFaultOptions { DropAfterAcceptRate = 1 } });
+        var id = await hangfire.Client.EnqueueAsync(VendorIds.Gateway, new VideoGenerationRequest("answer lost"));
+        hangfire.StartWorker(workerCount: 2, schedulePollingInterval: TimeSpan.FromMilliseconds(100));
+        var unknown = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(60));
+        unknown.State.ShouldBe(VideoWorkState.OutcomeUnknown);
+        var onTheDashboard = _sandbox!.GetJobs(VendorIds.Apiframe).ShouldHaveSingleItem().Id;
+
+        (await hangfire.Client.SettleAsync(id, onTheDashboard)).ShouldBeTrue();
+
+        var done = await WaitUntilAsync(hangfire, id, s => s.IsFinal, TimeSpan.FromSeconds(60));
+        done.State.ShouldBe(VideoWorkState.Completed, done.Error);
+        done.JobId.ShouldBe(onTheDashboard);
+        File.Exists(done.Result!).ShouldBeTrue();
+        _sandbox.Counters.TotalJobsCreated.ShouldBe(1, "settling submits nothing");
+        (await hangfire.Client.SettleAsync(id, onTheDashboard)).ShouldBeFalse("only an unknown outcome is settled");
+    }
+
     private static async Task<VideoWorkStatus> RunUntilFinalAsync(TestHangfire hangfire, string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

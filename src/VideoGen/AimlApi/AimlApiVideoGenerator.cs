@@ -290,7 +290,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
             ResultUri = video,
             ResultUris = video is null ? [] : [video],
             Error = VendorText(task.Error is { } e ? string.Join(": ", new[] { e.Name, e.Message }.Where(t => !string.IsNullOrEmpty(t))) : null),
-            Cost = credits is { } c && double.IsFinite(c) && c >= 0 ? new VideoCost((decimal)c, Vendor.PriceUnit) : null,
+            Cost = CostFrom(credits, Vendor.PriceUnit),
             RawRepresentation = task,
         };
     }

@@ -380,7 +380,9 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
         };
     }
 
-    /// <summary>Apiframe's <c>creditCost</c> as a cost in credits; none when absent or not a finite, non-negative number.</summary>
-    public static VideoCost? ToCost(double? creditCost, string unit) =>
-        creditCost is { } c && double.IsFinite(c) && c >= 0 ? new VideoCost((decimal)c, unit) : null;
+    /// <summary>
+    /// Apiframe's <c>creditCost</c> as a cost in credits; none when absent or not a finite, non-negative number that a
+    /// <see cref="decimal"/> holds (1e30 credits is no price: the job is still read, without a cost).
+    /// </summary>
+    public static VideoCost? ToCost(double? creditCost, string unit) => CostFrom(creditCost, unit);
 }

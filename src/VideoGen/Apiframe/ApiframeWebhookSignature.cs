@@ -14,7 +14,8 @@ namespace VideoGen.Apiframe;
 /// secret is the SHA-256's hex text or its 32 raw bytes. So a signature is accepted in lowercase or uppercase hex
 /// or in base64, keyed either way: every one of these still needs the API key, and a body changed by one byte
 /// fails all of them. Apiframe's deliveries carry no timestamp or delivery id, so there is nothing to check
-/// freshness against here: deduplicate by job id and event if replays matter (the AspNetCore receiver does).
+/// freshness against here, and a <c>webhook-id</c> header beside it is not signed: deduplicate by the body if replays
+/// matter (the AspNetCore receiver does).
 /// </remarks>
 public sealed class ApiframeWebhookSignature
 {

@@ -172,7 +172,7 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
             VendorStatus = VendorText(generation.Status),
             ResultUri = generation.ResultUrl,
             ResultUris = generation.ResultUrl is { } url ? [url] : [],
-            Cost = generation.TokensSpent is { } tokens ? new VideoCost(tokens, Vendor.PriceUnit) : null,
+            Cost = CostFrom(generation.TokensSpent, Vendor.PriceUnit),
             Error = VendorText(generation.Error),
             CreatedAt = generation.CreatedAt,
             CompletedAt = generation.CompletedAt,

@@ -385,6 +385,14 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
 
     /// <summary>Vendor text that lands in a job (a failure reason, a status word), with the key redacted: a vendor may echo it.</summary>
     protected string? VendorText(string? text) => _errors.Redact(text);
+
+    /// <summary>
+    /// A cost field as a vendor sent it, or none when it is no price: absent, not finite, negative, or past what a
+    /// <see cref="decimal"/> holds (a 1e30 once made every read of the job throw <see cref="OverflowException"/>).
+    /// The job is read either way: its status and result are what matter.
+    /// </summary>
+    internal static VideoCost? CostFrom(double? amount, string unit) =>
+        amount is { } a && double.IsFinite(a) && a >= 0 && a <= (double)decimal.MaxValue ? new VideoCost((decimal)a, unit) : null;
 }
 
 /// <summary>The optional neutral fields an adapter can map onto its vendor's contract.</summary>

@@ -102,11 +102,20 @@ public sealed class VideoJobOperation
         if (options.Webhooks is { } webhooks)
         {
             // Webhooks first; when none arrives within the grace period, polling takes over.
+            var unusable = false;
             while (!poller.IsPastDeadline)
             {
                 var pushed = await webhooks.NextAsync(Id, Min(options.WebhookGracePeriod, options.Timeout - poller.Elapsed), poller.Clock, cancellationToken).ConfigureAwait(false);
                 if (pushed is null)
                 {
+                    break;
+                }
+
+                if (pushed.Status == VideoJobStatus.Succeeded && pushed.ResultUri is null)
+                {
+                    // A "succeeded" delivery with no usable video URL is no result: the vendor's API is asked at once
+                    // (and again, as for any such read), never a success reported without a file.
+                    unusable = true;
                     break;
                 }
 
@@ -120,13 +129,13 @@ public sealed class VideoJobOperation
                 }
             }
 
-            if (!poller.IsPastDeadline)
+            if (!poller.IsPastDeadline && !unusable)
             {
                 VideoGenLog.WebhookSilent(_logger, Id, options.WebhookGracePeriod.TotalSeconds);
             }
 
             // Falling back from silent webhooks past the earliest finish: look at once.
-            if (poller.PastEarliestFinish)
+            if (poller.PastEarliestFinish || unusable)
             {
                 poller.ReadNow();
             }
