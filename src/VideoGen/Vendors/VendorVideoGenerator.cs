@@ -188,7 +188,22 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         try
         {
             var quoted = await InvokeAsync(() => QuoteVendorAsync(vendorRequest, model, cancellationToken), "quoting a price", jobId: null).ConfigureAwait(false);
-            return quoted ?? catalog;
+            if (quoted is null)
+            {
+                return catalog;
+            }
+
+            // A quote below the lowest price the catalog knows for the model (its cited page) is not trusted: a budget that
+            // believed a quote of 0 would never stop. A price above the catalog is believed (prices rise; the budget stays safe).
+            if (catalog.Min is { } lowest && quoted.Max is { } quotedMax && quotedMax < lowest && quoted.Unit == catalog.Unit)
+            {
+                return catalog with
+                {
+                    Reason = $"{VendorName} quoted {quotedMax} {quoted.Unit}, below the lowest price the catalog gives for {model} ({lowest} {catalog.Unit}); from the catalog instead. {catalog.Reason}",
+                };
+            }
+
+            return quoted;
         }
         catch (VideoGenException e)
         {

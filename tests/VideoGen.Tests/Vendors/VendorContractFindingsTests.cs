@@ -86,6 +86,24 @@ public sealed class VendorContractFindingsTests
         quote.Reason.ShouldContain("not a price");
     }
 
+    [Theory]
+    [InlineData("""{"token_cost": 0, "min_token_cost": 0, "max_token_cost": 0}""", "0")]
+    [InlineData("""{"token_cost": 1}""", "1")]
+    public async Task QuoteAsync_ElumentaQuoteBelowTheCatalogsLowestPrice_FallsBackToTheCatalogWorstCase(string answer, string quoted)
+    {
+        // Found by the fresh-eyes attack: an answer that agrees with itself (0 within 0-0) made every kling-v2.1 job cost 0
+        // for the budget, so MaxTotalCost never stopped a run; the catalog's lowest price for the model is 26.
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price", answer);
+
+        var quote = await TestClients.Elumenta(handler).AsVideoGenerator().GetService<IVideoPriceQuoter>()!
+            .QuoteAsync(new VideoGenerationRequest("A flower") { Model = "kling-v2.1", DurationSeconds = 10 });
+
+        quote.IsExact.ShouldBeFalse();
+        quote.Max.ShouldBe(94m);
+        quote.Reason.ShouldContain($"quoted {quoted} ");
+        quote.Reason.ShouldContain("below the lowest price the catalog gives");
+    }
+
     [Fact]
     public async Task SubmitAsync_ElumentaPerCallBudget_UsesTheVendorsQuote()
     {
