@@ -162,6 +162,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             {
                 Id = accepted.JobId!,
                 Vendor = VendorName,
+                VendorId = Vendor.Id,
                 Model = model,
                 Status = VideoJobStatus.Queued,
                 VendorStatus = $"HTTP {(int)accepted.StatusCode!}",

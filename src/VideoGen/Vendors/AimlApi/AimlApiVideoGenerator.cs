@@ -274,6 +274,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
         {
             Id = task.Id,
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             // The id names the model after its colon (7c880e75-...:luma/ray-2).
             Model = model ?? (task.Id.LastIndexOf(':') is var colon and > 0 ? task.Id[(colon + 1)..] : null),
             Status = ToTaskStatus(task.Status),
@@ -296,6 +297,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
         {
             Id = generation.Id.ToString("D"),
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = generation.Model ?? model,
             Status = ToJobStatus(generation.State),
             VendorStatus = VendorText(generation.State),
