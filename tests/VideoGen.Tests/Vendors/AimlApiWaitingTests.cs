@@ -59,6 +59,28 @@ public sealed class AimlApiWaitingTests
         reader.CanWaitOnServer(VideoRouteJob).ShouldBeFalse();
     }
 
+    [Fact]
+    public void CanWaitOnServer_ThroughTheJournalsReader_IsTheAdaptersAnswer()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "videogen-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            var generator = new VideoGen.Journal.JournalingVideoGenerator(
+                TestClients.AimlApi(new StubHttpHandler()).AsVideoGenerator(), new VideoGen.Journal.SqliteJobJournal(path), VendorIds.AimlApi);
+
+            // The journal wraps the adapter's reader to record what it reads; it must not turn a "no" into the default "yes".
+            var reader = (ILongPollingJobReader)generator.GetService(typeof(ILongPollingJobReader))!;
+
+            reader.CanWaitOnServer(VideoRouteJob).ShouldBeFalse();
+            reader.CanWaitOnServer(A).ShouldBeTrue();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
     private static VideoJob Submitted(TimeProvider clock) =>
         new() { Id = VideoRouteJob, Vendor = "AIML API", Model = "luma/ray-2", Status = VideoJobStatus.Queued, CreatedAt = clock.GetUtcNow() };
 
