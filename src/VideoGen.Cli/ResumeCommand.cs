@@ -44,7 +44,7 @@ internal static class ResumeCommand
                 var exit = ExitCodes.Success;
                 foreach (var group in entries.GroupBy(e => e.Vendor))
                 {
-                    await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(VendorIds.Find(group.Key) ?? group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token).ConfigureAwait(false);
+                    await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token).ConfigureAwait(false);
                     var journaling = session.Generator.GetService<JournalingVideoGenerator>()!;
                     foreach (var entry in group)
                     {
