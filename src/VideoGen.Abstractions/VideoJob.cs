@@ -6,8 +6,26 @@ public sealed record VideoJob
     /// <summary>The vendor's job id: keep it, it is how the job is found again.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The vendor (for example <c>Elumenta</c>).</summary>
+    /// <summary>
+    /// The vendor's display name, for people (for example <c>AIML API</c>: <see cref="Catalog.VendorInfo.DisplayName"/>).
+    /// Messages and logs show it; look a vendor up by <see cref="VendorId"/>, not by this.
+    /// </summary>
     public required string Vendor { get; init; }
+
+    /// <summary>
+    /// The vendor's stable id (a <see cref="VendorIds"/> value such as <c>aimlapi</c>: <see cref="Catalog.VendorInfo.Id"/>),
+    /// the key a vendor is looked up by (the catalog, <see cref="Vendors.VendorDescriptors"/>, the journal, the poll schedule).
+    /// Every built-in adapter sets it from its catalog entry. A job made without it (for example one serialized before
+    /// this property existed, which holds only <see cref="Vendor"/>) reads the id of the built-in vendor whose id, alias
+    /// or display name <see cref="Vendor"/> holds, and <see langword="null"/> when no built-in vendor has that name.
+    /// </summary>
+    public string? VendorId
+    {
+        get => _vendorId ?? VendorIds.Find(Vendor);
+        init => _vendorId = value;
+    }
+
+    private readonly string? _vendorId;
 
     /// <summary>The model, where known.</summary>
     public string? Model { get; init; }

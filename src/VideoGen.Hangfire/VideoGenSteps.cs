@@ -200,6 +200,7 @@ public sealed class VideoGenSteps
             // Inside the likely window, a vendor that holds the request until the job finishes (AIML) is asked that way:
             // one request instead of several; the worker is held at most the server's wait.
             job = _runtime.Options.Wait.UseLongPoll && elapsed >= schedule.Window.Min && generator.GetService(typeof(ILongPollingJobReader)) is ILongPollingJobReader longPoll
+                && longPoll.CanWaitOnServer(row.JobId!)
                 ? await longPoll.WaitForCompletionOnServerAsync(row.JobId!, cancellationToken).ConfigureAwait(false)
                 : await generator.GetJobAsync(row.JobId!, cancellationToken).ConfigureAwait(false);
         }

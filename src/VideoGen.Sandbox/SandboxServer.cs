@@ -133,8 +133,12 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <param name="vendor">The vendor id (<see cref="SandboxVendors"/>; <c>neuralbox</c> is read as <c>elumenta</c>).</param>
     /// <returns>The URL, ending with '/'.</returns>
     /// <exception cref="ArgumentException">The vendor is unknown.</exception>
-    public Uri GetVendorBaseUrl(string vendor) =>
-        SandboxVendors.Normalize(vendor) == SandboxVendors.Elumenta ? new Uri(BaseUrl, "api/") : BaseUrl;
+    public Uri GetVendorBaseUrl(string vendor)
+    {
+        // The path of the vendor's documented server (the catalog's base URL: Elumenta's /api, none for the others) is kept.
+        var path = VideoGen.Catalog.VideoModelCatalog.Default.GetVendor(SandboxVendors.Normalize(vendor)).BaseUrl.AbsolutePath.Trim('/');
+        return path.Length == 0 ? BaseUrl : new Uri(BaseUrl, path + "/");
+    }
 
     /// <summary>A job as it stands now.</summary>
     /// <param name="vendor">The vendor id.</param>

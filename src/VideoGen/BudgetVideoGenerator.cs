@@ -87,8 +87,9 @@ public sealed class BudgetVideoGenerator : DelegatingVideoGenerator
         ArgumentNullException.ThrowIfNull(request);
 
         // Validation comes before the budget, as without this middleware: an invalid request goes down to the
-        // generator that refuses it (with every failure), and is neither priced nor counted.
-        if (InnerGenerator.GetService(typeof(Validation.IVideoRequestCheck)) is Validation.IVideoRequestCheck check && check.Check(request, options).Count > 0)
+        // generator that refuses it (with every failure), and is neither priced nor counted. The check's result is
+        // carried down (CheckedSubmission): the quote and the adapter below do not check the request again.
+        if (Validation.CheckedSubmission.FailuresBelow(InnerGenerator, request, options) is { Count: > 0 })
         {
             return await InnerGenerator.SubmitAsync(request, options, cancellationToken).ConfigureAwait(false);
         }

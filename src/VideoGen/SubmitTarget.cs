@@ -16,7 +16,8 @@ internal readonly record struct SubmitTarget(string Vendor, string Model, bool I
         var vendor = generator.GetService(typeof(VendorInfo)) as VendorInfo;
         var requested = request.Model ?? vendor?.DefaultModel;
         var model = requested is null ? null : vendor?.FindModel(requested)?.Id ?? requested;
-        var sent = generator.GetService(typeof(IVideoRequestCheck)) is not IVideoRequestCheck check || check.Check(request, options).Count == 0;
+        // One check per submission: the result is carried down to the middleware and the adapter below (CheckedSubmission).
+        var sent = CheckedSubmission.FailuresBelow(generator, request, options) is not { Count: > 0 };
         return new SubmitTarget(vendor?.DisplayName ?? "the vendor", model ?? "(default)", sent);
     }
 }

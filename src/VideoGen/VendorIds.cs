@@ -32,14 +32,33 @@ public static class VendorIds
     public static IReadOnlyList<string> All { get; } = VendorDescriptors.All.Select(d => d.Id).ToList();
 
     /// <summary>
-    /// The canonical id of <paramref name="id"/>: the id of the catalog vendor it names (an alias such as
-    /// <see cref="Gateway"/> gives its vendor's id), else <paramref name="id"/> itself.
+    /// The canonical id of <paramref name="id"/>: the id of the vendor it names (an alias such as
+    /// <see cref="Gateway"/> or a built-in vendor's display name gives its vendor's id), else <paramref name="id"/> itself.
     /// </summary>
     /// <param name="id">A vendor id or alias, in any case.</param>
     /// <returns>The canonical id.</returns>
     public static string Resolve(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return Catalog.VideoModelCatalog.Default.FindVendor(id)?.Id ?? id;
+        return Find(id) ?? Catalog.VideoModelCatalog.Default.FindVendor(id)?.Id ?? id;
+    }
+
+    /// <summary>
+    /// The id of the built-in vendor (<see cref="Vendors.VendorDescriptors.All"/>) that <paramref name="name"/> names by
+    /// its id, an alias or its display name (case-insensitive), or <see langword="null"/>. A tolerant reader of stored
+    /// values: jobs and journal rows written before <see cref="VideoJob.VendorId"/> hold a display name (<c>AIML API</c>).
+    /// </summary>
+    /// <param name="name">A vendor id, alias or display name.</param>
+    /// <returns>The vendor's id, or <see langword="null"/>.</returns>
+    internal static string? Find(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var trimmed = name.Trim();
+        return (Vendors.VendorDescriptors.Find(trimmed)
+            ?? Vendors.VendorDescriptors.All.FirstOrDefault(d => string.Equals(d.DisplayName, trimmed, StringComparison.OrdinalIgnoreCase)))?.Id;
     }
 }

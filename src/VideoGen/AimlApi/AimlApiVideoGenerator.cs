@@ -60,12 +60,6 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     private const string JobIdForms =
         "UUIDs (for example 2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10) or, for jobs of the video route, a UUID, a colon and the model (for example 7c880e75-9892-4238-8464-49cb0c6deabd:luma/ray-2)";
 
-    /// <summary>
-    /// How long a wait on a video-route job holds between reads: the route cannot wait for a state on the server,
-    /// and the vendor's own example polls every 10 s (https://docs.aimlapi.com/api-references/video-models/luma-ai/luma-ray-2 § Full Example).
-    /// </summary>
-    private static readonly TimeSpan VideoRoutePollInterval = TimeSpan.FromSeconds(10);
-
     /// <summary>Luma's default aspect ratio, sent when a request names none (https://github.com/lumalabs/lumaai-python, generation_create_params: aspect_ratio default 16:9).</summary>
     internal const string DefaultAspectRatio = "16:9";
 
@@ -209,26 +203,22 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
     /// <summary>The most ids per batch read. Inferred: seed 003 gives no limit; 100 keeps the query string short.</summary>
     public int MaxBatchSize => 100;
 
+    /// <summary>
+    /// Jobs of the seed's route (bare UUIDs) wait on the server; jobs of the video route (<c>UUID:model</c>) cannot:
+    /// its GET has no <c>state</c> to wait for (specs/aimlapi.yaml GetVideoGeneration), so they are polled on the
+    /// normal schedule (the vendor's own example polls every 10 s:
+    /// https://docs.aimlapi.com/api-references/video-models/luma-ai/luma-ray-2 § Full Example).
+    /// </summary>
+    public bool CanWaitOnServer(string jobId) => !IsVideoRouteId(jobId);
+
     /// <inheritdoc />
     public Task<VideoJob> WaitForCompletionOnServerAsync(string jobId, CancellationToken cancellationToken)
     {
         if (IsVideoRouteId(jobId))
         {
-            // CUSTOM: the video route has no wait-for-state GET. One read; when the job is not done, this call holds
-            // for the vendor's own polling interval before answering, so a caller that loops on it polls every 10 s.
-            return InvokeAsync(
-                async () =>
-                {
-                    var job = ToJob(await Client.GetVideoGenerationAsync(jobId, cancellationToken).ConfigureAwait(false), model: null);
-                    if (!job.HasCompleted)
-                    {
-                        await Task.Delay(VideoRoutePollInterval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return job;
-                },
-                "waiting for job " + jobId,
-                jobId);
+            // CUSTOM: the video route has no wait-for-state GET (CanWaitOnServer is false, so waiters poll it on their
+            // own schedule and clock); a caller that asks anyway gets one plain read, never a hold here.
+            return GetJobAsync(jobId, cancellationToken);
         }
 
         var id = ParseId(jobId);
@@ -283,6 +273,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
         {
             Id = task.Id,
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             // The id names the model after its colon (7c880e75-...:luma/ray-2).
             Model = model ?? (task.Id.LastIndexOf(':') is var colon and > 0 ? task.Id[(colon + 1)..] : null),
             Status = ToTaskStatus(task.Status),
@@ -305,6 +296,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
         {
             Id = generation.Id.ToString("D"),
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = generation.Model ?? model,
             Status = ToJobStatus(generation.State),
             VendorStatus = VendorText(generation.State),

@@ -346,6 +346,7 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
         {
             Id = id,
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = model,
             Status = ToJobStatus(accepted.Status),
             VendorStatus = VendorText(accepted.Status),
@@ -366,6 +367,7 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
         {
             Id = JobIdOf(job.Id) ?? throw new VideoGenException($"{VendorName} returned a job without an id.", VendorName, HttpStatusCode.OK),
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = job.Model,
             Status = ToJobStatus(job.Status),
             VendorStatus = VendorText(job.Status),

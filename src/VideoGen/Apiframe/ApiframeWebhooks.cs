@@ -58,6 +58,7 @@ public static class ApiframeWebhooks
         {
             Id = payload.JobId,
             Vendor = vendor.DisplayName,
+            VendorId = vendor.Id,
             Model = payload.Model,
             Status = ApiframeVideoGenerator.ToJobStatus(payload.Status),
             VendorStatus = payload.Status,

@@ -167,6 +167,7 @@ internal sealed class ElumentaVideoGenerator : VendorVideoGenerator<IElumentaCli
         {
             Id = generation.Id.ToString(CultureInfo.InvariantCulture),
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = generation.ModelSlug,
             Status = ToJobStatus(generation.Status),
             VendorStatus = VendorText(generation.Status),

@@ -69,6 +69,8 @@ public sealed partial class JournalingVideoGenerator
     {
         public TimeSpan ServerWait => inner.ServerWait;
 
+        public bool CanWaitOnServer(string jobId) => inner.CanWaitOnServer(jobId);
+
         public async Task<VideoJob> WaitForCompletionOnServerAsync(string jobId, CancellationToken cancellationToken)
         {
             var job = await inner.WaitForCompletionOnServerAsync(jobId, cancellationToken).ConfigureAwait(false);

@@ -118,6 +118,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
         {
             Id = generation.GenerationId.ToString("D"),
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = model,
 
             // CUSTOM: status is optional in the enqueue response; the reference says every new generation
@@ -175,6 +176,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
             {
                 Id = jobId,
                 Vendor = VendorName,
+                VendorId = Vendor.Id,
                 Status = ToJobStatus(cancelled.Status),
                 VendorStatus = VendorText(cancelled.Status),
                 RawRepresentation = cancelled,
@@ -190,6 +192,7 @@ internal sealed class OxenVideoGenerator : VendorVideoGenerator<IOxenClient, Enq
         {
             Id = generation.GenerationId.ToString("D"),
             Vendor = VendorName,
+            VendorId = Vendor.Id,
             Model = generation.ModelName,
             Status = ToJobStatus(generation.Status),
             VendorStatus = VendorText(generation.Status),

@@ -13,4 +13,14 @@ internal interface IVideoRequestCheck
     /// <param name="options">The per-call options.</param>
     /// <returns>The failures (field as the request names it, value given, what is allowed).</returns>
     IReadOnlyList<ValidationFailure> Check(VideoGenerationRequest request, VideoGenerationOptions? options = null);
+
+    /// <summary>
+    /// The same check as <see cref="Check"/> for a submission about to be sent, with what the adapter made of the
+    /// request, so that the rest of the submission reuses it (<see cref="CheckedSubmission"/>).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="options">The per-call options.</param>
+    /// <returns>The check's result.</returns>
+    CheckedSubmission CheckSubmission(VideoGenerationRequest request, VideoGenerationOptions? options) =>
+        new(this, request, options, Check(request, options), prepared: null);
 }

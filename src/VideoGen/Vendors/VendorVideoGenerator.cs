@@ -55,7 +55,8 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var (failures, warnings, model, vendorRequest) = Map(request, options);
+        // The check a middleware above made for this very submission (CheckedSubmission) is not made again.
+        var (failures, warnings, model, vendorRequest) = CheckedSubmission.Find(this, request, options)?.Prepared as Mapped ?? Map(request, options);
         foreach (var warning in warnings)
         {
             // A warning does not stop the request (an open model slug); it is logged so it is not lost.
@@ -83,12 +84,23 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         return Map(request, options).Failures;
     }
 
+    /// <inheritdoc />
+    public CheckedSubmission CheckSubmission(VideoGenerationRequest request, VideoGenerationOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var mapped = Map(request, options);
+        return new CheckedSubmission(this, request, options, mapped.Failures, mapped);
+    }
+
+    /// <summary>The result of <see cref="Map"/>.</summary>
+    private sealed record Mapped(IReadOnlyList<ValidationFailure> Failures, IReadOnlyList<ValidationWarning> Warnings, string Model, TVendorRequest VendorRequest);
+
     /// <summary>
     /// Validation and mapping, the one check before a send (what <see cref="SubmitAsync"/> and <see cref="Check"/> run):
     /// the validator's failures and the mapping's (a field this contract has no place for, a value its enums lack),
     /// reported together, once per field, so every problem shows at once.
     /// </summary>
-    private (IReadOnlyList<ValidationFailure> Failures, IReadOnlyList<ValidationWarning> Warnings, string Model, TVendorRequest VendorRequest) Map(VideoGenerationRequest request, VideoGenerationOptions? options)
+    private Mapped Map(VideoGenerationRequest request, VideoGenerationOptions? options)
     {
         var (failures, warnings) = VideoRequestValidation.Check(Vendor, request, options);
 
@@ -99,7 +111,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         var vendorRequest = CreateVendorRequest(request, options, model, mappingFailures);
         var reported = failures.Select(f => f.Field).ToHashSet(StringComparer.OrdinalIgnoreCase);
         IReadOnlyList<ValidationFailure> all = mappingFailures.Count == 0 ? failures : [.. failures, .. mappingFailures.Where(f => reported.Add(f.Field))];
-        return (all, warnings, model, vendorRequest);
+        return new Mapped(all, warnings, model, vendorRequest);
     }
 
     /// <inheritdoc />
@@ -150,6 +162,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             {
                 Id = accepted.JobId!,
                 Vendor = VendorName,
+                VendorId = Vendor.Id,
                 Model = model,
                 Status = VideoJobStatus.Queued,
                 VendorStatus = $"HTTP {(int)accepted.StatusCode!}",
@@ -169,6 +182,12 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
     public async Task<Pricing.PriceEstimate> QuoteAsync(VideoGenerationRequest request, VideoGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (CheckedSubmission.Find(this, request, options)?.Prepared is Mapped { Failures.Count: 0 } mapped)
+        {
+            // The budget middleware prices the submission it has just checked: no second check.
+            return await QuoteOrCatalogAsync(mapped.VendorRequest, mapped.Model, request, cancellationToken).ConfigureAwait(false);
+        }
+
         VideoRequestValidation.EnsureValid(Vendor, request, options);
         var requested = request.Model ?? Vendor.DefaultModel;
         var model = Vendor.FindModel(requested)?.Id ?? requested;

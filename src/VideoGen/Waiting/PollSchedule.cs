@@ -102,12 +102,12 @@ internal sealed class PollSchedule
     /// <summary>The window of tight polling: the catalog's range, widened where it is a point estimate.</summary>
     public ProcessingTime Window { get; }
 
-    /// <summary>Finds the model's processing window in the catalog by vendor (id or display name) and model id.</summary>
+    /// <summary>Finds the model's processing window in the catalog by vendor (id, alias, or a built-in vendor's display name) and model id.</summary>
     public static ProcessingTime WindowFor(string? vendor, string? model, VideoModelCatalog? catalog = null)
     {
         catalog ??= VideoModelCatalog.Default;
-        var info = catalog.FindVendor(vendor)
-            ?? catalog.Vendors.FirstOrDefault(v => string.Equals(v.DisplayName, vendor, StringComparison.OrdinalIgnoreCase));
+        // Tolerant: a display name (what VideoJob.Vendor holds) names its vendor too.
+        var info = catalog.FindVendor(vendor) ?? catalog.FindVendor(VendorIds.Find(vendor));
         var modelInfo = info?.FindModel(model ?? info.DefaultModel);
         return modelInfo?.ProcessingTime ?? UnknownModel;
     }

@@ -114,13 +114,11 @@ public sealed class InMemoryProcessingTimeHistory : IProcessingTimeHistory
         }
     }
 
-    /// <summary>One key per model whether the vendor is named by its catalog id (the journal) or its display name (<see cref="VideoJob.Vendor"/>).</summary>
+    /// <summary>One key per model whether the vendor is named by its catalog id (the journal) or its display name (<see cref="VideoJob.Vendor"/>, as jobs held it before <see cref="VideoJob.VendorId"/>).</summary>
     private static (string, string) Key(string vendor, string? model)
     {
         var catalog = Catalog.VideoModelCatalog.Default;
-        var id = catalog.FindVendor(vendor)?.Id
-            ?? catalog.Vendors.FirstOrDefault(v => string.Equals(v.DisplayName, vendor, StringComparison.OrdinalIgnoreCase))?.Id
-            ?? vendor.Trim();
+        var id = catalog.FindVendor(vendor)?.Id ?? VendorIds.Find(vendor) ?? vendor.Trim();
         return (id.ToUpperInvariant(), model?.Trim().ToUpperInvariant() ?? string.Empty);
     }
 

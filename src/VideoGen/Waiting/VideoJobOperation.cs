@@ -141,7 +141,8 @@ public sealed class VideoJobOperation
             }
         }
 
-        var longPoller = options.UseLongPoll ? _generator.GetService(typeof(ILongPollingJobReader)) as ILongPollingJobReader : null;
+        // A job the vendor cannot hold at the server (AIML's video route) is polled on the normal schedule.
+        var longPoller = options.UseLongPoll && _generator.GetService(typeof(ILongPollingJobReader)) is ILongPollingJobReader reader && reader.CanWaitOnServer(Id) ? reader : null;
         Func<CancellationToken, Task<VideoJob>> read = longPoller is null
             ? token => _generator.GetJobAsync(Id, token)
             : token => longPoller.WaitForCompletionOnServerAsync(Id, token);

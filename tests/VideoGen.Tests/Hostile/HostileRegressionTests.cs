@@ -7,6 +7,7 @@ using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
 using VideoGen.Tests.Vendors;
+using VideoGen.Vendors;
 using VideoGen.Waiting;
 
 namespace VideoGen.Tests.Hostile;
@@ -166,14 +167,12 @@ public sealed class HostileRegressionTests
     }
 
     [Theory]
-    [InlineData(VendorIds.Apiframe)]
-    [InlineData(VendorIds.Oxen)]
-    public async Task JournaledSubmit_AcceptedWithoutAJobId_IsOutcomeUnknownNotNeverSent(string vendorId)
+    [InlineData(VendorIds.Apiframe, HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")]
+    [InlineData(VendorIds.Oxen, HttpStatusCode.OK, """{"generations": []}""")]
+    public async Task JournaledSubmit_AcceptedWithoutAJobId_IsOutcomeUnknownNotNeverSent(string vendorId, HttpStatusCode status, string answerWithoutId)
     {
         // Was "never sent" for Oxen (an error with neither status nor cause), so a retry could pay twice.
-        var generator = vendorId == VendorIds.Apiframe
-            ? TestClients.Apiframe(Answer(HttpStatusCode.Accepted, """{"jobId": "", "status": "QUEUED"}""")).AsVideoGenerator()
-            : TestClients.Oxen(Answer(HttpStatusCode.OK, """{"generations": []}""")).AsVideoGenerator();
+        var generator = TestClients.Generator(VendorDescriptors.Get(vendorId), Answer(status, answerWithoutId));
 
         var state = await JournaledOutcome(generator);
 

@@ -23,6 +23,15 @@ internal static class TestClients
     public static OxenClient Oxen(StubHttpHandler handler) =>
         new(Configuration("Oxen.ai", "https://oxen.test/"), new HttpClient(handler));
 
+    /// <summary>
+    /// The ready-made generator of any built-in vendor, through its descriptor: the vendor's documented server path (the
+    /// catalog's base URL: Elumenta's <c>/api</c>) on a <c>{id}.test</c> host, so no test needs a switch on vendor ids.
+    /// </summary>
+    public static IVideoGenerator Generator(VideoGen.Vendors.VendorDescriptor vendor, StubHttpHandler handler) =>
+        vendor.CreateGenerator(
+            Configuration(vendor.DisplayName, $"https://{vendor.Id}.test{vendor.Capabilities.BaseUrl.AbsolutePath.TrimEnd('/')}/"),
+            new HttpClient(handler));
+
     private static VendorClientConfiguration Configuration(string vendor, string baseUrl) =>
         new(vendor) { ApiKey = ApiKey, BaseUrl = new Uri(baseUrl) };
 }

@@ -11,17 +11,14 @@ namespace VideoGen.Tests.Vendors;
 /// <summary>What every adapter does alike with failures: it wraps what generated code throws, with the vendor, never the key.</summary>
 public sealed class VendorVideoGeneratorTests
 {
-    public static TheoryData<string> VendorIdsOfEveryAdapter => ["elumenta", "neuralbox", "gateway", "aimlapi", "oxen"];
+    public static TheoryData<string> VendorIdsOfEveryAdapter => new(VideoGen.Vendors.VendorDescriptors.All.Select(d => d.Id));
 
-    private static (IVideoGenerator Generator, string DisplayName) Create(string vendorId, StubHttpHandler handler) => vendorId switch
+    /// <summary>The vendor's generator and the display name its errors carry, both from its descriptor.</summary>
+    private static (IVideoGenerator Generator, string DisplayName) Create(string vendorId, StubHttpHandler handler)
     {
-        "elumenta" => (TestClients.Elumenta(handler).AsVideoGenerator(), "Elumenta"),
-        "neuralbox" => (TestClients.Elumenta(handler, "NeuralBox").AsVideoGenerator(), "NeuralBox"),
-        "gateway" => (TestClients.Apiframe(handler).AsVideoGenerator(), "Apiframe"),
-        "aimlapi" => (TestClients.AimlApi(handler).AsVideoGenerator(), "AIML API"),
-        "oxen" => (TestClients.Oxen(handler).AsVideoGenerator(), "Oxen.ai"),
-        _ => throw new ArgumentOutOfRangeException(nameof(vendorId)),
-    };
+        var vendor = VideoGen.Vendors.VendorDescriptors.Get(vendorId);
+        return (TestClients.Generator(vendor, handler), vendor.DisplayName);
+    }
 
     private static StubHttpHandler AnswerEverything(Func<HttpResponseMessage> respond) => new StubHttpHandler()
         .On(HttpMethod.Post, ".*", _ => respond())

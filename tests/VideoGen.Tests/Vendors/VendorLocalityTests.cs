@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using VideoGen.Vendors;
+
+namespace VideoGen.Tests.Vendors;
+
+/// <summary>
+/// What is vendor-specific lives with the vendor (<c>src/VideoGen/Vendors/</c>: its folder and its descriptor). A switch,
+/// a pattern or an if-chain on a vendor's id elsewhere in <c>src/</c> is a place the next vendor would be missed in, and
+/// shows only at run time: this test finds them at build time.
+/// </summary>
+public sealed class VendorLocalityTests
+{
+    [Fact]
+    public void Src_OutsideTheVendorsFolder_HasNoBranchOnAVendorId()
+    {
+        var src = Path.Combine(RepositoryRoot(), "src");
+        var vendorsFolder = Path.Combine(src, "VideoGen", "Vendors") + Path.DirectorySeparatorChar;
+        var files = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(vendorsFolder, StringComparison.Ordinal) && !IsBuildOutput(f))
+            .ToList();
+        files.Count.ShouldBeGreaterThan(50, "the scan reads the library's sources");
+
+        var found = files
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(src, f), Line: i + 1, Text: Code(line))))
+            .Where(l => VendorBranch.IsMatch(l.Text))
+            .Select(l => $"src/{l.File}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        found.ShouldBeEmpty("branch on a vendor id outside src/VideoGen/Vendors/: make it data on the vendor's descriptor or catalog entry");
+    }
+
+    [Theory]
+    [InlineData("""        "oxen" => new OxenClient(configuration, http),""")]
+    [InlineData("""            case "elumenta":""")]
+    [InlineData("""        if (vendor.Id == VendorIds.Oxen)""")]
+    [InlineData("""        var url = SandboxVendors.Normalize(vendor) == SandboxVendors.Elumenta ? a : b;""")]
+    [InlineData("""        return id is VendorIds.AimlApi or VendorIds.Apiframe;""")]
+    [InlineData("""        if (string.Equals(vendor, "AIML API", StringComparison.OrdinalIgnoreCase))""")]
+    [InlineData("""        VendorIds.Elumenta => 1,""")]
+    public void VendorBranch_BranchesOnAVendor_AreFound(string line) => VendorBranch.IsMatch(Code(line)).ShouldBeTrue();
+
+    [Theory]
+    [InlineData("""    public const string Oxen = "oxen";""")]
+    [InlineData("""        var vendor = VideoModelCatalog.Default.GetVendor(VendorIds.Oxen);""")]
+    [InlineData("""        // a comment may say: if the vendor == "oxen" then ...""")]
+    [InlineData("""        services.AddKeyedSingleton(VendorIds.AimlApi, generator);""")]
+    public void VendorBranch_NamesWithoutBranching_AreNotFound(string line) => VendorBranch.IsMatch(Code(line)).ShouldBeFalse();
+
+    /// <summary>Every id, alias and display name of a built-in vendor, as a string literal; every constant naming one.</summary>
+    private static readonly Regex VendorBranch = Build();
+
+    private static Regex Build()
+    {
+        var names = VendorDescriptors.All.SelectMany(d => d.Aliases.Append(d.Id).Append(d.DisplayName)).Distinct(StringComparer.OrdinalIgnoreCase);
+        var literal = "\"(?:" + string.Join("|", names.Select(Regex.Escape)) + ")\"";
+        var constant = @"\b(?:VendorIds|SandboxVendors)\.[A-Z]\w*\b(?!\s*\()";
+        var vendor = $"(?:{literal}|{constant})";
+        return new Regex(
+            $@"\bcase\s+{vendor}|{vendor}\s*(?:=>|==|!=|\bor\b|\band\b)|(?:==|!=|\bis|\bor|\band)\s+{vendor}|(?:==|!=)\s*{vendor}|\bEquals\([^;]*{vendor}",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>The line without its comment (a <c>//</c> outside a string literal).</summary>
+    private static string Code(string line)
+    {
+        var inString = false;
+        for (var i = 0; i < line.Length - 1; i++)
+        {
+            if (line[i] == '"')
+            {
+                inString = !inString;
+            }
+            else if (!inString && line[i] == '/' && line[i + 1] == '/')
+            {
+                return line[..i];
+            }
+        }
+
+        return line;
+    }
+
+    private static bool IsBuildOutput(string path) =>
+        path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+        || path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "src", "VideoGen")) && Directory.Exists(Path.Combine(dir.FullName, "tests")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("the repository root (with src/VideoGen) was not found above " + AppContext.BaseDirectory);
+    }
+}
