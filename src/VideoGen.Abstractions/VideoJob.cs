@@ -7,25 +7,19 @@ public sealed record VideoJob
     public required string Id { get; init; }
 
     /// <summary>
-    /// The vendor's display name, for people (for example <c>AIML API</c>: <see cref="Catalog.VendorInfo.DisplayName"/>).
+    /// The vendor's display name, for people (for example <c>AIML API</c>: the catalog vendor's display name).
     /// Messages and logs show it; look a vendor up by <see cref="VendorId"/>, not by this.
     /// </summary>
     public required string Vendor { get; init; }
 
     /// <summary>
-    /// The vendor's stable id (a <see cref="VendorIds"/> value such as <c>aimlapi</c>: <see cref="Catalog.VendorInfo.Id"/>),
-    /// the key a vendor is looked up by (the catalog, <see cref="Vendors.VendorDescriptors"/>, the journal, the poll schedule).
-    /// Every built-in adapter sets it from its catalog entry. A job made without it (for example one serialized before
-    /// this property existed, which holds only <see cref="Vendor"/>) reads the id of the built-in vendor whose id, alias
-    /// or display name <see cref="Vendor"/> holds, and <see langword="null"/> when no built-in vendor has that name.
+    /// The vendor's stable id (for example <c>aimlapi</c>: the catalog's vendor id, VideoGen's <c>VendorIds</c>), the key a
+    /// vendor is looked up by (the catalog, the vendor descriptors, the journal, the poll schedule). Every built-in adapter
+    /// sets it from its catalog entry. <see langword="null"/> on a job made without it (for example one serialized before
+    /// this property existed, which holds only <see cref="Vendor"/>); VideoGen's lookups then resolve <see cref="Vendor"/>
+    /// as a vendor id, alias or display name.
     /// </summary>
-    public string? VendorId
-    {
-        get => _vendorId ?? VendorIds.Find(Vendor);
-        init => _vendorId = value;
-    }
-
-    private readonly string? _vendorId;
+    public string? VendorId { get; init; }
 
     /// <summary>The model, where known.</summary>
     public string? Model { get; init; }

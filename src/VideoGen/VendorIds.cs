@@ -44,7 +44,7 @@ public static class VendorIds
     }
 
     /// <summary>
-    /// The id of the built-in vendor (<see cref="Vendors.VendorDescriptors.All"/>) that <paramref name="name"/> names by
+    /// The id of the built-in vendor (<see cref="VendorDescriptors.All"/>) that <paramref name="name"/> names by
     /// its id, an alias or its display name (case-insensitive), or <see langword="null"/>. A tolerant reader of stored
     /// values: jobs and journal rows written before <see cref="VideoJob.VendorId"/> hold a display name (<c>AIML API</c>).
     /// </summary>
@@ -58,7 +58,15 @@ public static class VendorIds
         }
 
         var trimmed = name.Trim();
-        return (Vendors.VendorDescriptors.Find(trimmed)
-            ?? Vendors.VendorDescriptors.All.FirstOrDefault(d => string.Equals(d.DisplayName, trimmed, StringComparison.OrdinalIgnoreCase)))?.Id;
+        return (VendorDescriptors.Find(trimmed)
+            ?? VendorDescriptors.All.FirstOrDefault(d => string.Equals(d.DisplayName, trimmed, StringComparison.OrdinalIgnoreCase)))?.Id;
     }
+
+    /// <summary>
+    /// The stable id of <paramref name="job"/>'s vendor: <see cref="VideoJob.VendorId"/>, else the built-in vendor that
+    /// <see cref="VideoJob.Vendor"/> names (<see cref="Find"/>), else <see langword="null"/>.
+    /// </summary>
+    /// <param name="job">A job, possibly read from storage written before <see cref="VideoJob.VendorId"/> existed.</param>
+    /// <returns>The vendor's id, or <see langword="null"/>.</returns>
+    internal static string? Of(VideoJob job) => job.VendorId ?? Find(job.Vendor);
 }

@@ -72,7 +72,7 @@ internal sealed class JobPoller
     /// The schedule of the polls: the one given, else <see cref="PollSchedule.For"/> the vendor and model of the job as
     /// known when it is first needed (a webhook may have told them by then).
     /// </summary>
-    public PollSchedule Schedule => _schedule ??= PollSchedule.For(LastKnown?.VendorId ?? LastKnown?.Vendor, LastKnown?.Model, Options);
+    public PollSchedule Schedule => _schedule ??= PollSchedule.For((LastKnown is { } known ? VendorIds.Of(known) ?? known.Vendor : null), LastKnown?.Model, Options);
 
     /// <summary>How far into its processing the job already was when the wait began.</summary>
     public TimeSpan AlreadyRunning { get; }

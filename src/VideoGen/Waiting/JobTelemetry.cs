@@ -18,7 +18,7 @@ internal static class JobTelemetry
                 new KeyValuePair<string, object?>("videogen.status", job.Status.ToString()));
             if (job.Status == VideoJobStatus.Succeeded)
             {
-                options?.ProcessingTimes?.Record(job.VendorId ?? job.Vendor, job.Model, processing);
+                options?.ProcessingTimes?.Record(VendorIds.Of(job) ?? job.Vendor, job.Model, processing);
             }
         }
 

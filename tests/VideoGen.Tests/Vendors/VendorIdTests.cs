@@ -31,7 +31,8 @@ public sealed class VendorIdTests
 
         var job = JsonConvert.DeserializeObject<VideoJob>(json)!;
 
-        job.VendorId.ShouldBe(id);
+        job.VendorId.ShouldBeNull();
+        VendorIds.Of(job).ShouldBe(id);
         job.Vendor.ShouldBe(displayName);
     }
 
@@ -41,7 +42,7 @@ public sealed class VendorIdTests
     [InlineData("aiml api", VendorIds.AimlApi)]
     [InlineData("Acme Video", null)]
     public void VendorId_JobWithoutAnId_ResolvesIdsAliasesAndDisplayNamesOnly(string vendor, string? id) =>
-        new VideoJob { Id = "job-1", Vendor = vendor, Status = VideoJobStatus.Queued }.VendorId.ShouldBe(id);
+        VendorIds.Of(new VideoJob { Id = "job-1", Vendor = vendor, Status = VideoJobStatus.Queued }).ShouldBe(id);
 
     [Fact]
     public void VendorId_SetExplicitly_WinsOverTheDisplayNameAndSurvivesSerialization()
