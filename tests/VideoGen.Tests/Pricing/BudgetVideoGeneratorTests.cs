@@ -111,7 +111,7 @@ public sealed class BudgetVideoGeneratorTests
     public async Task SubmitAsync_InvalidRequestAndABudgetItBreaks_TheValidationErrorComesFirstAndNothingIsSent(string vendor)
     {
         var handler = new VideoGen.Tests.Vendors.StubHttpHandler();
-        var inner = VideoGen.Tests.Vendors.TestClients.Generator(VideoGen.Vendors.VendorDescriptors.Get(vendor), handler);
+        var inner = VideoGen.Tests.Vendors.TestClients.Generator(VideoGen.VendorDescriptors.Get(vendor), handler);
         using var generator = new BudgetVideoGenerator(inner, VideoModelCatalog.Default.GetVendor(vendor), new VideoBudgetOptions { MaxCostPerJob = 0m });
 
         await Should.ThrowAsync<VideoGenValidationException>(() =>

@@ -11,12 +11,12 @@ namespace VideoGen.Tests.Vendors;
 /// <summary>What every adapter does alike with failures: it wraps what generated code throws, with the vendor, never the key.</summary>
 public sealed class VendorVideoGeneratorTests
 {
-    public static TheoryData<string> VendorIdsOfEveryAdapter => new(VideoGen.Vendors.VendorDescriptors.All.Select(d => d.Id));
+    public static TheoryData<string> VendorIdsOfEveryAdapter => new(VideoGen.VendorDescriptors.All.Select(d => d.Id));
 
     /// <summary>The vendor's generator and the display name its errors carry, both from its descriptor.</summary>
     private static (IVideoGenerator Generator, string DisplayName) Create(string vendorId, StubHttpHandler handler)
     {
-        var vendor = VideoGen.Vendors.VendorDescriptors.Get(vendorId);
+        var vendor = VideoGen.VendorDescriptors.Get(vendorId);
         return (TestClients.Generator(vendor, handler), vendor.DisplayName);
     }
 
