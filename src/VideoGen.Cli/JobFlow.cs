@@ -174,7 +174,7 @@ internal static class JobFlow
         }
 
         var path = FreePath(session, job, outDirectory);
-        if (journaling is not null && await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
+        if (journaling is not null && await journaling.Journal.FindByJobIdAtAsync(session.Vendor.Id, journaling.Endpoint, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
         {
             // A run killed after the file was moved into place but before the journal said so: that entry's own file
             // (named in its detail, written whole or not at all) is the video; it is not downloaded a second time.
@@ -198,7 +198,7 @@ internal static class JobFlow
             var kept = false;
             try
             {
-                if (await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } entry)
+                if (await journaling.Journal.FindByJobIdAtAsync(session.Vendor.Id, journaling.Endpoint, job.Id, journalCancellation).ConfigureAwait(false) is { } entry)
                 {
                     // Still unfinished: resume lists it and downloads it.
                     await journaling.Journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, job.Id, Short($"finished; download failed: {e.Message}"), journalCancellation).ConfigureAwait(false);
