@@ -26,6 +26,10 @@ public sealed class ResumeDownloadedFileTests(InstantSandboxFixture fixture) : I
         var written = Path.GetFullPath(Path.Combine(_cli.OutDirectory, $"{JobFlow.FileStem("oxen", job.Id)}.mp4"));
         var video = TestVideo.Mp4(64);
         await File.WriteAllBytesAsync(written, video);
+
+        // The killed run had written the file's identity too (right after its verified download): that proves whose video it is.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(video));
+        await File.WriteAllTextAsync(written + JobFlow.IdentitySuffix, $$"""{"vendor":"oxen","endpoint":"{{JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen")))}}","jobId":"{{job.Id}}","bytes":{{video.Length}},"sha256":"{{hash}}"}""");
         var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
         var now = DateTimeOffset.UtcNow;
         var correlationId = Guid.NewGuid().ToString("N");
