@@ -73,7 +73,7 @@ public sealed class SmallFixesTests : IClassFixture<InstantSandboxFixture>, IDis
         var second = (await _cli.RunAsync(args)).ShouldExitWith(0);
 
         ((string)second.Json["file"]!).ShouldBe(file);
-        Directory.GetFiles(_cli.OutDirectory).ShouldHaveSingleItem();
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldHaveSingleItem();
         File.GetLastWriteTimeUtc(file).ShouldBe(marked, "the file already there is not downloaded again (a download moves a new file into place)");
         (await _cli.RunAsync(args[..^1])).ShouldExitWith(0).Console.ShouldContain("already there: not downloaded again");
     }
