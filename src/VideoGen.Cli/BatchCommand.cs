@@ -337,8 +337,9 @@ internal static class BatchCommand
     {
         var path = Path.Combine(outDirectory, $"{JobFlow.FileStem(session.Vendor.Id, jobId)}.mp4");
 
-        // Only a video counts: a non-empty file may be an error page an older version saved, or something else.
-        return Downloads.MediaSignature.IsVideoFile(path) ? Path.GetFullPath(path) : null;
+        // Only this job's proven video counts (JobFlow.IsJobsFile): a file of that name may be an error page an older
+        // version saved, or another host's job with the same id.
+        return JobFlow.IsJobsFile(session, jobId, path) ? Path.GetFullPath(path) : null;
     }
 
     /// <summary>

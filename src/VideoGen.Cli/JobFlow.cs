@@ -128,7 +128,81 @@ internal static class JobFlow
     private static async Task<DownloadResult> DownloadToAsync(VendorSession session, VideoJob job, string path, CancellationToken cancellationToken)
     {
         using var downloader = session.CreateDownloader();
-        return await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await downloader.DownloadJobAsync(session.Generator, job, path, session.Credential, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteIdentityAsync(session, job.Id, result.Path).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The video is whole and is the result; without its identity beside it, a later run downloads it again rather than trust it.
+        }
+
+        return result;
+    }
+
+    /// <summary>The suffix of the file beside a downloaded video that says whose video it is (<see cref="WriteIdentityAsync"/>).</summary>
+    internal const string IdentitySuffix = ".videogen.json";
+
+    /// <summary>
+    /// The host a session's files are said to come from: the API base URL as the journal records it; none for the
+    /// embedded sandbox (it counts job ids afresh in every process, so its files are never taken for a later run's).
+    /// </summary>
+    private static string? FileHost(VendorSession session) => session.Sandbox is null ? JournalEndpoint.Describe(session.ApiBaseUrl) : null;
+
+    /// <summary>
+    /// Writes, beside a video just downloaded whole, which job it is: vendor, host, job id, size and SHA-256
+    /// (<c>&lt;file&gt;.videogen.json</c>, written to a temporary name and moved into place).
+    /// </summary>
+    internal static async Task WriteIdentityAsync(VendorSession session, string jobId, string path)
+    {
+        if (FileHost(session) is not { } host)
+        {
+            return;
+        }
+
+        var (bytes, sha256) = await HashAsync(path).ConfigureAwait(false);
+        var identity = Newtonsoft.Json.JsonConvert.SerializeObject(new { vendor = session.Vendor.Id, endpoint = host, jobId, bytes, sha256 });
+        var temp = $"{path}{IdentitySuffix}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllTextAsync(temp, identity).ConfigureAwait(false);
+        File.Move(temp, path + IdentitySuffix, overwrite: true);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is provably job <paramref name="jobId"/>'s video from this session's host: a whole
+    /// video whose identity file names this vendor, host and job, with the file's exact size and SHA-256. A file of the
+    /// same name without that proof (another host's job of the same id, a file copied in, a run killed before it wrote
+    /// the identity) is not reused: the job is downloaded again under a free name.
+    /// </summary>
+    internal static bool IsJobsFile(VendorSession session, string jobId, string path)
+    {
+        try
+        {
+            if (FileHost(session) is not { } host || !File.Exists(path + IdentitySuffix) || !Downloads.MediaSignature.IsVideoFile(path))
+            {
+                return false;
+            }
+
+            var identity = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(path + IdentitySuffix));
+            if ((string?)identity["vendor"] != session.Vendor.Id || (string?)identity["endpoint"] != host || (string?)identity["jobId"] != jobId)
+            {
+                return false;
+            }
+
+            var (bytes, sha256) = HashAsync(path).GetAwaiter().GetResult();
+            return (long?)identity["bytes"] == bytes && (string?)identity["sha256"] == sha256;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Newtonsoft.Json.JsonException or FormatException or InvalidCastException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(long Bytes, string Sha256)> HashAsync(string path)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+        var hash = await System.Security.Cryptography.SHA256.HashDataAsync(file).ConfigureAwait(false);
+        return (file.Length, Convert.ToHexStringLower(hash));
     }
 
     /// <summary>The job's file name in <paramref name="outDirectory"/>, numbered past any file already there.</summary>
@@ -159,10 +233,11 @@ internal static class JobFlow
     {
         var journaling = generator.GetService<JournalingVideoGenerator>();
 
-        // The job's own file already here (same vendor, same job id, a whole video: the downloader moves only whole files
-        // into place, and a job's result does not change) is that video: it is kept, not downloaded again as a -2 copy.
+        // The job's own file already here, proven by the identity written beside it after a verified download (same
+        // vendor, host and job id, same size and SHA-256), is that video: kept, not downloaded again as a -2 copy. A file
+        // of that name without the proof may be another host's job with the same id: it is left alone and not reported.
         var own = Path.Combine(outDirectory, $"{FileStem(session.Vendor.Id, job.Id)}.mp4");
-        if (Downloads.MediaSignature.IsVideoFile(own))
+        if (IsJobsFile(session, job.Id, own))
         {
             o.Info($"{Markup.Escape(Path.GetFullPath(own))} is already there: not downloaded again.");
             if (journaling is not null)
@@ -174,12 +249,12 @@ internal static class JobFlow
         }
 
         var path = FreePath(session, job, outDirectory);
-        if (journaling is not null && await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
+        if (journaling is not null && await journaling.Journal.FindByJobIdAtAsync(session.Vendor.Id, journaling.Endpoint, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
         {
             // A run killed after the file was moved into place but before the journal said so: that entry's own file
             // (named in its detail, written whole or not at all) is the video; it is not downloaded a second time.
             if (owner.Detail is { } detail && detail.StartsWith(DownloadingTo, StringComparison.Ordinal)
-                && detail[DownloadingTo.Length..] is var earlier && Downloads.MediaSignature.IsVideoFile(earlier))
+                && detail[DownloadingTo.Length..] is var earlier && IsJobsFile(session, job.Id, earlier))
             {
                 await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
                 return new DownloadResult(Path.GetFullPath(earlier), new FileInfo(earlier).Length, null, job.ResultUri ?? new Uri(earlier), 0);
@@ -198,7 +273,7 @@ internal static class JobFlow
             var kept = false;
             try
             {
-                if (await journaling.Journal.FindByJobIdAsync(session.Vendor.Id, job.Id, journalCancellation).ConfigureAwait(false) is { } entry)
+                if (await journaling.Journal.FindByJobIdAtAsync(session.Vendor.Id, journaling.Endpoint, job.Id, journalCancellation).ConfigureAwait(false) is { } entry)
                 {
                     // Still unfinished: resume lists it and downloads it.
                     await journaling.Journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, job.Id, Short($"finished; download failed: {e.Message}"), journalCancellation).ConfigureAwait(false);

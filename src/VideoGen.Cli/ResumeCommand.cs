@@ -20,8 +20,9 @@ internal static class ResumeCommand
         var settle = new Option<string?>("--settle") { Description = "Settle an unknown submission by hand: the correlation id (or its first 8 or more characters) resume listed; give the job id found on the vendor's dashboard with --job.", HelpName = "correlation-id" };
         var job = new Option<string?>("--job") { Description = "With --settle: the vendor's job id the submission created.", HelpName = "job-id" };
         var forget = new Option<string?>("--forget") { Description = "Settle an unknown submission by hand as never created (nothing at the vendor): a batch rerun submits its line again.", HelpName = "correlation-id" };
+        var assumeHost = new Option<bool>("--assume-host") { Description = "Entries written by an earlier videogen do not say which host they were sent to: take this command's host (--base-url, or the vendor's API) as theirs. Without it they are listed and left alone." };
         var run = new RunOptions();
-        var command = new Command("resume", "Finish what a killed videogen left: reconcile unknown submissions, wait for and download submitted jobs.") { baseUrl, json, settle, job, forget };
+        var command = new Command("resume", "Finish what a killed videogen left: reconcile unknown submissions, wait for and download submitted jobs.") { baseUrl, json, settle, job, forget, assumeHost };
         run.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -33,7 +34,7 @@ internal static class ResumeCommand
             {
                 if (result.GetValue(settle) is not null || result.GetValue(forget) is not null || result.GetValue(job) is not null)
                 {
-                    return await SettleByHandAsync(context, o, result.GetValue(settle), result.GetValue(job), result.GetValue(forget), ct).ConfigureAwait(false);
+                    return await SettleByHandAsync(context, o, result.GetValue(settle), result.GetValue(job), result.GetValue(forget), result.GetValue(baseUrl), ct).ConfigureAwait(false);
                 }
 
                 var outDirectory = run.OutDirectory(result);
@@ -44,13 +45,33 @@ internal static class ResumeCommand
                 var exit = ExitCodes.Success;
                 foreach (var group in entries.GroupBy(e => e.Vendor))
                 {
-                    await using var session = await VendorSession.OpenAsync(context, RequestOptions.ResolveVendor(group.Key), result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token).ConfigureAwait(false);
+                    var vendor = RequestOptions.ResolveVendor(group.Key);
+
+                    // Each entry is settled at the host it was sent to, or not at all: a job id means something only there.
+                    var host = CommandHost(context, vendor, result.GetValue(baseUrl));
+                    var assume = result.GetValue(assumeHost);
+                    var elsewhere = group.Where(e => !(host is not null && (string.Equals(e.Endpoint, host, StringComparison.OrdinalIgnoreCase) || (e.Endpoint is null && assume)))).ToList();
+                    foreach (var entry in elsewhere)
+                    {
+                        var detail = OtherHost(entry, host);
+                        exit = Math.Max(exit, ExitCodes.VendorError);
+                        report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state = "OtherHost", jobId = entry.JobId, detail, endpoint = entry.Endpoint });
+                        o.Result($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: OtherHost{(entry.JobId is null ? string.Empty : $" (job {Markup.Escape(entry.JobId)})")} {Markup.Escape(detail)}");
+                    }
+
+                    var here = group.Except(elsewhere).ToList();
+                    if (here.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    await using var session = await VendorSession.OpenAsync(context, vendor, result.GetValue(baseUrl), o, allowEmbeddedSandbox: false, deadline.Token, assumeUnrecordedHost: assume).ConfigureAwait(false);
                     var journaling = session.Generator.GetService<JournalingVideoGenerator>()!;
-                    foreach (var entry in group)
+                    foreach (var entry in here)
                     {
                         var (state, jobId, detail, code) = await SettleAsync(o, session, journaling, entry, run, result, outDirectory, deadline.Token).ConfigureAwait(false);
                         exit = Math.Max(exit, code);
-                        report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail });
+                        report.Add(new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail, endpoint = entry.Endpoint ?? journaling.Endpoint });
                         o.Result($"  {Markup.Escape(entry.CorrelationId[..8])} {Markup.Escape(entry.Vendor)}: {Markup.Escape(state)}{(jobId is null ? string.Empty : $" (job {Markup.Escape(jobId)})")} {Markup.Escape(detail ?? string.Empty)}");
                         if (state == "OutcomeUnknown")
                         {
@@ -86,7 +107,7 @@ internal static class ResumeCommand
     /// the vendor's dashboard shows. Contacts no vendor. Refuses entries that are settled already, that another live
     /// process holds, and a job id another entry owns.
     /// </summary>
-    private static async Task<int> SettleByHandAsync(CliContext context, Output o, string? settle, string? jobId, string? forget, CancellationToken ct)
+    private static async Task<int> SettleByHandAsync(CliContext context, Output o, string? settle, string? jobId, string? forget, string? baseUrl, CancellationToken ct)
     {
         if ((settle is null) == (forget is null))
         {
@@ -110,6 +131,13 @@ internal static class ResumeCommand
             throw new CliUsageException($"Submission {entry.CorrelationId} is not unknown: it is {entry.State}{(entry.JobId is null ? string.Empty : $" with job {entry.JobId}")}; nothing to settle.");
         }
 
+        // The job id found on a dashboard belongs to the host the submission went to; a --base-url naming another is a mix-up.
+        if (baseUrl is not null && CommandHost(context, RequestOptions.ResolveVendor(entry.Vendor), baseUrl) is { } named
+            && entry.Endpoint is { } recorded && !string.Equals(recorded, named, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliUsageException($"Submission {entry.CorrelationId} was sent to {recorded}, not to {named} (--base-url): settle it with the job id shown by {recorded}, without --base-url or with --base-url {recorded}.");
+        }
+
         var owner = JournalLease.CurrentProcessOwner;
         var now = DateTimeOffset.UtcNow;
         if (entry.IsLeasedByOther(owner, now) && !JournalLease.IsKnownGone(entry.LeaseOwner!))
@@ -120,7 +148,7 @@ internal static class ResumeCommand
         if (settle is not null)
         {
             jobId = jobId!.Trim();
-            if (await journal.FindByJobIdAsync(entry.Vendor, jobId, ct).ConfigureAwait(false) is { } other)
+            if (await journal.FindByJobIdAtAsync(entry.Vendor, entry.Endpoint, jobId, ct).ConfigureAwait(false) is { } other)
             {
                 throw new CliUsageException($"--job: {entry.Vendor} job {jobId} already belongs to submission {other.CorrelationId} ({other.State}); one job settles one submission.");
             }
@@ -141,7 +169,7 @@ internal static class ResumeCommand
             if (settle is not null)
             {
                 await journal.UpdateAsync(entry.CorrelationId, JournalState.Submitted, jobId, $"settled by hand at {at} UTC (videogen resume --settle): job {jobId} found on the vendor's side", ct).ConfigureAwait(false);
-                o.Result($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}) is now job {Markup.Escape(jobId!)}: videogen resume waits for and downloads it; a batch rerun picks it up.");
+                o.Result($"Submission {Markup.Escape(entry.CorrelationId)} ({Markup.Escape(entry.Vendor)}, sent to {Markup.Escape(JournalEndpoint.Show(entry.Endpoint))}) is now job {Markup.Escape(jobId!)}: videogen resume waits for and downloads it at that host; a batch rerun picks it up.");
             }
             else
             {
@@ -155,7 +183,7 @@ internal static class ResumeCommand
         }
 
         var state = settle is not null ? "Settled" : "Forgotten";
-        o.Document(new { ok = true, exitCode = ExitCodes.Success, entries = new[] { new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail = (string?)null } } });
+        o.Document(new { ok = true, exitCode = ExitCodes.Success, entries = new[] { new { correlationId = entry.CorrelationId, vendor = entry.Vendor, createdAt = entry.CreatedAt, prompt = entry.Prompt, state, jobId, detail = (string?)null, endpoint = entry.Endpoint } } });
         return ExitCodes.Success;
     }
 
@@ -176,6 +204,28 @@ internal static class ResumeCommand
             1 => matches[0],
             0 => throw new CliUsageException($"The journal has no unfinished submission '{id}'; videogen resume lists them with their ids."),
             _ => throw new CliUsageException($"'{id}' matches {matches.Count} submissions; give more characters of the id."),
+        };
+    }
+
+    /// <summary>
+    /// The host this command would send <paramref name="vendor"/>'s requests to, as the journal records hosts: the
+    /// --base-url (with the vendor's path), else the vendor's API when its key is set; null when neither (no host).
+    /// </summary>
+    private static string? CommandHost(CliContext context, Catalog.VendorInfo vendor, string? baseUrl) =>
+        VendorSession.VendorBaseUrl(vendor, baseUrl) is { } given
+            ? Uri.TryCreate(given, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? JournalEndpoint.Describe(uri) : null
+            : !string.IsNullOrEmpty(context.ApiKey(vendor)) && !vendor.BaseUrlInferred ? JournalEndpoint.Describe(vendor.BaseUrl) : null;
+
+    /// <summary>Why an entry is left alone: it went to another host than this command's (or its host is not recorded).</summary>
+    private static string OtherHost(JournalEntry entry, string? host)
+    {
+        var here = host ?? "no host (no --base-url, and no API key for the vendor's own)";
+        return entry.Endpoint switch
+        {
+            null => $"submission {entry.CorrelationId} was recorded by an earlier videogen without the host it was sent to; this command's host is {here}. " +
+                    "Not guessed: if it went there, run videogen resume --assume-host (with the same --base-url, if any).",
+            JournalEndpoint.EmbeddedSandbox => $"submission {entry.CorrelationId} was sent to an embedded sandbox, which ended with its process; its job cannot be read at {here}. Nothing was charged by it: videogen resume --forget {entry.CorrelationId}.",
+            var recorded => $"submission {entry.CorrelationId} was sent to {recorded}, not to this command's host {here}; left alone. Run videogen resume --base-url {recorded} to settle it there.",
         };
     }
 

@@ -52,7 +52,7 @@ internal sealed class VendorSession : IAsyncDisposable
 
     public VendorCredential Credential { get; }
 
-    public static async Task<VendorSession> OpenAsync(CliContext context, VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null)
+    public static async Task<VendorSession> OpenAsync(CliContext context, VendorInfo vendor, string? baseUrl, Output output, bool allowEmbeddedSandbox, CancellationToken cancellationToken, SandboxServer? sharedSandbox = null, bool assumeUnrecordedHost = false)
     {
         var key = context.ApiKey(vendor);
         var baseUrlOption = baseUrl;
@@ -112,7 +112,12 @@ internal sealed class VendorSession : IAsyncDisposable
         // Paid submissions outside the embedded sandbox are journaled, so a crash loses no job (videogen resume).
         if (sandbox is null)
         {
-            generator = new JournalingVideoGenerator(generator, new SqliteJobJournal(context.JournalPath), vendor.Id);
+            // Each entry records the host it went to (the API base URL, never the key), so it is only ever read there again.
+            generator = new JournalingVideoGenerator(generator, new SqliteJobJournal(context.JournalPath), vendor.Id)
+            {
+                Endpoint = JournalEndpoint.Describe(apiBase),
+                AssumeUnrecordedHostIsThis = assumeUnrecordedHost,
+            };
         }
 
         var local = sandbox is not null || IsLoopback(apiBase);

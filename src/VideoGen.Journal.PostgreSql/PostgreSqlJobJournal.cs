@@ -8,8 +8,10 @@ namespace VideoGen.Journal.PostgreSql;
 /// the intent row is committed before the create request leaves, the vendor's job id after. Every rule that
 /// must hold across machines is the database's, not the callers': a client key and a correlation id are
 /// unique (<c>INSERT ... ON CONFLICT DO NOTHING</c>, so two racing claims of one submission end with exactly
-/// one row and one loser told so), and one vendor job id belongs to at most one entry (a partial unique index),
-/// so two reconciliations cannot claim the same job.
+/// one row and one loser told so), and one vendor job id at one host belongs to at most one entry (a partial unique index on vendor, endpoint and
+/// job id), so two reconciliations cannot claim the same job, while the same id issued by two hosts (a sandbox and the
+/// real vendor) is two jobs. Columns added by later versions (<c>lease_*</c>, <c>endpoint</c>) are added on first use;
+/// rows written before have a NULL endpoint (host unknown).
 /// </summary>
 /// <remarks>
 /// The table is created on first use (<c>CREATE ... IF NOT EXISTS</c> under a transaction-scoped advisory lock, so
@@ -75,8 +77,8 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
         ArgumentNullException.ThrowIfNull(entry);
         await using var command = await CommandAsync(
             $"""
-            INSERT INTO {_table} (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at, lease_owner, lease_expires_at)
-            VALUES (@id, @key, @vendor, @model, @prompt, @request, @state, @job, @detail, @created, @updated, @owner, @expires)
+            INSERT INTO {_table} (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at, lease_owner, lease_expires_at, endpoint)
+            VALUES (@id, @key, @vendor, @model, @prompt, @request, @state, @job, @detail, @created, @updated, @owner, @expires, @endpoint)
             ON CONFLICT DO NOTHING
             """,
             cancellationToken).ConfigureAwait(false);
@@ -93,6 +95,7 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("updated", entry.UpdatedAt.ToUniversalTime()));
         command.Parameters.Add(Text("owner", entry.LeaseOwner));
         command.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.TimestampTz) { Value = entry.LeaseExpiresAt is { } expires ? expires.ToUniversalTime() : DBNull.Value });
+        command.Parameters.Add(Text("endpoint", entry.Endpoint));
 
         // ON CONFLICT DO NOTHING: of two racing inserts of one client key, the database keeps one; the other
         // affects no row and learns it lost, without an aborted transaction or a half-written entry.
@@ -183,6 +186,16 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
     }
 
     /// <inheritdoc />
+    public async Task<JournalEntry?> FindByJobIdAtAsync(string vendor, string? endpoint, string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var command = await CommandAsync($"SELECT * FROM {_table} WHERE vendor = @vendor AND job_id = @job AND endpoint IS NOT DISTINCT FROM @endpoint ORDER BY seq DESC LIMIT 1", cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(Text("vendor", vendor));
+        command.Parameters.Add(Text("job", jobId));
+        command.Parameters.Add(Text("endpoint", endpoint));
+        return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         await using var command = await CommandAsync($"SELECT * FROM {_table} WHERE state IN ('Intent', 'OutcomeUnknown', 'Submitted') ORDER BY created_at, seq", cancellationToken).ConfigureAwait(false);
@@ -252,6 +265,7 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
             {
                 LeaseOwner = Nullable(reader, "lease_owner"),
                 LeaseExpiresAt = reader.IsDBNull(reader.GetOrdinal("lease_expires_at")) ? null : reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("lease_expires_at")),
+                Endpoint = Nullable(reader, "endpoint"),
             });
         }
 
@@ -358,11 +372,14 @@ public sealed class PostgreSqlJobJournal : IJobJournal, IAsyncDisposable, IDispo
                     created_at timestamptz NOT NULL,
                     updated_at timestamptz NOT NULL,
                     lease_owner text,
-                    lease_expires_at timestamptz);
+                    lease_expires_at timestamptz,
+                    endpoint text);
                 ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS lease_owner text;
                 ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS lease_expires_at timestamptz;
+                ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS endpoint text;
                 CREATE INDEX IF NOT EXISTS submissions_state ON {_table} (state) WHERE state IN ('Intent', 'OutcomeUnknown', 'Submitted');
-                CREATE UNIQUE INDEX IF NOT EXISTS submissions_job ON {_table} (vendor, job_id) WHERE job_id IS NOT NULL;
+                CREATE UNIQUE INDEX IF NOT EXISTS submissions_endpoint_job ON {_table} (vendor, COALESCE(endpoint, ''), job_id) WHERE job_id IS NOT NULL;
+                DROP INDEX IF EXISTS {_schema}.submissions_job;
                 """,
                 connection,
                 transaction);

@@ -91,19 +91,22 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Generate_SameJobIdTwice_KeepsTheEarlierVideo()
+    public async Task Generate_SameJobIdTwiceOnEmbeddedSandboxes_KeepsTheEarlierVideoAndWritesItsOwn()
     {
-        // With a seed, every embedded sandbox gives the same ids: the job's video already there is kept, not overwritten
-        // and not downloaded again as a second copy.
+        // With a seed, every embedded sandbox gives the same ids, yet each run's job is another job (a sandbox of its
+        // own): the earlier video is kept, never overwritten, and never reported as the second job's.
         _cli.Environment[SandboxOptions.SeedEnvironmentVariable] = "3";
         var first = await _cli.RunAsync("generate", "A kite", "--vendor", "elumenta", "--out", _cli.OutDirectory, "--json");
-        var second = await _cli.RunAsync("generate", "A kite", "--vendor", "elumenta", "--out", _cli.OutDirectory, "--json");
+        var kept = await File.ReadAllBytesAsync((string)first.Json["file"]!);
+        var second = await _cli.RunAsync("generate", "A harbour at night", "--vendor", "elumenta", "--aspect-ratio", "9:16", "--out", _cli.OutDirectory, "--json");
 
         first.ShouldExitWith(0);
         second.ShouldExitWith(0);
         ((string?)second.Json["jobId"]).ShouldBe((string?)first.Json["jobId"]);
-        ((string?)second.Json["file"]).ShouldBe((string?)first.Json["file"]);
-        Directory.GetFiles(_cli.OutDirectory, "*.mp4").Length.ShouldBe(1);
+        ((string?)second.Json["file"]).ShouldNotBe((string?)first.Json["file"]);
+        (await File.ReadAllBytesAsync((string)first.Json["file"]!)).ShouldBe(kept);
+        (await File.ReadAllBytesAsync((string)second.Json["file"]!)).ShouldNotBe(kept, "the second job (9:16) has its own video");
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").Length.ShouldBe(2);
     }
 
     [Theory]

@@ -64,7 +64,7 @@ public sealed class HardeningCommandTests : IDisposable
     private static string Completed(Uri baseUrl, string resultPath = "media/18500.mp4") =>
         $$"""{"id": 18500, "status": "completed", "model_slug": "kling-v2.1", "result_url": "{{new Uri(baseUrl, resultPath)}}", "tokens_spent": 26}""";
 
-    private static readonly byte[] Mp4 = [.. "\0\0\0\u0018ftypmp42"u8.ToArray(), .. new byte[4096]];
+    private static readonly byte[] Mp4 = TestVideo.Mp4(4096 + 12);
 
     [Theory]
     [InlineData("status")]

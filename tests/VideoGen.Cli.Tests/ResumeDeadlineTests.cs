@@ -34,7 +34,11 @@ public sealed class ResumeDeadlineTests : IDisposable
         var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
         var now = DateTimeOffset.UtcNow;
         var correlationId = Guid.NewGuid().ToString("N");
-        await journal.RecordIntentAsync(new JournalEntry(correlationId, "resume-deadline", "oxen", "kling-video-v2-6-pro-text-to-video", "A lighthouse in fog", """{"prompt":"A lighthouse in fog"}""", JournalState.Intent, null, null, now, now));
+        await journal.RecordIntentAsync(new JournalEntry(correlationId, "resume-deadline", "oxen", "kling-video-v2-6-pro-text-to-video", "A lighthouse in fog", """{"prompt":"A lighthouse in fog"}""", JournalState.Intent, null, null, now, now)
+        {
+            // Sent to the stub (with Oxen's path, as the CLI records it): resume lists Oxen's queue there.
+            Endpoint = JournalEndpoint.Describe(new Uri(VendorSession.VendorBaseUrl(RequestOptions.ResolveVendor("oxen"), stub.BaseUrl.ToString())!)),
+        });
         await journal.UpdateAsync(correlationId, JournalState.OutcomeUnknown, detail: "the create's answer was lost");
         await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
 

@@ -24,12 +24,19 @@ public sealed class ResumeDownloadedFileTests(InstantSandboxFixture fixture) : I
         var job = await SandboxJobs.SubmitAsync(fixture.Sandbox, "oxen", "A kite over dunes");
         Directory.CreateDirectory(_cli.OutDirectory);
         var written = Path.GetFullPath(Path.Combine(_cli.OutDirectory, $"{JobFlow.FileStem("oxen", job.Id)}.mp4"));
-        byte[] video = [0, 0, 0, 24, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 0, 0];
+        var video = TestVideo.Mp4(64);
         await File.WriteAllBytesAsync(written, video);
+
+        // The killed run had written the file's identity too (right after its verified download): that proves whose video it is.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(video));
+        await File.WriteAllTextAsync(written + JobFlow.IdentitySuffix, $$"""{"vendor":"oxen","endpoint":"{{JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen")))}}","jobId":"{{job.Id}}","bytes":{{video.Length}},"sha256":"{{hash}}"}""");
         var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
         var now = DateTimeOffset.UtcNow;
         var correlationId = Guid.NewGuid().ToString("N");
-        await journal.RecordIntentAsync(new JournalEntry(correlationId, "killed-after-rename", "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now));
+        await journal.RecordIntentAsync(new JournalEntry(correlationId, "killed-after-rename", "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now)
+        {
+            Endpoint = JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"))),
+        });
         await journal.UpdateAsync(correlationId, JournalState.Submitted, job.Id, "downloading to " + written);
         await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
 

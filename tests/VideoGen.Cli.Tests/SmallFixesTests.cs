@@ -73,7 +73,7 @@ public sealed class SmallFixesTests : IClassFixture<InstantSandboxFixture>, IDis
         var second = (await _cli.RunAsync(args)).ShouldExitWith(0);
 
         ((string)second.Json["file"]!).ShouldBe(file);
-        Directory.GetFiles(_cli.OutDirectory).ShouldHaveSingleItem();
+        Directory.GetFiles(_cli.OutDirectory, "*.mp4").ShouldHaveSingleItem();
         File.GetLastWriteTimeUtc(file).ShouldBe(marked, "the file already there is not downloaded again (a download moves a new file into place)");
         (await _cli.RunAsync(args[..^1])).ShouldExitWith(0).Console.ShouldContain("already there: not downloaded again");
     }
@@ -213,9 +213,13 @@ public sealed class SmallFixesTests : IClassFixture<InstantSandboxFixture>, IDis
         (await journal.FindAsync("c1b2c3d4-0000-4000-8000-000000000003"))!.JobId.ShouldBe(job.Id);
     }
 
-    private static JournalEntry Entry(string correlationId, string prompt) => new(
+    // Sent to this test's sandbox: the host resume settles it at.
+    private JournalEntry Entry(string correlationId, string prompt) => new(
         correlationId, ClientKey: null, Vendor: "elumenta", Model: "kling-v2.1", Prompt: prompt, RequestJson: "{}",
-        JournalState.Intent, JobId: null, Detail: null, CreatedAt: DateTimeOffset.UtcNow, UpdatedAt: DateTimeOffset.UtcNow);
+        JournalState.Intent, JobId: null, Detail: null, CreatedAt: DateTimeOffset.UtcNow, UpdatedAt: DateTimeOffset.UtcNow)
+    {
+        Endpoint = JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(_sandbox, "elumenta"))),
+    };
 }
 
 internal static class CliHarnessJournal

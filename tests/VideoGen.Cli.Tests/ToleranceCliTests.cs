@@ -12,8 +12,8 @@ namespace VideoGen.Cli.Tests;
 public sealed class ToleranceCliTests : IDisposable
 {
     private const string A = "755f9bbb-d99b-4880-992b-f05244ddba61";
-    // 27 bytes that start like an MP4 (an ftyp box), so the download's media check accepts them.
-    private static readonly byte[] Video = [.. "\0\0\0\u0018ftypmp42"u8.ToArray(), .. Enumerable.Range(0, 15).Select(i => (byte)(i * 7 % 251))];
+    // 27 bytes of a whole MP4 (ftyp, moov, mdat box headers), so the download's container walk accepts them.
+    private static readonly byte[] Video = TestVideo.Stamp(Enumerable.Range(0, 27).Select(i => (byte)(i * 7 % 251)).ToArray());
     private readonly CliHarness _cli = new();
 
     public ToleranceCliTests()

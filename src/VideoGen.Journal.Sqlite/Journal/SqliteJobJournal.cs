@@ -42,8 +42,8 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO submissions (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at, lease_owner, lease_expires_at)
-            VALUES ($id, $key, $vendor, $model, $prompt, $request, $state, $job, $detail, $created, $updated, $owner, $expires)
+            INSERT INTO submissions (correlation_id, client_key, vendor, model, prompt, request_json, state, job_id, detail, created_at, updated_at, lease_owner, lease_expires_at, endpoint)
+            VALUES ($id, $key, $vendor, $model, $prompt, $request, $state, $job, $detail, $created, $updated, $owner, $expires, $endpoint)
             """;
         Bind(command, entry);
         try
@@ -133,6 +133,18 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
     }
 
     /// <inheritdoc />
+    public async Task<JournalEntry?> FindByJobIdAtAsync(string vendor, string? endpoint, string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM submissions WHERE vendor = $vendor AND job_id = $job AND endpoint IS $endpoint ORDER BY rowid DESC LIMIT 1";
+        command.Parameters.AddWithValue("$vendor", vendor);
+        command.Parameters.AddWithValue("$job", jobId);
+        command.Parameters.AddWithValue("$endpoint", (object?)endpoint ?? DBNull.Value);
+        return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -181,6 +193,7 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
             {
                 LeaseOwner = Nullable(reader, "lease_owner"),
                 LeaseExpiresAt = Nullable(reader, "lease_expires_at") is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null,
+                Endpoint = Nullable(reader, "endpoint"),
             });
         }
 
@@ -208,6 +221,7 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
         command.Parameters.AddWithValue("$updated", Time(entry.UpdatedAt));
         command.Parameters.AddWithValue("$owner", (object?)entry.LeaseOwner ?? DBNull.Value);
         command.Parameters.AddWithValue("$expires", entry.LeaseExpiresAt is { } expires ? Time(expires) : DBNull.Value);
+        command.Parameters.AddWithValue("$endpoint", (object?)entry.Endpoint ?? DBNull.Value);
     }
 
     /// <summary>UTC, round-trip format with a fixed width, so the text compares in time order.</summary>
@@ -285,12 +299,13 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
                             created_at TEXT NOT NULL,
                             updated_at TEXT NOT NULL,
                             lease_owner TEXT,
-                            lease_expires_at TEXT);
+                            lease_expires_at TEXT,
+                            endpoint TEXT);
                         CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state);
                         CREATE INDEX IF NOT EXISTS submissions_job ON submissions (vendor, job_id);
                         """;
                     await ExecuteAsync(create, cancellationToken).ConfigureAwait(false);
-                    await AddLeaseColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
+                    await AddMissingColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
                     _created = true;
                 }
             }
@@ -303,8 +318,11 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
         return connection;
     }
 
-    /// <summary>A journal written by an earlier version has no lease columns: add them (no lease held).</summary>
-    private static async Task AddLeaseColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// A journal written by an earlier version lacks later columns: add them, empty. No lease is held by an old row, and
+    /// its endpoint stays NULL: the host it was sent to is unknown (never filled in with a guess).
+    /// </summary>
+    private static async Task AddMissingColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using (var info = connection.CreateCommand())
@@ -317,7 +335,7 @@ public sealed class SqliteJobJournal : IJobJournal, VideoGen.Waiting.IProcessing
             }
         }
 
-        foreach (var column in new[] { "lease_owner", "lease_expires_at" }.Where(c => !columns.Contains(c)))
+        foreach (var column in new[] { "lease_owner", "lease_expires_at", "endpoint" }.Where(c => !columns.Contains(c)))
         {
             await using var alter = connection.CreateCommand();
             alter.CommandText = $"ALTER TABLE submissions ADD COLUMN {column} TEXT";

@@ -225,7 +225,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
 
         // Waiting for `completed` also returns on `failed` (the higher-priority state), or after the server's 30 s.
         return InvokeAsync(
-            async () => ToJob(await Client.GetGenerationAsync(id, GenerationWaitState.Completed, cancellationToken).ConfigureAwait(false), model: null),
+            async () => AnswerFor(jobId, ToJob(await Client.GetGenerationAsync(id, GenerationWaitState.Completed, cancellationToken).ConfigureAwait(false), model: null)),
             "waiting for job " + jobId,
             jobId);
     }
@@ -254,7 +254,7 @@ internal sealed class AimlApiVideoGenerator : VendorVideoGenerator<IAimlApiClien
                     jobs.Add(ToJob(await Client.GetVideoGenerationAsync(id, cancellationToken).ConfigureAwait(false), model: null));
                 }
 
-                return jobs;
+                return AnswersFor(jobIds, jobs);
             },
             $"reading {jobIds.Count} jobs",
             jobId: null);

@@ -356,16 +356,18 @@ internal sealed class ApiframeVideoGenerator : VendorVideoGenerator<IApiframeCli
 
     /// <inheritdoc />
     protected override Func<CancellationToken, Task<VideoJob>> ReadJob(string jobId) =>
-        async cancellationToken => ToJob(await Client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false));
+        async cancellationToken => ToJob(await Client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false), jobId);
 
     /// <summary>Maps an Apiframe job (GET /v2/jobs/{id}, or an entry of GET /v2/jobs) onto the neutral job.</summary>
-    public VideoJob ToJob(Job job)
+    /// <param name="job">The job as read.</param>
+    /// <param name="askedId">The id a status read asked for: an answer without an id is that job's (tolerant reader); one with another id is refused by the caller.</param>
+    public VideoJob ToJob(Job job, string? askedId = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         var urls = ResultUrls(job.Result);
         return new VideoJob
         {
-            Id = JobIdOf(job.Id) ?? throw new VideoGenException($"{VendorName} returned a job without an id.", VendorName, HttpStatusCode.OK),
+            Id = JobIdOf(job.Id) ?? askedId ?? throw new VideoGenException($"{VendorName} returned a job without an id.", VendorName, HttpStatusCode.OK),
             Vendor = VendorName,
             VendorId = Vendor.Id,
             Model = job.Model,

@@ -41,7 +41,9 @@ public sealed class DownloadOptions
     /// <summary>
     /// Whether a result must be a video: a Content-Type of a document (text/*, HTML, JSON, XML) or a body that does not
     /// start with an ISO BMFF (MP4, MOV: <c>ftyp</c>) or Matroska/WebM (EBML) signature fails the download and nothing
-    /// is kept, so an "Access denied" page is never saved as a video.
+    /// is kept, so an "Access denied" page is never saved as a video. The whole file's top-level structure is walked
+    /// too (ISO BMFF boxes ending exactly at the end of the file, with <c>moov</c> and <c>mdat</c>; Matroska/WebM
+    /// elements likewise), so a file cut short by a lying Content-Length is never kept.
     /// </summary>
     /// <value><see langword="true"/>.</value>
     public bool RequireVideo { get; set; } = true;

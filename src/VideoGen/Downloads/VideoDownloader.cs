@@ -104,6 +104,13 @@ public sealed class VideoDownloader : IDisposable
                 }
             }
 
+            // The bytes the server announced all arrived, but a Content-Length shorter than the real body (a proxy, a
+            // cache, a server that lies) still cuts the file: only a whole container becomes the result.
+            if (_options.RequireVideo && CheckWhole(temp) is { } problem)
+            {
+                throw new VideoDownloadException($"The download from {source.Host} ({result.Bytes} bytes) is not a whole video: {problem}; nothing was kept.");
+            }
+
             File.Move(temp, destination, overwrite: true);
             VideoGenTelemetry.DownloadedBytes.Add(result.Bytes);
             span?.SetTag("videogen.download.bytes", result.Bytes);
@@ -160,6 +167,12 @@ public sealed class VideoDownloader : IDisposable
             // The job is done and paid for: the message says how to fetch its video again.
             throw new VideoDownloadException($"{e.Message} {job.Vendor} job {job.Id} is finished; download it again with `videogen download {job.Id}`.", e) { JobId = job.Id };
         }
+    }
+
+    private static string? CheckWhole(string path)
+    {
+        using var written = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return MediaSignature.FindStructureProblem(written);
     }
 
     /// <inheritdoc />

@@ -47,6 +47,24 @@ public interface IJobJournal
     /// <returns>The entry, or <see langword="null"/>.</returns>
     Task<JournalEntry?> FindByJobIdAsync(string vendor, string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finds an entry by the vendor's job id at one host: the same id at another host (a standalone sandbox and the
+    /// real vendor both count from small numbers) is another job.
+    /// </summary>
+    /// <param name="vendor">The vendor id.</param>
+    /// <param name="endpoint">The entry's <see cref="JournalEntry.Endpoint"/>; <see langword="null"/> finds only entries whose host was not recorded.</param>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <returns>The newest such entry, or <see langword="null"/>.</returns>
+    /// <remarks>
+    /// The default implementation asks <see cref="FindByJobIdAsync(string, string, CancellationToken)"/> and keeps its answer only when
+    /// its endpoint is <paramref name="endpoint"/>; the stores in this library look the endpoint up in the database.
+    /// </remarks>
+    async Task<JournalEntry?> FindByJobIdAtAsync(string vendor, string? endpoint, string jobId, CancellationToken cancellationToken = default) =>
+        await FindByJobIdAsync(vendor, jobId, cancellationToken).ConfigureAwait(false) is { } entry && string.Equals(entry.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase)
+            ? entry
+            : null;
+
     /// <summary>Every entry not yet finished: intents whose outcome is unknown, and submitted jobs not yet completed.</summary>
     /// <param name="cancellationToken">A token to cancel the read.</param>
     /// <returns>The entries, oldest first.</returns>
@@ -122,6 +140,14 @@ public sealed record JournalEntry(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>
+    /// Where the create request was sent: the API base URL as <see cref="JournalEndpoint.Describe"/> writes it (never a
+    /// key, user info or query), or <see cref="JournalEndpoint.EmbeddedSandbox"/>. The job id is read, reconciled and
+    /// downloaded at this host only.
+    /// </summary>
+    /// <value><see langword="null"/>: not recorded (an entry written before journals recorded hosts): the host is unknown, and is not guessed.</value>
+    public string? Endpoint { get; init; }
+
     /// <summary>The id of the process that holds the entry's lease (<see cref="IJobJournal.TryAcquireLeaseAsync"/>), if any.</summary>
     /// <value><see langword="null"/>: nobody holds it.</value>
     public string? LeaseOwner { get; init; }

@@ -30,6 +30,37 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
         _vendor = vendorId ?? innerGenerator.GetService<VendorInfo>()?.Id
             ?? throw new ArgumentException("The vendor id is needed: pass it, or wrap a generator that provides its VendorInfo.", nameof(vendorId));
         _clock = clock ?? TimeProvider.System;
+        Endpoint = (innerGenerator.GetService<Http.VendorClientBase>() is { } client
+            ? client.ClientConfiguration.BaseUrl ?? innerGenerator.GetService<VendorInfo>()?.BaseUrl
+            : null) is { } baseUrl ? JournalEndpoint.Describe(baseUrl) : null;
+    }
+
+    /// <summary>
+    /// The host this generator sends to, recorded with every entry (<see cref="JournalEntry.Endpoint"/>). A journaled job
+    /// is only read again through a generator with the same endpoint: a client key or job id recorded at another host
+    /// is refused, never chased here.
+    /// </summary>
+    /// <value>
+    /// The vendor client's base URL (<see cref="JournalEndpoint.Describe"/>) when the generator below is a VideoGen
+    /// vendor adapter; otherwise <see langword="null"/> (not recorded). Set it for a generator of your own, or
+    /// <see cref="JournalEndpoint.EmbeddedSandbox"/> for a sandbox inside the process.
+    /// </value>
+    public string? Endpoint { get; init; }
+
+    /// <summary>
+    /// Whether entries whose host was not recorded (written by an earlier version, <see cref="JournalEntry.Endpoint"/>
+    /// null) are taken as sent to <see cref="Endpoint"/>. Only the user can know that: <c>videogen resume --assume-host</c>.
+    /// </summary>
+    /// <value><see langword="false"/>: such entries are refused (<see cref="JournalHostMismatchException"/>), never guessed.</value>
+    public bool AssumeUnrecordedHostIsThis { get; init; }
+
+    /// <summary>Whether <paramref name="entry"/> was sent to this generator's host (or, by the user's word, an unrecorded host is taken as it).</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns><see langword="true"/> when its job may be read, reconciled or downloaded through this generator.</returns>
+    public bool IsSentHere(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return string.Equals(entry.Endpoint, Endpoint, StringComparison.OrdinalIgnoreCase) || (entry.Endpoint is null && AssumeUnrecordedHostIsThis);
     }
 
     /// <summary>The journal.</summary>
@@ -64,6 +95,12 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
                     throw new SubmissionInProgressException(existing.Vendor, existing.CorrelationId, existing.LeaseOwner!);
                 }
 
+                if (!IsSentHere(existing))
+                {
+                    // Its job id means something only at the host it was sent to: neither read it here nor pay again.
+                    throw HostMismatch(existing);
+                }
+
                 switch (existing.State)
                 {
                     case JournalState.Submitted or JournalState.Completed or JournalState.Failed when existing.JobId is not null:
@@ -87,6 +124,7 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
                 await _journal.RecordIntentAsync(
                     new JournalEntry(id, options?.ClientKey, _vendor, request.Model, request.Prompt, JsonConvert.SerializeObject(request), JournalState.Intent, JobId: null, Detail: null, now, now)
                     {
+                        Endpoint = Endpoint,
                         LeaseOwner = LeaseOwner,
                         LeaseExpiresAt = now + LeaseDuration,
                     },
@@ -262,7 +300,10 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
     public async Task<bool> RecordFinishedAsync(VideoJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (!job.HasCompleted || await _journal.FindByJobIdAsync(_vendor, job.Id, cancellationToken).ConfigureAwait(false) is not { } entry)
+        // The entry of this job id at this generator's host: the same id at another host is another job.
+        if (!job.HasCompleted
+            || (await _journal.FindByJobIdAtAsync(_vendor, Endpoint, job.Id, cancellationToken).ConfigureAwait(false)
+                ?? (AssumeUnrecordedHostIsThis && Endpoint is not null ? await _journal.FindByJobIdAtAsync(_vendor, null, job.Id, cancellationToken).ConfigureAwait(false) : null)) is not { } entry)
         {
             return false;
         }
@@ -300,6 +341,12 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
         // The caller's copy may be stale (another process or an earlier call may have settled it).
         var current = await _journal.FindAsync(entry.CorrelationId, cancellationToken).ConfigureAwait(false)
             ?? throw new ArgumentException($"The journal has no submission '{entry.CorrelationId}'.", nameof(entry));
+        if (!IsSentHere(current))
+        {
+            // Another host's listing proves nothing about this submission, and its job is not read here.
+            throw HostMismatch(current);
+        }
+
         if (current.State is not (JournalState.Intent or JournalState.OutcomeUnknown))
         {
             return current.JobId is { } settled ? await InnerGenerator.GetJobAsync(settled, cancellationToken).ConfigureAwait(false) : null;
@@ -324,7 +371,7 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
         var unclaimed = new List<VideoJob>();
         foreach (var candidate in candidates)
         {
-            if (await _journal.FindByJobIdAsync(current.Vendor, candidate.Id, cancellationToken).ConfigureAwait(false) is null)
+            if (await _journal.FindByJobIdAtAsync(current.Vendor, current.Endpoint, candidate.Id, cancellationToken).ConfigureAwait(false) is null)
             {
                 unclaimed.Add(candidate);
             }
@@ -369,6 +416,11 @@ public sealed partial class JournalingVideoGenerator : DelegatingVideoGenerator
     /// <param name="status">The HTTP status of the answer to a create request.</param>
     /// <returns><see langword="true"/> when the answer proves that no job exists.</returns>
     internal static bool IsRefusal(HttpStatusCode status) => (int)status is 400 or 401 or 402 or 403 or 404 or 422 or 429;
+
+    /// <summary>The refusal to read or reconcile an entry at a host other than the one it was sent to.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns>The error, naming the submission, its job id if any, and both hosts.</returns>
+    internal JournalHostMismatchException HostMismatch(JournalEntry entry) => new(entry, Endpoint);
 
     private static string Short(Exception e)
     {

@@ -123,7 +123,7 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
         VideoJob job;
         try
         {
-            job = await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false);
+            job = AnswerFor(jobId, await InvokeAsync(() => read(cancellationToken), "reading job " + jobId, jobId).ConfigureAwait(false));
         }
         catch (VideoGenException e) when (e.StatusCode == HttpStatusCode.NotFound && IsKnownJob(jobId))
         {
@@ -416,6 +416,72 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
             }
         }
     }
+
+    /// <summary>
+    /// The answer to a status read of <paramref name="jobId"/>, checked to be about that job: an answer that names
+    /// another job (a vendor bug, a proxy or cache that mixed answers up) is an error naming both ids, never taken as
+    /// this job's status or video. An answer that names no job (id absent, or the type's empty value) is read as the
+    /// job asked for (tolerant reader).
+    /// </summary>
+    /// <exception cref="VideoGenException">The answer names another job; <see cref="VideoGenException.JobId"/> is <paramref name="jobId"/>.</exception>
+    protected VideoJob AnswerFor(string jobId, VideoJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (!NamesAJob(job.Id))
+        {
+            return job with { Id = jobId };
+        }
+
+        return SameJobId(jobId, job.Id)
+            ? job
+            : throw new VideoGenException(
+                $"{VendorName} answered a status read of job {jobId} with job {job.Id}. The answer is not taken as job {jobId}'s status or video " +
+                "(the vendor, a proxy or a cache mixed answers up); nothing was recorded, and the job id is kept: read it again.",
+                VendorName)
+            {
+                JobId = jobId,
+            };
+    }
+
+    /// <summary>
+    /// The answers to a batch read of <paramref name="jobIds"/>, checked like <see cref="AnswerFor"/>: an answer naming
+    /// a job not asked for is an error naming it; one naming no job cannot be matched to a job and is dropped (those
+    /// jobs count as not returned, and are read again).
+    /// </summary>
+    /// <exception cref="VideoGenException">An answer names a job that was not asked for.</exception>
+    protected IReadOnlyList<VideoJob> AnswersFor(IReadOnlyList<string> jobIds, IEnumerable<VideoJob> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        ArgumentNullException.ThrowIfNull(jobs);
+        var answers = new List<VideoJob>();
+        foreach (var job in jobs)
+        {
+            if (!NamesAJob(job.Id))
+            {
+                continue;
+            }
+
+            var asked = jobIds.FirstOrDefault(id => SameJobId(id, job.Id))
+                ?? throw new VideoGenException(
+                    $"{VendorName} answered a batch read of {jobIds.Count} jobs ({string.Join(", ", jobIds.Take(5))}{(jobIds.Count > 5 ? ", ..." : string.Empty)}) with job {job.Id}, which was not asked for. " +
+                    "No answer of this read is taken (the vendor, a proxy or a cache mixed answers up); the jobs are read again.",
+                    VendorName);
+            answers.Add(job with { Id = asked });
+        }
+
+        return answers;
+    }
+
+    /// <summary>Whether a mapped id names a job: not empty, and not the empty value of a numeric or UUID id (an absent field).</summary>
+    private static bool NamesAJob(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && id != "0" && !(Guid.TryParse(id, out var guid) && guid == Guid.Empty);
+
+    /// <summary>The same job id: equal as UUIDs, as integers (18500 and 018500), or as text.</summary>
+    private static bool SameJobId(string asked, string answered) =>
+        string.Equals(asked, answered, StringComparison.Ordinal)
+        || (Guid.TryParse(asked, out var a) && Guid.TryParse(answered, out var b) && a == b)
+        || (long.TryParse(asked, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var x)
+            && long.TryParse(answered, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) && x == y);
 
     /// <summary>Vendor text that lands in a job (a failure reason, a status word), with the key redacted: a vendor may echo it.</summary>
     protected string? VendorText(string? text) => _errors.Redact(text);

@@ -86,10 +86,7 @@ internal static class Respond
     /// <summary>A small file whose every byte says where it is, so a misplaced range shows.</summary>
     public static byte[] File(int length)
     {
-        // An ISO BMFF file's first box header (size 24, type ftyp), so the downloader's container check passes; then a pattern.
-        var bytes = Enumerable.Range(0, length).Select(i => (byte)(i * 7 % 251)).ToArray();
-        byte[] header = [0, 0, 0, 24, (byte)'f', (byte)'t', (byte)'y', (byte)'p'];
-        header.AsSpan(0, Math.Min(header.Length, length)).CopyTo(bytes);
-        return bytes;
+        // A whole ISO BMFF file (ftyp, moov, mdat box headers), so the downloader's container walk passes; the rest a pattern.
+        return TestVideo.Stamp(Enumerable.Range(0, length).Select(i => (byte)(i * 7 % 251)).ToArray());
     }
 }

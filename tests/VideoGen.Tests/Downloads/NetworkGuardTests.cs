@@ -100,7 +100,7 @@ public sealed class NetworkGuardTests : IDisposable
     [Fact]
     public async Task DownloadAsync_TrustedLoopbackOrigin_AllowsThatOriginOnly()
     {
-        var mp4 = "\0\0\0\u0018ftypmp42 tiny"u8.ToArray();
+        var mp4 = TestVideo.Mp4(64);
         await using var trusted = await LoopbackServer.StartAsync(async ctx => { ctx.Response.ContentType = "video/mp4"; await ctx.Response.Body.WriteAsync(mp4); });
         await using var other = await LoopbackServer.StartAsync(async ctx => { ctx.Response.ContentType = "video/mp4"; await ctx.Response.Body.WriteAsync(mp4); });
         var options = new DownloadOptions();

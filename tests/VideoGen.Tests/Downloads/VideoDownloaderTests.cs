@@ -226,9 +226,6 @@ public sealed class VideoDownloaderTests : IDisposable
 
     private static byte[] MakeVideo(int length)
     {
-        var bytes = new byte[length];
-        new Random(42).NextBytes(bytes);
-        "\0\0\0\u0020ftypisom"u8.CopyTo(bytes);
-        return bytes;
+        return TestVideo.Mp4(length);
     }
 }

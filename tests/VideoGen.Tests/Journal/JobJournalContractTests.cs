@@ -375,6 +375,110 @@ public abstract class JobJournalContractTests
         (await OpenJournal().FindAsync("contended"))!.LeaseOwner.ShouldBe($"owner-{Array.IndexOf(taken, true)}");
     }
 
+    private const string HostA = "http://127.0.0.1:5080/api";
+    private const string HostB = "https://api.elumenta.ru/api";
+
+    [Fact]
+    public async Task SubmitAsync_GeneratorWithAnEndpoint_RecordsItWithTheIntent()
+    {
+        var journal = OpenJournal();
+        var generator = new JournalingVideoGenerator(new OneShotGenerator(), journal, "elumenta") { Endpoint = HostA };
+
+        var job = await generator.SubmitAsync(new VideoGenerationRequest("a fox"));
+
+        var entry = (await OpenJournal().FindByJobIdAtAsync("elumenta", HostA, job.Id)).ShouldNotBeNull();
+        entry.Endpoint.ShouldBe(HostA);
+        (await OpenJournal().FindByJobIdAtAsync("elumenta", HostB, job.Id)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ClientKeyJournaledAtAnotherHost_IsRefusedWithoutReadingOrSubmitting()
+    {
+        var journal = OpenJournal();
+        var first = new OneShotGenerator();
+        var job = await new JournalingVideoGenerator(first, journal, "elumenta") { Endpoint = HostA }
+            .SubmitAsync(new VideoGenerationRequest("a fox"), new VideoGenerationOptions { ClientKey = "line-1" });
+        var second = new OneShotGenerator();
+
+        var error = await Should.ThrowAsync<JournalHostMismatchException>(() => new JournalingVideoGenerator(second, OpenJournal(), "elumenta") { Endpoint = HostB }
+            .SubmitAsync(new VideoGenerationRequest("a fox"), new VideoGenerationOptions { ClientKey = "line-1" }));
+
+        error.Message.ShouldContain(HostA);
+        error.Message.ShouldContain(HostB);
+        error.JobId.ShouldBe(job.Id);
+        error.RecordedEndpoint.ShouldBe(HostA);
+        second.Submits.ShouldBe(0, "the line has a job at its own host: never paid again elsewhere");
+        second.Reads.ShouldBe(0, "its job id is not read at another host");
+    }
+
+    [Fact]
+    public async Task UpdateAsync_SameJobIdAtTwoHosts_AreTwoEntriesFoundApart()
+    {
+        var journal = OpenJournal();
+        var now = DateTimeOffset.UtcNow;
+        await journal.RecordIntentAsync(Entry("sandbox", null, now) with { Endpoint = HostA });
+        await journal.RecordIntentAsync(Entry("vendor", null, now) with { Endpoint = HostB });
+
+        await journal.UpdateAsync("sandbox", JournalState.Submitted, "18500");
+        await OpenJournal().UpdateAsync("vendor", JournalState.Submitted, "18500");
+
+        (await journal.FindByJobIdAtAsync("elumenta", HostA, "18500"))!.CorrelationId.ShouldBe("sandbox");
+        (await journal.FindByJobIdAtAsync("elumenta", HostB, "18500"))!.CorrelationId.ShouldBe("vendor");
+        (await journal.FindByJobIdAtAsync("elumenta", null, "18500")).ShouldBeNull("no entry of that id has an unrecorded host");
+    }
+
+    [Fact]
+    public async Task RecordFinishedAsync_SameJobIdFinishedAtAnotherHost_LeavesThisHostsEntryAlone()
+    {
+        var journal = OpenJournal();
+        var now = DateTimeOffset.UtcNow;
+        await journal.RecordIntentAsync(Entry("real", null, now) with { Endpoint = HostB });
+        await journal.UpdateAsync("real", JournalState.Submitted, "18500");
+        var sandbox = new JournalingVideoGenerator(new OneShotGenerator(), OpenJournal(), "elumenta") { Endpoint = HostA };
+
+        var recorded = await sandbox.RecordFinishedAsync(new VideoJob { Id = "18500", Vendor = "Elumenta", Status = VideoJobStatus.Succeeded });
+
+        recorded.ShouldBeFalse();
+        (await journal.FindAsync("real"))!.State.ShouldBe(JournalState.Submitted, "the sandbox's job 18500 is not the vendor's");
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_EntrySentToAnotherHost_IsRefusedWithoutAskingThisOne()
+    {
+        var journal = OpenJournal();
+        var now = DateTimeOffset.UtcNow;
+        await journal.RecordIntentAsync(Entry("unknown", "k", now) with { Endpoint = HostB, State = JournalState.OutcomeUnknown });
+        var inner = new OneShotGenerator();
+        var generator = new JournalingVideoGenerator(inner, OpenJournal(), "elumenta") { Endpoint = HostA };
+
+        var entry = (await journal.FindAsync("unknown"))!;
+
+        var error = await Should.ThrowAsync<JournalHostMismatchException>(() => generator.ReconcileAsync(entry));
+
+        error.CorrelationId.ShouldBe("unknown");
+        (await journal.FindAsync("unknown"))!.State.ShouldBe(JournalState.OutcomeUnknown, "another host's listing proves nothing about it");
+    }
+
+    [Fact]
+    public async Task SubmitAsync_EntryWithoutARecordedHost_IsRefusedUnlessTheUserAssumesThisHost()
+    {
+        var journal = OpenJournal();
+        var now = DateTimeOffset.UtcNow;
+        await journal.RecordIntentAsync(Entry("old", "line-old", now));
+        await journal.UpdateAsync("old", JournalState.Submitted, "job-old");
+        var inner = new OneShotGenerator();
+
+        var error = await Should.ThrowAsync<JournalHostMismatchException>(() => new JournalingVideoGenerator(inner, OpenJournal(), "elumenta") { Endpoint = HostA }
+            .SubmitAsync(new VideoGenerationRequest("a fox"), new VideoGenerationOptions { ClientKey = "line-old" }));
+        var job = await new JournalingVideoGenerator(inner, OpenJournal(), "elumenta") { Endpoint = HostA, AssumeUnrecordedHostIsThis = true }
+            .SubmitAsync(new VideoGenerationRequest("a fox"), new VideoGenerationOptions { ClientKey = "line-old" });
+
+        error.RecordedEndpoint.ShouldBeNull();
+        error.Message.ShouldContain("unrecorded host");
+        job.Id.ShouldBe("job-old");
+        inner.Submits.ShouldBe(0);
+    }
+
     protected static JournalEntry Entry(string correlationId, string? clientKey, DateTimeOffset at) =>
         new(correlationId, clientKey, "elumenta", null, "a fox", "{}", JournalState.Intent, null, null, at, at);
 

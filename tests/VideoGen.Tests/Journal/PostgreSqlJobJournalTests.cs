@@ -42,6 +42,34 @@ public sealed class PostgreSqlJobJournalTests(PostgresCluster cluster) : JobJour
     }
 
     [Fact]
+    public async Task Open_TableWrittenBeforeEndpoints_StaysReadableWithTheHostUnknownAndTheSameIdAllowedAtTwoHosts()
+    {
+        // The table and unique index as the previous version created them (no endpoint column).
+        await using (var source = Npgsql.NpgsqlDataSource.Create(_connectionString!))
+        await using (var command = source.CreateCommand("""
+            CREATE SCHEMA videogen;
+            CREATE TABLE videogen.submissions (seq bigint GENERATED ALWAYS AS IDENTITY, correlation_id text PRIMARY KEY, client_key text UNIQUE,
+                vendor text NOT NULL, model text, prompt text NOT NULL, request_json text NOT NULL, state text NOT NULL, job_id text, detail text,
+                created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, lease_owner text, lease_expires_at timestamptz);
+            CREATE UNIQUE INDEX submissions_job ON videogen.submissions (vendor, job_id) WHERE job_id IS NOT NULL;
+            INSERT INTO videogen.submissions (correlation_id, client_key, vendor, prompt, request_json, state, job_id, created_at, updated_at)
+                VALUES ('old-1', 'line-1', 'elumenta', 'a fox', '{}', 'Submitted', '18500', now(), now());
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var journal = OpenJournal();
+        var old = (await journal.GetUnfinishedAsync()).ShouldHaveSingleItem();
+        await journal.RecordIntentAsync(Entry("new-1", "line-2", DateTimeOffset.UtcNow) with { Endpoint = "http://127.0.0.1:5080/api" });
+        await journal.UpdateAsync("new-1", JournalState.Submitted, "18500");
+
+        old.Endpoint.ShouldBeNull("the host an old entry went to is unknown, not guessed");
+        (await journal.FindByJobIdAtAsync("elumenta", null, "18500"))!.CorrelationId.ShouldBe("old-1");
+        (await journal.FindByJobIdAtAsync("elumenta", "http://127.0.0.1:5080/api", "18500"))!.CorrelationId.ShouldBe("new-1");
+    }
+
+    [Fact]
     public void Constructor_SchemaNotAPlainIdentifier_Throws()
     {
         Should.Throw<ArgumentException>(() => new PostgreSqlJobJournal("Host=127.0.0.1", "x; DROP TABLE y"));

@@ -25,7 +25,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
 {
     private const string Sentinel = "sk-SENTINEL-7f3a9c-do-not-leak";
     private const string Prompt = "A red balloon drifting over a field of sunflowers at dawn, slow dolly-in";
-    private static readonly byte[] Video = Encoding.ASCII.GetBytes("\0\0\0\u0018ftypmp42 not really a video");
+    private static readonly byte[] Video = TestVideo.Mp4(64);
 
     private readonly RecordingLoggerProvider _logs = new();
     private readonly ConcurrentQueue<string> _storageBodies = new();
