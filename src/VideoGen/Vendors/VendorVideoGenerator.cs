@@ -212,13 +212,15 @@ internal abstract class VendorVideoGenerator<TClient, TVendorRequest> : IVideoGe
                 return catalog;
             }
 
-            // A quote below the lowest price the catalog knows for the model (its cited page) is not trusted: a budget that
-            // believed a quote of 0 would never stop. A price above the catalog is believed (prices rise; the budget stays safe).
-            if (catalog.Min is { } lowest && quoted.Max is { } quotedMax && quotedMax < lowest && quoted.Unit == catalog.Unit)
+            // A quote of nothing for a model the catalog prices (its cited page) is not trusted: a budget that believed it
+            // would never stop. A positive quote below the catalog's range is believed: the vendor's own Calculate Price
+            // example quotes 13 where the catalog's range starts at 26 (tests/VideoGen.ContractTests/VendorDocs/elumenta/
+            // calculate-price-response.json), so the catalog is not the vendor's floor.
+            if (catalog.Min is > 0 && quoted.Max is <= 0 && quoted.Unit == catalog.Unit)
             {
                 return catalog with
                 {
-                    Reason = $"{VendorName} quoted {quotedMax} {quoted.Unit}, below the lowest price the catalog gives for {model} ({lowest} {catalog.Unit}); from the catalog instead. {catalog.Reason}",
+                    Reason = $"{VendorName} quoted {quoted.Max} {quoted.Unit} for {model}, which the catalog prices from {catalog.Min} {catalog.Unit}; from the catalog instead. {catalog.Reason}",
                 };
             }
 

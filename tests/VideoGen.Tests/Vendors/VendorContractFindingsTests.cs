@@ -86,22 +86,35 @@ public sealed class VendorContractFindingsTests
         quote.Reason.ShouldContain("not a price");
     }
 
-    [Theory]
-    [InlineData("""{"token_cost": 0, "min_token_cost": 0, "max_token_cost": 0}""", "0")]
-    [InlineData("""{"token_cost": 1}""", "1")]
-    public async Task QuoteAsync_ElumentaQuoteBelowTheCatalogsLowestPrice_FallsBackToTheCatalogWorstCase(string answer, string quoted)
+    [Fact]
+    public async Task QuoteAsync_ElumentaQuoteOfNothingForAPricedModel_FallsBackToTheCatalogWorstCase()
     {
         // Found by the fresh-eyes attack: an answer that agrees with itself (0 within 0-0) made every kling-v2.1 job cost 0
-        // for the budget, so MaxTotalCost never stopped a run; the catalog's lowest price for the model is 26.
-        var handler = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price", answer);
+        // for the budget, so MaxTotalCost never stopped a run; the catalog prices the model from 26.
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price",
+            """{"token_cost": 0, "min_token_cost": 0, "max_token_cost": 0}""");
 
         var quote = await TestClients.Elumenta(handler).AsVideoGenerator().GetService<IVideoPriceQuoter>()!
             .QuoteAsync(new VideoGenerationRequest("A flower") { Model = "kling-v2.1", DurationSeconds = 10 });
 
         quote.IsExact.ShouldBeFalse();
         quote.Max.ShouldBe(94m);
-        quote.Reason.ShouldContain($"quoted {quoted} ");
-        quote.Reason.ShouldContain("below the lowest price the catalog gives");
+        quote.Reason.ShouldContain("quoted 0 ");
+    }
+
+    [Fact]
+    public async Task QuoteAsync_ElumentaPositiveQuoteBelowTheCatalogsRange_IsTheVendorsExactPrice()
+    {
+        // The vendor's own Calculate Price example quotes 13 (range 5-13) where the catalog's range for kling-v2.1 starts
+        // at 26: the catalog is not the vendor's floor, so a positive quote is believed.
+        var handler = new StubHttpHandler().OnJson(HttpMethod.Post, "/api/v2/models/kling-v2.1/calculate-price",
+            """{"token_cost": 13, "min_token_cost": 5, "max_token_cost": 13}""");
+
+        var quote = await TestClients.Elumenta(handler).AsVideoGenerator().GetService<IVideoPriceQuoter>()!
+            .QuoteAsync(new VideoGenerationRequest("A flower") { Model = "kling-v2.1", DurationSeconds = 10 });
+
+        quote.IsExact.ShouldBeTrue();
+        quote.Max.ShouldBe(13m);
     }
 
     [Fact]
