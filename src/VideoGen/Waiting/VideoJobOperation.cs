@@ -111,6 +111,13 @@ public sealed class VideoJobOperation
                     break;
                 }
 
+                if (IsAnotherVendors(pushed))
+                {
+                    // The hub is keyed by job id: a delivery about a job of the same id at another vendor is not news of
+                    // this job (never its result). It is passed over; this job's own news or the poll still ends the wait.
+                    continue;
+                }
+
                 if (pushed.Status == VideoJobStatus.Succeeded && pushed.ResultUri is null)
                 {
                     // A "succeeded" delivery with no usable video URL is no result: the vendor's API is asked at once
@@ -154,6 +161,17 @@ public sealed class VideoJobOperation
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Whether <paramref name="pushed"/> names a vendor other than this job's (its stable id: the last known job's, else
+    /// the generator's catalog entry). Unknown on either side is not "another": a delivery without a vendor is read.
+    /// </summary>
+    private bool IsAnotherVendors(VideoJob pushed)
+    {
+        var ours = (LastKnown is { } known ? VendorIds.Of(known) : null) ?? (_generator.GetService(typeof(Catalog.VendorInfo)) as Catalog.VendorInfo)?.Id;
+        var theirs = VendorIds.Of(pushed);
+        return ours is not null && theirs is not null && !string.Equals(ours, theirs, StringComparison.OrdinalIgnoreCase);
+    }
 }
 
 /// <summary>Starts and resumes <see cref="VideoJobOperation"/>s.</summary>
@@ -177,4 +195,5 @@ public static class VideoJobOperationExtensions
     /// <param name="jobId">The vendor's job id.</param>
     /// <returns>The handle; nothing is read until you ask.</returns>
     public static VideoJobOperation GetOperation(this IVideoGenerator generator, string jobId) => new(generator, jobId);
+
 }

@@ -100,6 +100,31 @@ public sealed class WebhookAttackTests : IAsyncLifetime
         vendor.Reads.ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public async Task Wait_DeliveryAboutAnotherVendorsJobWithTheSameId_IsNotThisJobsResult()
+    {
+        // Found by the fresh-eyes attack: the hub is keyed by job id only, so a wait on an Elumenta job took an Apiframe
+        // delivery for a job of the same id as its own result (another job's video).
+        var foreign = new Uri("https://cdn.example/another-vendors-job.mp4");
+        await Hub.PublishAsync(null, new VideoJob
+        {
+            Id = JobId, Vendor = "Apiframe", VendorId = VendorIds.Apiframe, Status = VideoJobStatus.Succeeded, ResultUri = foreign, ResultUris = [foreign],
+        });
+        var vendor = new ReadsDone(JobId, new Uri("https://cdn.example/from-the-api.mp4"));
+        var submitted = new VideoJob { Id = JobId, Vendor = "Elumenta", VendorId = VendorIds.Elumenta, Status = VideoJobStatus.Running };
+
+        var job = await new VideoJobOperation(vendor, submitted).WaitForCompletionAsync(new WaitOptions
+        {
+            Webhooks = Hub,
+            WebhookGracePeriod = TimeSpan.FromMilliseconds(200),
+            PollInterval = TimeSpan.FromMilliseconds(10),
+            Timeout = TimeSpan.FromSeconds(30),
+        });
+
+        job.ResultUri.ShouldBe(new Uri("https://cdn.example/from-the-api.mp4"));
+        vendor.Reads.ShouldBeGreaterThan(0);
+    }
+
     private Task<HttpResponseMessage> DeliverApiframe(string body, string signature, string? webhookId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/apiframe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
