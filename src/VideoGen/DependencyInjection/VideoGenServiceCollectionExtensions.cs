@@ -17,7 +17,7 @@ using VideoGen.Vendors;
 using VideoGen.Waiting;
 
 // CUSTOM: the one file whose namespace is not its folder's. IServiceCollection extension methods go in
-// Microsoft.Extensions.DependencyInjection, so AddVideoGeneration is found without a using, as Microsoft's guidance
+// Microsoft.Extensions.DependencyInjection, so AddVideoGeneration and AddVideoGenerator are found without a using, as Microsoft's guidance
 // for library authors says (https://learn.microsoft.com/dotnet/core/extensions/dependency-injection-usage,
 // https://learn.microsoft.com/dotnet/core/extensions/options-library-authors). NamespaceFolderTests allows it.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,6 +38,36 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </example>
 public static class VideoGenServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers every vendor as <see cref="VideoGenServiceCollectionExtensions.AddVideoGeneration(IServiceCollection, Action{VideoGenOptions})"/>
+    /// does, and returns the builder of <paramref name="vendorId"/>'s generator: the keyed <see cref="IVideoGenerator"/>
+    /// of that vendor (and the unkeyed one, when it is <see cref="VideoGenOptions.DefaultVendor"/>) is then the adapter
+    /// wrapped in the middleware added to the builder.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="vendorId">The vendor's id or alias (<see cref="VendorIds"/>).</param>
+    /// <param name="configure">Sets options in code, after configuration binding.</param>
+    /// <returns>The builder of the vendor's generator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="vendorId"/> is not a vendor of the catalog.</exception>
+    public static VideoGenerationBuilder AddVideoGenerator(this IServiceCollection services, string vendorId, Action<VideoGenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(vendorId);
+        var vendor = VideoModelCatalog.Default.FindVendor(vendorId)
+            ?? throw new ArgumentException($"'{vendorId}' is not a vendor id; the vendors are {string.Join(", ", VendorIds.All)}.", nameof(vendorId));
+        services.AddVideoGeneration(configure);
+
+        // The vendor's own registration stays; the one added last for the key wins. It is built from the descriptor the
+        // vendor was registered with, so the builder decides where the default middleware goes.
+        var descriptor = services.Select(d => d.ImplementationInstance).OfType<VendorRegistration>()
+            .LastOrDefault(r => r.Vendor?.Id == vendor.Id)?.Vendor
+            ?? throw new InvalidOperationException($"{vendor.DisplayName} is not registered.");
+        var builder = new VideoGenerationBuilder(services, vendor);
+        services.AddKeyedSingleton<IVideoGenerator>(vendor.Id, (sp, _) => builder.Build(descriptor, sp));
+        return builder;
+    }
+
     private const string HttpClientNamePrefix = TransportAuthorizationFilter.ClientNamePrefix;
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace VideoGen.DependencyInjection;
 /// <summary>
 /// The middleware of one vendor's registered <see cref="IVideoGenerator"/> (the keyed one, and the unkeyed one when
 /// it is the default vendor), returned by
-/// <see cref="VideoGenerationBuilderServiceCollectionExtensions.AddVideoGenerator"/>. The first <c>Use</c> is the
+/// <see cref="VideoGenServiceCollectionExtensions.AddVideoGenerator"/>. The first <c>Use</c> is the
 /// outermost, as in <see cref="VideoGeneratorBuilder"/> and Microsoft.Extensions.AI's <c>ChatClientBuilder</c>
 /// (https://learn.microsoft.com/dotnet/api/microsoft.extensions.ai.chatclientbuilder).
 /// </summary>
@@ -138,39 +138,5 @@ public sealed class VideoGenerationBuilder
         }
 
         return generator;
-    }
-}
-
-/// <summary>Registers one vendor's <see cref="IVideoGenerator"/> with middleware.</summary>
-public static class VideoGenerationBuilderServiceCollectionExtensions
-{
-    /// <summary>
-    /// Registers every vendor as <see cref="VideoGenServiceCollectionExtensions.AddVideoGeneration(IServiceCollection, Action{VideoGenOptions})"/>
-    /// does, and returns the builder of <paramref name="vendorId"/>'s generator: the keyed <see cref="IVideoGenerator"/>
-    /// of that vendor (and the unkeyed one, when it is <see cref="VideoGenOptions.DefaultVendor"/>) is then the adapter
-    /// wrapped in the middleware added to the builder.
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="vendorId">The vendor's id or alias (<see cref="VendorIds"/>).</param>
-    /// <param name="configure">Sets options in code, after configuration binding.</param>
-    /// <returns>The builder of the vendor's generator.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="vendorId"/> is not a vendor of the catalog.</exception>
-    public static VideoGenerationBuilder AddVideoGenerator(this IServiceCollection services, string vendorId, Action<VideoGenOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(vendorId);
-        var vendor = VideoModelCatalog.Default.FindVendor(vendorId)
-            ?? throw new ArgumentException($"'{vendorId}' is not a vendor id; the vendors are {string.Join(", ", VendorIds.All)}.", nameof(vendorId));
-        services.AddVideoGeneration(configure);
-
-        // The vendor's own registration stays; the one added last for the key wins. It is built from the descriptor the
-        // vendor was registered with, so the builder decides where the default middleware goes.
-        var descriptor = services.Select(d => d.ImplementationInstance).OfType<VideoGenServiceCollectionExtensions.VendorRegistration>()
-            .LastOrDefault(r => r.Vendor?.Id == vendor.Id)?.Vendor
-            ?? throw new InvalidOperationException($"{vendor.DisplayName} is not registered.");
-        var builder = new VideoGenerationBuilder(services, vendor);
-        services.AddKeyedSingleton<IVideoGenerator>(vendor.Id, (sp, _) => builder.Build(descriptor, sp));
-        return builder;
     }
 }
