@@ -111,7 +111,7 @@ public sealed class ReadmeSampleTests
         var http = new HttpClient(new ResilienceHandler { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } });
         var client = new ElumentaClient(new VendorClientConfiguration("Elumenta")
         {
-            ApiKey = key ?? "sandbox",                                   // the sandbox takes any key
+            ApiKey = key ?? "any-sandbox-key",                           // the sandbox takes any key
             BaseUrl = sandbox is null ? null : new Uri(sandbox, "api/"), // null: https://elumenta.ru/api
         }, http);
         IVideoGenerator generator = client.AsVideoGenerator();
