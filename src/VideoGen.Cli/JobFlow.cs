@@ -198,6 +198,9 @@ internal static class JobFlow
         }
     }
 
+    /// <summary>A whole video at <paramref name="path"/> with no identity file beside it (none naming another job or host).</summary>
+    private static bool IsUnclaimedWholeVideo(string path) => !File.Exists(path + IdentitySuffix) && Downloads.MediaSignature.IsVideoFile(path);
+
     private static async Task<(long Bytes, string Sha256)> HashAsync(string path)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
@@ -252,10 +255,25 @@ internal static class JobFlow
         if (journaling is not null && await journaling.Journal.FindByJobIdAtAsync(session.Vendor.Id, journaling.Endpoint, job.Id, journalCancellation).ConfigureAwait(false) is { } owner)
         {
             // A run killed after the file was moved into place but before the journal said so: that entry's own file
-            // (named in its detail, written whole or not at all) is the video; it is not downloaded a second time.
+            // (named in its detail, written whole or not at all) is the video; it is not downloaded a second time. The
+            // entry (this vendor, this host, this job) is the proof when the kill came before the identity was written
+            // beside the file: a whole video there with no identity naming anything else is the one this entry wrote.
             if (owner.Detail is { } detail && detail.StartsWith(DownloadingTo, StringComparison.Ordinal)
-                && detail[DownloadingTo.Length..] is var earlier && IsJobsFile(session, job.Id, earlier))
+                && detail[DownloadingTo.Length..] is var earlier
+                && (IsJobsFile(session, job.Id, earlier) || IsUnclaimedWholeVideo(earlier)))
             {
+                if (!File.Exists(earlier + IdentitySuffix))
+                {
+                    try
+                    {
+                        await WriteIdentityAsync(session, job.Id, earlier).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // The video is still the result; a later run without the identity relies on this entry again.
+                    }
+                }
+
                 await journaling.RecordFinishedAsync(job, journalCancellation).ConfigureAwait(false);
                 return new DownloadResult(Path.GetFullPath(earlier), new FileInfo(earlier).Length, null, job.ResultUri ?? new Uri(earlier), 0);
             }
