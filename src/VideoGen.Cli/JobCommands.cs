@@ -32,8 +32,10 @@ internal static class JobCommands
             {
                 known = await session.Generator.GetJobAsync(id, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (Waiting.TransientReadFailure.IsTransient(e) && !ct.IsCancellationRequested)
+            catch (Exception e) when (Waiting.TransientReadFailure.IsTransient(e))
             {
+                // Also when the deadline passed while this read failed (a loaded machine, --timeout 1): the wait below
+                // then ends at once as any wait past its deadline does (exit 5; 130 for Ctrl+C), not as this read's error.
             }
 
             var operation = known is null ? new VideoJobOperation(session.Generator, id) : new VideoJobOperation(session.Generator, known);
