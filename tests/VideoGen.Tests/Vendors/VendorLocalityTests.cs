@@ -81,9 +81,6 @@ public sealed class VendorLocalityTests
     [
         "tests/VideoGen.Benchmarks/Scale/ScaleCommand.cs",
         "tests/VideoGen.Benchmarks/Waiting/WaitingCommand.cs",
-        "tests/VideoGen.Cli.Tests/OfflineCommandTests.cs",
-        "tests/VideoGen.ContractTests/CatalogSpecAgreementTests.cs",
-        "tests/VideoGen.ContractTests/VendorDocsCorpusTests.cs",
         "tests/VideoGen.ReliabilityTests/Cli/BatchRecoveryTests.cs",
         "tests/VideoGen.ReliabilityTests/Cli/CrashAndConcurrencyTests.cs",
         "tests/VideoGen.ReliabilityTests/FaultInjection/FaultInjectionTests.cs",
