@@ -79,8 +79,6 @@ public sealed class VendorLocalityTests
     /// <summary>Test files of the other test projects that still branch on a vendor id (issue 13: to be made data, then removed here).</summary>
     private static readonly HashSet<string> NotYetConverted =
     [
-        "tests/VideoGen.Benchmarks/Scale/ScaleCommand.cs",
-        "tests/VideoGen.Benchmarks/Waiting/WaitingCommand.cs",
         "tests/VideoGen.ReliabilityTests/Cli/BatchRecoveryTests.cs",
         "tests/VideoGen.ReliabilityTests/Cli/CrashAndConcurrencyTests.cs",
         "tests/VideoGen.ReliabilityTests/FaultInjection/FaultInjectionTests.cs",
