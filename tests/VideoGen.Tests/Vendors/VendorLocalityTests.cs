@@ -6,7 +6,9 @@ namespace VideoGen.Tests.Vendors;
 /// <summary>
 /// What is vendor-specific lives with the vendor (<c>src/VideoGen/&lt;Name&gt;/</c>: its folder, and its descriptor). A switch,
 /// a pattern or an if-chain on a vendor's id elsewhere in <c>src/</c> is a place the next vendor would be missed in, and
-/// shows only at run time: this test finds them at build time.
+/// shows only at run time: this test finds them at build time. The tests hold themselves to the same rule: a vendor's
+/// expected answers live in its test wire (<c>tests/VideoGen.Tests/Vendors/TestVendorWire/</c>), in data rows, or in a
+/// project's one table of vendor expectations (<c>tests/VideoGen.ReliabilityTests/Infrastructure/VendorExpectations.cs</c>).
 /// </summary>
 public sealed class VendorLocalityTests
 {
@@ -51,39 +53,17 @@ public sealed class VendorLocalityTests
 
         var found = files
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(f => !NotYetConverted.Contains(f))
             .SelectMany(f => File.ReadLines(Path.Combine(root, f)).Select((line, i) => (File: f, Line: i + 1, Text: Code(line))))
             .Where(l => VendorBranch.IsMatch(l.Text))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
             .ToList();
 
-        found.ShouldBeEmpty("branch on a vendor id in a test: put the vendor's expected values in its wire (tests/VideoGen.Tests/Vendors/TestVendorWire/) or in the test's data rows");
+        found.ShouldBeEmpty("branch on a vendor id in a test: put the vendor's expected values in its wire (tests/VideoGen.Tests/Vendors/TestVendorWire/), the test's data rows, or its project's VendorExpectations");
     }
 
     [Fact]
     public void TestVendorWires_EveryVendor_HasOne() =>
         VendorDescriptors.All.ShouldAllBe(d => TestVendorWire.VendorWires.Of(d).ClientType == d.ClientType, "a vendor's test wire (tests/VideoGen.Tests/Vendors/TestVendorWire/) is where the tests read its answers");
-
-    [Fact]
-    public void NotYetConverted_EachStillBranchesOnAVendorId()
-    {
-        // The list only shrinks: a file that no longer branches leaves it, so it cannot hide a new branch later.
-        var root = RepositoryRoot();
-        var clean = NotYetConverted
-            .Where(f => !File.ReadLines(Path.Combine(root, f)).Any(line => VendorBranch.IsMatch(Code(line))))
-            .ToList();
-
-        clean.ShouldBeEmpty("these files no longer branch on a vendor id: remove them from NotYetConverted");
-    }
-
-    /// <summary>Test files of the other test projects that still branch on a vendor id (issue 13: to be made data, then removed here).</summary>
-    private static readonly HashSet<string> NotYetConverted =
-    [
-        "tests/VideoGen.ReliabilityTests/Cli/BatchRecoveryTests.cs",
-        "tests/VideoGen.ReliabilityTests/Cli/CrashAndConcurrencyTests.cs",
-        "tests/VideoGen.ReliabilityTests/FaultInjection/FaultInjectionTests.cs",
-        "tests/VideoGen.ReliabilityTests/FaultInjection/ResilienceEndToEndTests.cs",
-    ];
 
     [Theory]
     [InlineData("""        "oxen" => new OxenClient(configuration, http),""")]
