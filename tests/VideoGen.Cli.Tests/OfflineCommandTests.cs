@@ -148,7 +148,7 @@ public sealed class OfflineCommandTests : IDisposable
         run.ShouldExitWith(0);
         var models = run.Json.ShouldBeOfType<JArray>();
         models.Select(m => (string?)m["model"]).ShouldBe(["ray-1-6", "ray-2", "ray-flash-2", "luma/ray-2", "luma/ray-flash-2"], ignoreOrder: true);
-        models.ShouldAllBe(m => (string?)m["vendor"] == "aimlapi");
+        models.Select(m => (string?)m["vendor"]).Distinct().ShouldBe(["aimlapi"]);
         models.Single(m => (bool)m["isDefault"]!)["model"]!.ToString().ShouldBe("ray-2");
         models.Single(m => (string?)m["model"] == "ray-2")["durations"]!.Select(d => (int)d).ShouldBe([5, 9]);
     }

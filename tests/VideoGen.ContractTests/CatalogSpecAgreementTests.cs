@@ -99,7 +99,7 @@ public sealed class CatalogSpecAgreementTests
     public void Disagreements_ModelOnlyInTheCatalog_IsReported()
     {
         var catalog = CatalogJson();
-        var elumenta = catalog["vendors"]!.Single(v => (string?)v["id"] == "elumenta");
+        var elumenta = VendorIn(catalog, "elumenta");
         var extra = elumenta["models"]![0]!.DeepClone();
         extra["id"] = "kling-v9";
         ((JArray)elumenta["models"]!).Add(extra);
@@ -122,7 +122,7 @@ public sealed class CatalogSpecAgreementTests
     public void Disagreements_ValuesTheSpecDoesNotAllow_AreReported()
     {
         var catalog = CatalogJson();
-        var ray2 = catalog["vendors"]!.Single(v => (string?)v["id"] == "aimlapi")["models"]!.Single(m => (string?)m["id"] == "ray-2");
+        var ray2 = VendorIn(catalog, "aimlapi")["models"]!.Single(m => (string?)m["id"] == "ray-2");
         ray2["durations"] = new JArray(5, 7);
         ray2["aspectRatios"] = new JArray("16:9", "19:9");
         ray2["resolutions"] = new JArray("720p", "8k");
@@ -138,7 +138,7 @@ public sealed class CatalogSpecAgreementTests
     public void Disagreements_PromptLimitOrFeatureNotInTheSpec_AreReported()
     {
         var catalog = CatalogJson();
-        var gateway = catalog["vendors"]!.Single(v => (string?)v["id"] == "apiframe");
+        var gateway = VendorIn(catalog, "apiframe");
         gateway["promptMaxLength"] = 5000;
         // Apiframe has loop (lumaParams) but no keyframes; listing keyframes, or dropping its parameters objects, disagrees.
         ((JArray)gateway["features"]!).Add(VendorFeatures.Keyframes);
@@ -388,4 +388,7 @@ public sealed class CatalogSpecAgreementTests
     private static string Show(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "none";
 
     private static JObject CatalogJson() => JObject.Parse(File.ReadAllText(Repo.Path("src", "VideoGen", "Catalog", "catalog.json")));
+
+    /// <summary>The catalog entry of the vendor whose id is <paramref name="id"/>.</summary>
+    private static JToken VendorIn(JObject catalog, string id) => catalog["vendors"]!.Single(v => (string?)v["id"] == id);
 }

@@ -161,14 +161,7 @@ public sealed class VendorDocsCorpusTests(ITestOutputHelper output)
         var info = VideoModelCatalog.Default.GetVendor(vendor);
         var configuration = new VendorClientConfiguration(info.DisplayName) { ApiKey = "doc-corpus-key", BaseUrl = new Uri("http://127.0.0.1:9/") };
         var http = new HttpClient(handler);
-        return vendor switch
-        {
-            "elumenta" or "neuralbox" => new ElumentaClient(configuration, http).AsVideoGenerator(vendor),
-            "oxen" => new OxenClient(configuration, http).AsVideoGenerator(),
-            "apiframe" => new ApiframeClient(configuration, http).AsVideoGenerator(),
-            "aimlapi" => new AimlApiClient(configuration, http).AsVideoGenerator(),
-            _ => throw new InvalidOperationException($"{vendor}: no response examples are read for this vendor"),
-        };
+        return VendorDescriptors.Get(vendor).CreateGenerator(configuration, http);
     }
 
     /// <summary>Answers every request with the documented status and body (in memory; nothing leaves the process).</summary>

@@ -27,12 +27,9 @@ internal static class ScaleCommand
         var jobs = int.Parse(options.GetValueOrDefault("jobs", "10000"), CultureInfo.InvariantCulture);
         var cap = int.Parse(options.GetValueOrDefault("max-concurrent", JobMonitorOptions.DefaultMaxConcurrentRequests.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var vendor = options.GetValueOrDefault("vendor", "both");
-        var vendors = vendor switch
-        {
-            "both" => new[] { "aimlapi", "elumenta" },
-            "aimlapi" or "elumenta" => [vendor],
-            _ => throw new ArgumentException($"--vendor '{vendor}' is not allowed; use aimlapi, elumenta or both."),
-        };
+        var vendors = vendor == "both"
+            ? [.. Runs.Keys]
+            : Runs.ContainsKey(vendor) ? new[] { vendor } : throw new ArgumentException($"--vendor '{vendor}' is not allowed; use {string.Join(", ", Runs.Keys)} or both.");
         if (jobs < 1 || cap < 1)
         {
             throw new ArgumentException($"--jobs ({jobs}) and --max-concurrent ({cap}) must be at least 1.");
@@ -55,7 +52,7 @@ internal static class ScaleCommand
         foreach (var v in vendors)
         {
             // Elumenta at the seed's own timing (kling-v2.1, 45–90 s); AIML's inferred 20–180 s halved so the run stays near a minute and a half.
-            var defaultScale = v == "elumenta" ? "1" : "0.5";
+            var defaultScale = Runs[v].TimeScale;
             var timeScale = double.Parse(options.GetValueOrDefault("time-scale", defaultScale), CultureInfo.InvariantCulture);
             results.Add(await RunVendorAsync(v, jobs, cap, timeScale).ConfigureAwait(false));
         }
@@ -74,6 +71,13 @@ internal static class ScaleCommand
         return results.All(r => r.Succeeded == r.Jobs) ? 0 : 1;
     }
 
+    /// <summary>The vendors the scale run covers (in run order): the model tracked and the default time scale.</summary>
+    private static readonly Dictionary<string, (string Model, string TimeScale)> Runs = new()
+    {
+        [VendorIds.AimlApi] = ("ray-2", "0.5"),
+        [VendorIds.Elumenta] = ("kling-v2.1", "1"),
+    };
+
     private static bool IsVendorOption(string[] args, int i) =>
         args[i] == "--vendor" || (i > 0 && args[i - 1] == "--vendor");
 
@@ -86,10 +90,13 @@ internal static class ScaleCommand
             "--credits.aimlapi", "100000000000").ConfigureAwait(false);
         var counting = new CountingHttp();
         using var http = counting.CreateClient(cap);
-        var model = vendor == "elumenta" ? "kling-v2.1" : "ray-2";
-        IVideoGenerator generator = vendor == "elumenta"
-            ? new ElumentaClient(new VendorClientConfiguration("Elumenta") { ApiKey = "sk-scale", BaseUrl = new Uri(sandbox.Url, "api/") }, http).AsVideoGenerator()
-            : new AimlApiClient(new VendorClientConfiguration("AIML API") { ApiKey = "sk-scale", BaseUrl = sandbox.Url }, http).AsVideoGenerator();
+        var model = Runs[vendor].Model;
+        var descriptor = VendorDescriptors.Get(vendor);
+        // The sandbox serves each vendor under its base URL's path (Elumenta's /api/).
+        var path = descriptor.Capabilities.BaseUrl.AbsolutePath.TrimStart('/');
+        IVideoGenerator generator = descriptor.CreateGenerator(
+            new VendorClientConfiguration(descriptor.DisplayName) { ApiKey = "sk-scale", BaseUrl = path.Length == 0 ? sandbox.Url : new Uri(sandbox.Url, path) },
+            http);
 
         GC.Collect();
         GC.WaitForPendingFinalizers();

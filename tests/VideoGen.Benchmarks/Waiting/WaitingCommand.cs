@@ -95,7 +95,7 @@ internal static class WaitingCommand
         var videoGen = new List<Outcome>();
         var fixed5 = new List<Outcome>();
         var fixed1 = new List<Outcome>();
-        List<Outcome>? longPoll = vendor.Id == "aimlapi" ? [] : null;
+        List<Outcome>? longPoll = vendor.Has(VendorFeatures.LongPoll) ? [] : null;
         for (var i = 0; i < durations.Length; i++)
         {
             var duration = TimeSpan.FromSeconds(durations[i]);
@@ -281,7 +281,7 @@ internal static class WaitingCommand
     {
         var vendor = rows[0].Vendor;
         Console.WriteLine();
-        Console.WriteLine($"## {vendor.DisplayName} ({vendor.Id}){(vendor.Id == "aimlapi" ? ": VideoGen columns here are plain polling (the adapter's long poll is in the next table)" : string.Empty)}");
+        Console.WriteLine($"## {vendor.DisplayName} ({vendor.Id}){(vendor.Has(VendorFeatures.LongPoll) ? ": VideoGen columns here are plain polling (the adapter's long poll is in the next table)" : string.Empty)}");
         Console.WriteLine();
         Console.WriteLine("| model | window (s) | mean job (s) | VideoGen lag mean / p95 (s) | VideoGen polls | fixed 5 s lag mean / p95 | fixed 5 s polls | fixed 1 s lag mean / p95 | fixed 1 s polls | VideoGen ÷ 1 s polls | mean lag ≤ 1 s | polls ≤ ⅓ |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");

@@ -74,7 +74,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output) : IAsyncL
             var journal = JournalLock.ReadAll(Path.Combine(home, "journal.db"));
             foreach (var job in unknownAtKill)
             {
-                if (job.Vendor == VendorIds.Oxen)
+                if (VendorExpectations.IsReconciledByListing(job.Vendor))
                 {
                     if (journal.Any(r => r.JobId == job.Id))
                     {
@@ -89,7 +89,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output) : IAsyncL
                 {
                     // Paid, id never learned: resume must show it with what the user needs to find it and settle it.
                     var shown = entries.SingleOrDefault(e => (string?)e["prompt"] == job.Prompt && (string?)e["state"] == "OutcomeUnknown");
-                    if (shown is not null && (string?)shown["vendor"] == VendorIds.Apiframe && shown["correlationId"] is not null && shown["createdAt"] is not null)
+                    if (shown is not null && (string?)shown["vendor"] == VendorDescriptors.Get(job.Vendor).Id && shown["correlationId"] is not null && shown["createdAt"] is not null)
                     {
                         gatewayVisible++;
                     }

@@ -150,7 +150,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output) : IDis
 
                 // The sandbox may or may not hold a job (dropped after acceptance, or a 500 before it): the journal keeps
                 // the entry for reconciliation and the caller holds a typed error with its correlation id.
-                case Ending.OutcomeUnknown when r.Error is SubmissionOutcomeUnknownException { CorrelationId: { Length: > 0 } id } && id == r.CorrelationId && r.Vendor != VendorIds.Oxen:
+                case Ending.OutcomeUnknown when r.Error is SubmissionOutcomeUnknownException { CorrelationId: { Length: > 0 } id } && id == r.CorrelationId && !VendorExpectations.IsReconciledByListing(r.Vendor):
                     break;
 
                 // A read failed past every retry: the caller holds a typed error with the job id, and the job is there.

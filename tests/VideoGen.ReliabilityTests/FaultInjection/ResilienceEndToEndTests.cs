@@ -104,7 +104,7 @@ public sealed class ResilienceEndToEndTests : IAsyncLifetime
         stack.Wire.Attempts.Count(a => a.Method == "POST").ShouldBe(2, "an unsettled client key is never resent");
 
         var reconciled = await stack.Generator.ReconcileAsync(entry);
-        if (vendor == VendorIds.Oxen)
+        if (VendorExpectations.IsReconciledByListing(vendor))
         {
             // Oxen lists its queue with each job's prompt: the job is found and claimed; the same client key then returns it.
             // (Apiframe lists jobs too, but without anything unique to the request: it is not reconciled automatically.)

@@ -1,4 +1,5 @@
 using VideoGen.Tests.Infrastructure;
+using VideoGen.Tests.Vendors.TestVendorWire;
 using VideoGen.Waiting;
 
 namespace VideoGen.Tests.Deviations;
@@ -10,7 +11,7 @@ namespace VideoGen.Tests.Deviations;
 /// </summary>
 public sealed class AnswerIdTests
 {
-    private const string OtherAimlId = "11111111-2222-4333-8444-555555555555";
+    private static readonly string OtherAimlId = VendorWires.Of("aimlapi").OtherJobId;
     private const string VideoRouteId = "7c880e75-9892-4238-8464-49cb0c6deabd:luma/ray-2";
     private readonly VirtualTimeProvider _clock = new();
 
@@ -113,11 +114,5 @@ public sealed class AnswerIdTests
         jobs.ShouldHaveSingleItem().Id.ShouldBe(vendor.Id);
     }
 
-    private static string OtherId(string vendorId) => vendorId switch
-    {
-        "elumenta" => "18501",
-        "apiframe" => "job-other-9c1d",
-        "aimlapi" => OtherAimlId,
-        _ => "99999999-8888-4777-8666-555555555555",
-    };
+    private static string OtherId(string vendorId) => VendorWires.Of(vendorId).OtherJobId;
 }

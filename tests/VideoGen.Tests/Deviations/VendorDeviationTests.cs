@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using VideoGen.Downloads;
 using VideoGen.Tests.Infrastructure;
+using VideoGen.Tests.Vendors.TestVendorWire;
 using VideoGen.Waiting;
 
 namespace VideoGen.Tests.Deviations;
@@ -12,8 +13,6 @@ namespace VideoGen.Tests.Deviations;
 /// </summary>
 public sealed class VendorDeviationTests : IDisposable
 {
-    private const string AimlId = "755f9bbb-d99b-4880-992b-f05244ddba61";
-    private const string OxenId = "2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10";
     private readonly VirtualTimeProvider _clock = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("videogen-deviation-").FullName;
 
@@ -245,35 +244,19 @@ public sealed class VendorDeviationTests : IDisposable
         job.Status.ShouldBe(VideoJobStatus.Queued);
     }
 
-    /// <summary>Each vendor's documented job, and its deviations.</summary>
+    /// <summary>Each vendor contract's documented job, and its deviations (the bodies are its <see cref="VendorWire"/>).</summary>
     internal sealed record Vendor(string Name, string Id)
     {
-        public static readonly string[] All = ["elumenta", "apiframe", "aimlapi", "oxen"];
+        /// <summary>One vendor per contract (NeuralBox answers as Elumenta does).</summary>
+        public static readonly string[] All = [.. VendorWires.OnePerContract];
 
-        public static Vendor Of(string name) => name switch
-        {
-            "elumenta" => new(name, "18500"),
-            "apiframe" => new(name, "job-7f3a"),
-            "aimlapi" => new(name, AimlId),
-            "oxen" => new(name, OxenId),
-            _ => throw new ArgumentOutOfRangeException(nameof(name)),
-        };
+        private VendorWire Wire => VendorWires.Of(Name);
 
-        public (int Status, string Body) Accepted => Name switch
-        {
-            "elumenta" => (200, """{"id":18500,"status":"pending"}"""),
-            "apiframe" => (202, """{"jobId":"job-7f3a","status":"QUEUED"}"""),
-            "aimlapi" => (201, $$"""{"id":"{{AimlId}}","state":"queued"}"""),
-            _ => (200, $$"""{"generation_id":"{{OxenId}}","status":"queued","generations":[{"generation_id":"{{OxenId}}","status":"queued"}]}"""),
-        };
+        public static Vendor Of(string name) => new(name, VendorWires.Of(name).JobId);
 
-        public string UnknownStatusWithError(string status, string words) => Name switch
-        {
-            "elumenta" => $$"""{"id":18500,"status":"{{status}}","error":{"code":"policy","message":"{{words}}"} }""",
-            "apiframe" => $$"""{"id":"job-7f3a","status":"{{status}}","error":"{{words}}"}""",
-            "aimlapi" => $$"""{"id":"{{AimlId}}","state":"{{status}}","failure_reason":"{{words}}"}""",
-            _ => $$"""{"generation_id":"{{OxenId}}","status":"{{status}}","error_message":"{{words}}"}""",
-        };
+        public (int Status, string Body) Accepted => (Wire.AcceptedStatus, Wire.AcceptedBody);
+
+        public string UnknownStatusWithError(string status, string words) => Wire.UnknownStatusWithError(status, words);
 
         /// <summary>The documented completed job (as in the specs' examples), mutated.</summary>
         public (int Status, string Body) Completed(string mutation, string? resultUrl)
@@ -291,14 +274,7 @@ public sealed class VendorDeviationTests : IDisposable
             };
             var extra = mutation == "added-fields" ? ",\"new_field\":{\"nested\":[1,2,3]},\"trace\":\"abc\"" : string.Empty;
             var error = mutation == "error-object" ? ",\"error\":{\"code\":\"none\",\"message\":\"no error\"}" : mutation == "nulls" ? ",\"error\":null" : string.Empty;
-            var body = Name switch
-            {
-                "elumenta" => $$"""{"id":{{(mutation == "id-other-type" ? "\"18500\"" : "18500")}},"status":"completed","model_slug":"{{(mutation == "unknown-enum" ? "kling-v9" : "kling-v2.1")}}","result_url":{{url}},"tokens_spent":26,"processing_ms":{{(mutation == "nulls" ? "null" : "55000")}},"result_metadata":{{(mutation == "nulls" ? "null" : "{\"duration\":5}")}},"created_at":{{date}},"completed_at":{{date}}{{error}}{{extra}}}""",
-                "apiframe" => $$"""{"id":"job-7f3a","status":"COMPLETED","model":"{{(mutation == "unknown-enum" ? "sora-9" : "sora-2")}}","progress":{{(mutation == "nulls" ? "null" : mutation == "id-other-type" ? "\"100\"" : "100")}},"result":{"videoUrl":{{url}}},"creditCost":10,"createdAt":{{date}},"completedAt":{{date}}{{error}}{{extra}}}""",
-                "aimlapi" => $$"""{"id":"{{AimlId}}","state":"completed","generation_type":"{{(mutation == "unknown-enum" ? "add_audio" : "video")}}","assets":{"video":{{url}}},"model":{{(mutation == "id-other-type" ? "2" : "\"ray-2\"")}},"created_at":{{date}}{{(mutation == "error-object" ? ",\"failure_reason\":{\"code\":\"none\"}" : string.Empty)}}{{extra}}}""",
-                _ => $$"""{"generation_id":"{{OxenId}}","status":"succeeded","media_type":"{{(mutation == "unknown-enum" ? "video_with_audio" : "video")}}","result_url":{{url}},"enqueued_at":{{date}},"completed_at":{{date}},"seed":{{(mutation == "id-other-type" ? "\"42\"" : "42")}}{{(mutation == "error-object" ? ",\"error_message\":{\"code\":\"none\"}" : string.Empty)}}{{extra}}}""",
-            };
-            return (mutation == "other-2xx" ? 203 : 200, body);
+            return (mutation == "other-2xx" ? 203 : 200, Wire.CompletedBody(mutation, url, date, error, extra));
         }
     }
 }

@@ -15,6 +15,9 @@ public sealed class VendorErrorMappingTests
     /// <summary>One vendor's documented error body shape, for a status.</summary>
     public sealed record VendorCase(string Vendor, string DisplayName, Func<int, (string Body, string Code, string Words)> ErrorBody)
     {
+        /// <summary>Calls the vendor's submit operation on its generated client.</summary>
+        internal Func<StubHttpHandler, Task> Submit { get; init; } = _ => throw new InvalidOperationException("the case names no submit call");
+
         public override string ToString() => Vendor;
     }
 
@@ -32,7 +35,11 @@ public sealed class VendorErrorMappingTests
         };
         var words = $"Elumenta says {code.Replace('_', ' ')}";
         return ($$$"""{"error": "{{{code}}}", "message": "{{{words}}}", "details": {"hint": "see docs"}}""", code, words);
-    });
+    })
+    {
+        Submit = handler => TestClients.Elumenta(handler).CreateGenerationAsync(
+            new VideoGen.Elumenta.GenerateRequest { Model = "kling-v2.1", Prompt = "A red balloon" }),
+    };
 
     private static readonly VendorCase Gateway = new("gateway", "Apiframe", status =>
     {
@@ -47,7 +54,11 @@ public sealed class VendorErrorMappingTests
         };
         var words = status == 402 ? "Not enough credits" : $"Gateway failed with {status}";
         return ($$"""{"error": "{{error}}", "message": "{{words}}"}""", error, words);
-    });
+    })
+    {
+        Submit = handler => TestClients.Apiframe(handler).CreateVideoAsync(
+            new VideoGen.Apiframe.CreateVideoRequest { Model = VideoGen.Apiframe.VideoModel.Kling21, Prompt = "A red balloon" }),
+    };
 
     private static readonly VendorCase AimlApi = new("aimlapi", "AIML API", status =>
     {
@@ -63,7 +74,10 @@ public sealed class VendorErrorMappingTests
         };
         var words = $"AIML API refused with {status}";
         return ($$"""{"statusCode": {{status}}, "message": "{{words}}", "error": "{{error}}"}""", error, words);
-    });
+    })
+    {
+        Submit = handler => TestClients.AimlApi(handler).CreateGenerationAsync(new VideoGen.AimlApi.CreateGenerationRequest { Prompt = "A red balloon" }),
+    };
 
     private static readonly VendorCase Oxen = new("oxen", "Oxen.ai", status =>
     {
@@ -79,7 +93,11 @@ public sealed class VendorErrorMappingTests
         };
         var words = $"Oxen could not do it ({status})";
         return ($$"""{"error": {"type": "{{type}}", "title": "{{words}}"}, "status": "error", "status_message": "{{type}}"}""", type, words);
-    });
+    })
+    {
+        Submit = handler => TestClients.Oxen(handler).EnqueueGenerationAsync(
+            new VideoGen.Oxen.EnqueueGenerationRequest { Model = "kling-video-v2-6-pro-text-to-video", Prompt = "A red balloon" }),
+    };
 
     public static TheoryData<VendorCase> Vendors => [Elumenta, Gateway, AimlApi, Oxen];
 
@@ -100,17 +118,7 @@ public sealed class VendorErrorMappingTests
     }
 
     /// <summary>Calls the vendor's submit operation on its generated client.</summary>
-    private static Task CallAsync(VendorCase vendor, StubHttpHandler handler) => vendor.Vendor switch
-    {
-        "elumenta" => TestClients.Elumenta(handler).CreateGenerationAsync(
-            new VideoGen.Elumenta.GenerateRequest { Model = "kling-v2.1", Prompt = "A red balloon" }),
-        "gateway" => TestClients.Apiframe(handler).CreateVideoAsync(
-            new VideoGen.Apiframe.CreateVideoRequest { Model = VideoGen.Apiframe.VideoModel.Kling21, Prompt = "A red balloon" }),
-        "aimlapi" => TestClients.AimlApi(handler).CreateGenerationAsync(new VideoGen.AimlApi.CreateGenerationRequest { Prompt = "A red balloon" }),
-        "oxen" => TestClients.Oxen(handler).EnqueueGenerationAsync(
-            new VideoGen.Oxen.EnqueueGenerationRequest { Model = "kling-video-v2-6-pro-text-to-video", Prompt = "A red balloon" }),
-        _ => throw new ArgumentOutOfRangeException(nameof(vendor)),
-    };
+    private static Task CallAsync(VendorCase vendor, StubHttpHandler handler) => vendor.Submit(handler);
 
     private static StubHttpHandler Answer(Func<HttpResponseMessage> respond) => new StubHttpHandler().On(HttpMethod.Post, ".*", _ => respond());
 

@@ -6,6 +6,7 @@ using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Journal;
 using VideoGen.Oxen;
+using VideoGen.Tests.Vendors.TestVendorWire;
 using VideoGen.Waiting;
 using Xunit.Abstractions;
 
@@ -137,36 +138,44 @@ public sealed class HostileResponseTests(ITestOutputHelper output)
         yield return Client("OxenClient.GetQueuedGeneration", ExampleResponses.OxenGet, 200, () => oxen.GetQueuedGenerationAsync(OxenId));
 
         var request = new VideoGenerationRequest("A red balloon");
-        foreach (var (name, adapter, create, get, jobId) in new (string, IVideoGenerator, string[], string[], string)[]
+        // Each adapter with its vendor's examples, and the targets only that vendor has (its own readers).
+        foreach (var (name, vendorId, adapter, create, get, jobId, more) in new (string, string, IVideoGenerator, string[], string[], string, Func<IVideoGenerator, string, string, IEnumerable<Target>>?)[]
         {
-            ("Elumenta", elumenta.AsVideoGenerator(VendorIds.Elumenta), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500"),
-            ("NeuralBox", new ElumentaClient(Configuration("NeuralBox"), http).AsVideoGenerator(VendorIds.NeuralBox), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500"),
-            ("Apiframe", gateway.AsVideoGenerator(), ExampleResponses.GatewayCreate, ExampleResponses.GatewayGet, "b2c3d4e5-f6a7-8901-bcde-f23456789012"),
-            ("AIML API", aiml.AsVideoGenerator(), ExampleResponses.AimlGeneration, ExampleResponses.AimlGeneration, AimlId.ToString()),
-            ("Oxen.ai", oxen.AsVideoGenerator(), ExampleResponses.OxenEnqueue, ExampleResponses.OxenGet, OxenId.ToString()),
+            ("Elumenta", VendorIds.Elumenta, elumenta.AsVideoGenerator(VendorIds.Elumenta), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500", null),
+            ("NeuralBox", VendorIds.NeuralBox, new ElumentaClient(Configuration("NeuralBox"), http).AsVideoGenerator(VendorIds.NeuralBox), ExampleResponses.ElumentaCreate, ExampleResponses.ElumentaGet, "18500", null),
+            ("Apiframe", VendorIds.Apiframe, gateway.AsVideoGenerator(), ExampleResponses.GatewayCreate, ExampleResponses.GatewayGet, "b2c3d4e5-f6a7-8901-bcde-f23456789012", null),
+            ("AIML API", VendorIds.AimlApi, aiml.AsVideoGenerator(), ExampleResponses.AimlGeneration, ExampleResponses.AimlGeneration, AimlId.ToString(), AimlReaders),
+            ("Oxen.ai", VendorIds.Oxen, oxen.AsVideoGenerator(), ExampleResponses.OxenEnqueue, ExampleResponses.OxenGet, OxenId.ToString(), OxenReconciler),
         })
         {
-            var success = name == "AIML API" ? 201 : name == "Apiframe" ? 202 : 200;
+            var success = VendorWires.Of(vendorId).AcceptedStatus;
             yield return Adapter($"{name} adapter SubmitAsync", create, success, async () => Job(await adapter.SubmitAsync(request), name));
             yield return Adapter($"{name} adapter GetJobAsync", get, 200, async () => Job(await adapter.GetJobAsync(jobId), name));
-            if (name == "AIML API")
+            foreach (var target in more?.Invoke(adapter, name, jobId) ?? [])
             {
-                var longPoll = (ILongPollingJobReader)adapter.GetService(typeof(ILongPollingJobReader))!;
-                var batch = (IBatchJobReader)adapter.GetService(typeof(IBatchJobReader))!;
-                yield return Adapter("AIML API adapter WaitForCompletionOnServerAsync", get, 200, async () => Job(await longPoll.WaitForCompletionOnServerAsync(jobId, CancellationToken.None), name));
-                yield return Adapter("AIML API adapter GetJobsAsync (batch)", ExampleResponses.AimlGenerationList, 200, async () => Jobs(await batch.GetJobsAsync([jobId, "0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"], CancellationToken.None), name));
-            }
-
-            if (name == "Oxen.ai")
-            {
-                var reconciler = (ISubmissionReconciler)adapter.GetService(typeof(ISubmissionReconciler))!;
-                var entry = new JournalEntry(
-                    "c-1", null, VendorIds.Oxen, "black-forest-labs-flux-2-klein-4b", "Abstract geometric pattern in blue and gold", "{}",
-                    JournalState.OutcomeUnknown, null, null, DateTimeOffset.FromUnixTimeSeconds(1775091400), DateTimeOffset.FromUnixTimeSeconds(1775091400));
-                yield return Adapter("Oxen.ai adapter FindCandidatesAsync (reconciliation)", ExampleResponses.OxenList, 200, async () =>
-                    await reconciler.FindCandidatesAsync(entry, CancellationToken.None) is { Count: > 0 } found ? Job(found[0], name) : NoMatch.Instance);
+                yield return target;
             }
         }
+    }
+
+    /// <summary>AIML API's long poll and batch read.</summary>
+    private static IEnumerable<Target> AimlReaders(IVideoGenerator adapter, string name, string jobId)
+    {
+        var longPoll = (ILongPollingJobReader)adapter.GetService(typeof(ILongPollingJobReader))!;
+        var batch = (IBatchJobReader)adapter.GetService(typeof(IBatchJobReader))!;
+        yield return Adapter("AIML API adapter WaitForCompletionOnServerAsync", ExampleResponses.AimlGeneration, 200, async () => Job(await longPoll.WaitForCompletionOnServerAsync(jobId, CancellationToken.None), name));
+        yield return Adapter("AIML API adapter GetJobsAsync (batch)", ExampleResponses.AimlGenerationList, 200, async () => Jobs(await batch.GetJobsAsync([jobId, "0f3ea4aa-10e7-4dae-af0b-263ab4ac45f9"], CancellationToken.None), name));
+    }
+
+    /// <summary>Oxen.ai's reconciliation of a submission whose outcome is unknown.</summary>
+    private static IEnumerable<Target> OxenReconciler(IVideoGenerator adapter, string name, string jobId)
+    {
+        var reconciler = (ISubmissionReconciler)adapter.GetService(typeof(ISubmissionReconciler))!;
+        var entry = new JournalEntry(
+            "c-1", null, VendorIds.Oxen, "black-forest-labs-flux-2-klein-4b", "Abstract geometric pattern in blue and gold", "{}",
+            JournalState.OutcomeUnknown, null, null, DateTimeOffset.FromUnixTimeSeconds(1775091400), DateTimeOffset.FromUnixTimeSeconds(1775091400));
+        yield return Adapter("Oxen.ai adapter FindCandidatesAsync (reconciliation)", ExampleResponses.OxenList, 200, async () =>
+            await reconciler.FindCandidatesAsync(entry, CancellationToken.None) is { Count: > 0 } found ? Job(found[0], name) : NoMatch.Instance);
     }
 
     private static VendorClientConfiguration Configuration(string vendor) =>

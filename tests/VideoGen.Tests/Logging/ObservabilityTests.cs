@@ -102,7 +102,8 @@ public sealed class ObservabilityTests : IDisposable
         // Spans: one submit per request sent, tagged vendor, model and job id; one poll per status request.
         var submits = _spans.Where(s => s.OperationName == "videogen.submit").ToList();
         submits.Count.ShouldBe(3);
-        submits.ShouldAllBe(s => (string?)s.GetTagItem("videogen.vendor") == "Elumenta" && (string?)s.GetTagItem("videogen.model") == Model);
+        var vendor = VendorDescriptors.Get(VendorIds.Elumenta).DisplayName;
+        submits.ShouldAllBe(s => (string?)s.GetTagItem("videogen.vendor") == vendor && (string?)s.GetTagItem("videogen.model") == Model);
         submits.Select(s => s.GetTagItem("videogen.job_id") as string).ShouldBe(["424242", "424243", null]);
         submits[2].Status.ShouldBe(ActivityStatusCode.Error);
         submits[2].GetTagItem("error.type").ShouldBe(nameof(VideoGenAuthenticationException));

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using VideoGen.Tests.Vendors.TestVendorWire;
 
 namespace VideoGen.Tests.Security;
 
@@ -28,15 +29,10 @@ internal enum ApiMode
 /// <summary>
 /// The vendor API of the secret-hygiene test, on a real loopback server: every vendor under its own path
 /// prefix (<c>/elumenta/</c>, <c>/gateway/</c>, …), answering as its contract says — or echoing the key back
-/// wherever a careless vendor or proxy might.
+/// wherever a careless vendor or proxy might. Each contract's answers are its <see cref="VendorWire"/>.
 /// </summary>
 internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
 {
-    public const string ElumentaId = "18500";
-    public const string GatewayId = "job-gw-7f3a";
-    public const string AimlId = "2f6a7e37-1c3b-4f9e-9a4e-6a3c1e8d2b10";
-    public const string OxenId = "7cf9b23a-1234-5678-9abc-def012345678";
-
     private int _reads;
 
     public ApiMode Mode { get; set; }
@@ -66,10 +62,10 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
             ApiMode.Error => Echo(context, ErrorStatus),
             ApiMode.Undocumented => Echo(context, StatusCodes.Status203NonAuthoritative),
             ApiMode.RedirectToStorage => Redirect(context),
-            ApiMode.KeyInTypedField => Json(context, 200, KeyInTypedField(vendor)),
-            ApiMode.FailedJob when !submit => Json(context, 200, Failed(vendor)),
-            _ when submit => Json(context, vendor == "apiframe" ? 202 : vendor == "aimlapi" ? 201 : 200, Accepted(vendor)),
-            _ => Json(context, 200, Interlocked.Increment(ref _reads) % 2 == 1 ? Running(vendor) : Finished(vendor)),
+            ApiMode.KeyInTypedField => Json(context, 200, Wire(vendor).EchoKeyInTypedField(key)),
+            ApiMode.FailedJob when !submit => Json(context, 200, Wire(vendor).EchoFailed(key)),
+            _ when submit => Json(context, Wire(vendor).AcceptedStatus, Wire(vendor).EchoAccepted),
+            _ => Json(context, 200, Interlocked.Increment(ref _reads) % 2 == 1 ? Wire(vendor).EchoRunning : Finished(vendor)),
         };
     }
 
@@ -97,49 +93,9 @@ internal sealed class EchoingVendorApi(string key, Func<string, Uri> storage)
         return context.Response.WriteAsync(body, Encoding.UTF8);
     }
 
-    private static string Accepted(string vendor) => vendor switch
-    {
-        "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "pending", "model_slug": "kling-v2.1", "created_at": "2026-11-22T12:00:00Z"}""",
-        "apiframe" => $$"""{"jobId": "{{GatewayId}}", "status": "QUEUED"}""",
-        "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "queued", "model": "ray-2"}""",
-        "oxen" => $$"""{"generations": [{"generation_id": "{{OxenId}}", "status": "queued"}]}""",
-        _ => throw new InvalidOperationException("Unknown vendor " + vendor),
-    };
+    private static VendorWire Wire(string vendor) => VendorWires.Of(vendor);
 
-    private static string Running(string vendor) => vendor switch
-    {
-        "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "pending", "model_slug": "kling-v2.1"}""",
-        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "PROCESSING", "progress": 50}""",
-        "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "dreaming"}""",
-        "oxen" => $$"""{"generation_id": "{{OxenId}}", "status": "processing"}""",
-        _ => throw new InvalidOperationException("Unknown vendor " + vendor),
-    };
-
-    private string Finished(string vendor) => vendor switch
-    {
+    private string Finished(string vendor) =>
         // Elumenta's and the gateway's results are on the API host, which redirects to storage.
-        "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "completed", "model_slug": "kling-v2.1", "tokens_spent": 26, "result_url": "{{new Uri(Self!, vendor + "/files/" + vendor + ".mp4")}}"}""",
-        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "COMPLETED", "progress": 100, "result": {"videoUrl": "{{new Uri(Self!, "apiframe/files/apiframe.mp4")}}"} }""",
-        "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "completed", "assets": {"video": "{{storage("videos/aimlapi.mp4")}}"} }""",
-        "oxen" => $$"""{"generation_id": "{{OxenId}}", "status": "succeeded", "result_url": "{{storage("videos/oxen.mp4")}}"}""",
-        _ => throw new InvalidOperationException("Unknown vendor " + vendor),
-    };
-
-    private string Failed(string vendor) => vendor switch
-    {
-        "elumenta" or "neuralbox" => $$"""{"id": {{ElumentaId}}, "status": "failed", "error": "provider rejected key {{key}}"}""",
-        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "FAILED", "error": "provider rejected key {{key}}"}""",
-        "aimlapi" => $$"""{"id": "{{AimlId}}", "state": "failed", "failure_reason": "provider rejected key {{key}}"}""",
-        "oxen" => $$"""{"generation_id": "{{OxenId}}", "status": "failed", "error_message": "provider rejected key {{key}}"}""",
-        _ => throw new InvalidOperationException("Unknown vendor " + vendor),
-    };
-
-    private string KeyInTypedField(string vendor) => vendor switch
-    {
-        "elumenta" or "neuralbox" => $$"""{"id": "{{key}}", "status": "pending"}""",
-        "apiframe" => $$"""{"id": "{{GatewayId}}", "status": "QUEUED", "createdAt": "{{key}}"}""",
-        "aimlapi" => $$"""{"id": "{{key}}", "state": "queued"}""",
-        "oxen" => $$"""{"generation_id": "{{key}}", "status": "queued", "generations": [{"generation_id": "{{key}}"}]}""",
-        _ => throw new InvalidOperationException("Unknown vendor " + vendor),
-    };
+        Wire(vendor).EchoFinished(Wire(vendor).ResultOnApiHost ? new Uri(Self!, vendor + "/files/" + vendor + ".mp4") : storage("videos/" + vendor + ".mp4"));
 }

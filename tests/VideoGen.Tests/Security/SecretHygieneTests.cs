@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using VideoGen.Downloads;
 using VideoGen.Resilience;
 using VideoGen.Tests.Infrastructure;
+using VideoGen.Tests.Vendors.TestVendorWire;
 using VideoGen.Waiting;
 
 namespace VideoGen.Tests.Security;
@@ -47,7 +48,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         ActivitySource.AddActivityListener(_listener);
     }
 
-    public static TheoryData<string> Vendors => [VendorIds.Elumenta, VendorIds.NeuralBox, VendorIds.Apiframe, VendorIds.AimlApi, VendorIds.Oxen];
+    public static TheoryData<string> Vendors => new(VendorDescriptors.All.Select(d => d.Id));
 
     public async Task InitializeAsync()
     {
@@ -89,6 +90,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         var clock = new VirtualTimeProvider();
         using var provider = Services(vendorId, clock);
         var generator = provider.GetRequiredKeyedService<IVideoGenerator>(vendorId);
+        var wire = VendorWires.Of(vendorId);
         var wait = new WaitOptions { TimeProvider = clock, Timeout = TimeSpan.FromHours(1) };
         var exceptions = new List<Exception>();
         var jobs = new List<VideoJob>();
@@ -122,7 +124,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
 
         // A 200 whose typed field holds the key: JSON.NET quotes the value in its error.
         _vendor.Mode = ApiMode.KeyInTypedField;
-        if (vendorId == VendorIds.Apiframe)
+        if (wire.StatusTypedFieldIsTolerant)
         {
             // Apiframe's typed field is a date, which the tolerant reader leaves empty (and logs, redacted).
             (await generator.GetJobAsync(job.Id)).CreatedAt.ShouldBeNull();
@@ -153,12 +155,12 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         var apiRequests = _api.Requests.ToList();
         apiRequests.ShouldNotBeEmpty();
         // Apiframe takes the key in X-API-Key (https://docs-v2.apiframe.ai/docs/getting-started/authentication), the others as a bearer token.
-        if (vendorId == VendorIds.Apiframe)
+        if (wire.KeyHeader != "Authorization")
         {
             // API calls carry X-API-Key; a result file served by the API host itself is fetched by the downloader, which
             // authenticates to the vendor's own host as a bearer (Apiframe's real results are on cdn2.apiframe.ai, another host).
             apiRequests.Where(r => !r.PathAndQuery.Contains("/files/", StringComparison.Ordinal))
-                .ShouldAllBe(r => r.Headers.GetValueOrDefault("X-API-Key") == Sentinel && !r.Headers.ContainsKey("Authorization"));
+                .ShouldAllBe(r => r.Headers.GetValueOrDefault(wire.KeyHeader) == Sentinel && !r.Headers.ContainsKey("Authorization"));
         }
         else
         {
@@ -173,7 +175,7 @@ public sealed class SecretHygieneTests : IAsyncLifetime
         // Storage: reached (downloads, the followed redirect), never with a credential or the key.
         var storageRequests = _storage.Requests.ToList();
         storageRequests.Count(r => r.PathAndQuery.StartsWith("/videos/", StringComparison.Ordinal)).ShouldBe(1);
-        if (vendorId == VendorIds.Apiframe)
+        if (!VendorDescriptors.Get(vendorId).FollowsRedirects)
         {
             // The key travels in X-API-Key, which HttpClient would forward on a redirect: Apiframe's client follows none.
             storageRequests.ShouldNotContain(r => r.PathAndQuery.StartsWith("/bounce", StringComparison.Ordinal), "Apiframe's client must not follow a redirect");

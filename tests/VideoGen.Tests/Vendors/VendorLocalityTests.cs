@@ -6,7 +6,9 @@ namespace VideoGen.Tests.Vendors;
 /// <summary>
 /// What is vendor-specific lives with the vendor (<c>src/VideoGen/&lt;Name&gt;/</c>: its folder, and its descriptor). A switch,
 /// a pattern or an if-chain on a vendor's id elsewhere in <c>src/</c> is a place the next vendor would be missed in, and
-/// shows only at run time: this test finds them at build time.
+/// shows only at run time: this test finds them at build time. The tests hold themselves to the same rule: a vendor's
+/// expected answers live in its test wire (<c>tests/VideoGen.Tests/Vendors/TestVendorWire/</c>), in data rows, or in a
+/// project's one table of vendor expectations (<c>tests/VideoGen.ReliabilityTests/Infrastructure/VendorExpectations.cs</c>).
 /// </summary>
 public sealed class VendorLocalityTests
 {
@@ -35,6 +37,33 @@ public sealed class VendorLocalityTests
 
         found.ShouldBeEmpty("branch on a vendor id outside the vendors' folders: make it data on the vendor's descriptor or catalog entry");
     }
+
+    [Fact]
+    public void Tests_OutsideTheTestVendorWires_HaveNoBranchOnAVendorId()
+    {
+        var root = RepositoryRoot();
+        var tests = Path.Combine(root, "tests");
+        // The tests' vendor home: each contract's wire (TestVendorWire/), and this file, whose rows are examples of branches.
+        var wires = Path.Combine(tests, "VideoGen.Tests", "Vendors", "TestVendorWire") + Path.DirectorySeparatorChar;
+        var self = Path.Combine(tests, "VideoGen.Tests", "Vendors", nameof(VendorLocalityTests) + ".cs");
+        var files = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(wires, StringComparison.Ordinal) && f != self && !IsBuildOutput(f))
+            .ToList();
+        files.Count.ShouldBeGreaterThan(50, "the scan reads the tests' sources");
+
+        var found = files
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .SelectMany(f => File.ReadLines(Path.Combine(root, f)).Select((line, i) => (File: f, Line: i + 1, Text: Code(line))))
+            .Where(l => VendorBranch.IsMatch(l.Text))
+            .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        found.ShouldBeEmpty("branch on a vendor id in a test: put the vendor's expected values in its wire (tests/VideoGen.Tests/Vendors/TestVendorWire/), the test's data rows, or its project's VendorExpectations");
+    }
+
+    [Fact]
+    public void TestVendorWires_EveryVendor_HasOne() =>
+        VendorDescriptors.All.ShouldAllBe(d => TestVendorWire.VendorWires.Of(d).ClientType == d.ClientType, "a vendor's test wire (tests/VideoGen.Tests/Vendors/TestVendorWire/) is where the tests read its answers");
 
     [Theory]
     [InlineData("""        "oxen" => new OxenClient(configuration, http),""")]

@@ -5,6 +5,7 @@ using VideoGen.Elumenta;
 using VideoGen.Apiframe;
 using VideoGen.Http;
 using VideoGen.Oxen;
+using VideoGen.Tests.Vendors.TestVendorWire;
 
 namespace VideoGen.Tests.Vendors;
 
@@ -95,7 +96,7 @@ public sealed class VendorVideoGeneratorTests
         await cancelled.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(() => generator.SubmitAsync(new VideoGenerationRequest("A red balloon"), null, cancelled.Token));
-        await Should.ThrowAsync<OperationCanceledException>(() => generator.GetJobAsync(vendorId is "aimlapi" or "oxen" ? Guid.NewGuid().ToString() : "42", cancelled.Token));
+        await Should.ThrowAsync<OperationCanceledException>(() => generator.GetJobAsync(VendorWires.Of(vendorId).JobId, cancelled.Token));
         handler.Requests.ShouldBeEmpty();
     }
 
