@@ -20,6 +20,10 @@ deadline = time.time() + float(opts["--timeout"])
 
 pid, fd = pty.fork()
 if pid == 0:
+    # A shell starts a foreground command with Ctrl+C's default action; a runner started in the background without job
+    # control (`cmd &` in a script) passes SIGINT/SIGQUIT down ignored, and .NET keeps an inherited ignore.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
     os.environ["TERM"] = "xterm-256color"
     os.execvp(command[0], command)
 
