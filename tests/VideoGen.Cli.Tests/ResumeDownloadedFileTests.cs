@@ -30,15 +30,7 @@ public sealed class ResumeDownloadedFileTests(InstantSandboxFixture fixture) : I
         // The killed run had written the file's identity too (right after its verified download): that proves whose video it is.
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(video));
         await File.WriteAllTextAsync(written + JobFlow.IdentitySuffix, $$"""{"vendor":"oxen","endpoint":"{{JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen")))}}","jobId":"{{job.Id}}","bytes":{{video.Length}},"sha256":"{{hash}}"}""");
-        var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
-        var now = DateTimeOffset.UtcNow;
-        var correlationId = Guid.NewGuid().ToString("N");
-        await journal.RecordIntentAsync(new JournalEntry(correlationId, "killed-after-rename", "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now)
-        {
-            Endpoint = JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"))),
-        });
-        await journal.UpdateAsync(correlationId, JournalState.Submitted, job.Id, "downloading to " + written);
-        await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
+        var (journal, correlationId) = await DownloadingToAsync("killed-after-rename", JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"))), job.Id, written);
 
         var run = await _cli.RunAsync("resume", "--base-url", SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"), "--out", _cli.OutDirectory, "--json");
 
@@ -60,15 +52,7 @@ public sealed class ResumeDownloadedFileTests(InstantSandboxFixture fixture) : I
         var video = TestVideo.Mp4(64);
         await File.WriteAllBytesAsync(written, video);
         var endpoint = JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen")));
-        var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
-        var now = DateTimeOffset.UtcNow;
-        var correlationId = Guid.NewGuid().ToString("N");
-        await journal.RecordIntentAsync(new JournalEntry(correlationId, "killed-before-identity", "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now)
-        {
-            Endpoint = endpoint,
-        });
-        await journal.UpdateAsync(correlationId, JournalState.Submitted, job.Id, "downloading to " + written);
-        await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
+        var (journal, correlationId) = await DownloadingToAsync("killed-before-identity", endpoint, job.Id, written);
 
         var run = await _cli.RunAsync("resume", "--base-url", SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"), "--out", _cli.OutDirectory, "--json");
 
@@ -92,20 +76,27 @@ public sealed class ResumeDownloadedFileTests(InstantSandboxFixture fixture) : I
         var endpoint = JournalEndpoint.Describe(new Uri(SandboxJobs.BaseUrl(fixture.Sandbox, "oxen")));
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(video));
         await File.WriteAllTextAsync(written + JobFlow.IdentitySuffix, $$"""{"vendor":"oxen","endpoint":"{{endpoint}}","jobId":"another-job","bytes":{{video.Length}},"sha256":"{{hash}}"}""");
-        var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
-        var now = DateTimeOffset.UtcNow;
-        var correlationId = Guid.NewGuid().ToString("N");
-        await journal.RecordIntentAsync(new JournalEntry(correlationId, "file-of-another-job", "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now)
-        {
-            Endpoint = endpoint,
-        });
-        await journal.UpdateAsync(correlationId, JournalState.Submitted, job.Id, "downloading to " + written);
-        await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
+        await DownloadingToAsync("file-of-another-job", endpoint, job.Id, written);
 
         var run = await _cli.RunAsync("resume", "--base-url", SandboxJobs.BaseUrl(fixture.Sandbox, "oxen"), "--out", _cli.OutDirectory, "--json");
 
         run.ShouldExitWith(0);
         Directory.GetFiles(_cli.OutDirectory, "*.mp4").Length.ShouldBe(2, "the job's own video is downloaded beside the other job's file");
         File.ReadAllBytes(written).ShouldBe(video, "the other job's file is left as it was");
+    }
+
+    /// <summary>A journal entry left by a run killed while downloading <paramref name="jobId"/> to <paramref name="written"/> (Submitted, its lease released).</summary>
+    private async Task<(SqliteJobJournal Journal, string CorrelationId)> DownloadingToAsync(string clientKey, string? endpoint, string jobId, string written)
+    {
+        var journal = new SqliteJobJournal(Path.Combine(_cli.Home, "journal.db"));
+        var now = DateTimeOffset.UtcNow;
+        var correlationId = Guid.NewGuid().ToString("N");
+        await journal.RecordIntentAsync(new JournalEntry(correlationId, clientKey, "oxen", null, "A kite over dunes", """{"prompt":"A kite over dunes"}""", JournalState.Intent, null, null, now, now)
+        {
+            Endpoint = endpoint,
+        });
+        await journal.UpdateAsync(correlationId, JournalState.Submitted, jobId, "downloading to " + written);
+        await journal.ReleaseLeaseAsync(correlationId, (await journal.FindAsync(correlationId))!.LeaseOwner ?? string.Empty);
+        return (journal, correlationId);
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class NamespaceFolderTests
     {
         var mismatches = new List<string>();
         var checkedFiles = 0;
-        foreach (var project in Directory.GetFiles(Path.Combine(RepoRoot, "src"), "*.csproj", SearchOption.AllDirectories))
+        foreach (var project in Directory.GetFiles(Path.Combine(Repo.Root, "src"), "*.csproj", SearchOption.AllDirectories))
         {
             var projectDir = Path.GetDirectoryName(project)!;
             var root = RootNamespaceOf(project);
@@ -28,7 +28,7 @@ public sealed partial class NamespaceFolderTests
                 var relative = Path.GetRelativePath(projectDir, Path.GetDirectoryName(file)!);
                 var expected = relative == "." ? root : root + "." + relative.Replace(Path.DirectorySeparatorChar, '.');
                 mismatches.AddRange(Mismatches(File.ReadAllText(file), expected)
-                    .Select(found => $"{Path.GetRelativePath(RepoRoot, file).Replace('\\', '/')}: namespace {found}, folder says {expected}"));
+                    .Select(found => $"{Path.GetRelativePath(Repo.Root, file).Replace('\\', '/')}: namespace {found}, folder says {expected}"));
             }
         }
 
@@ -92,21 +92,6 @@ public sealed partial class NamespaceFolderTests
         return string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(project) : declared;
     }
 
-    private static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Contracts.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Contracts.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
 
     [GeneratedRegex(@"^\s*namespace\s+([A-Za-z_][\w.]*)\s*[;{]?", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();

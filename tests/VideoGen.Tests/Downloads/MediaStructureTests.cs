@@ -16,7 +16,7 @@ public sealed class MediaStructureTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>The sandbox's real MP4s (src/VideoGen.Sandbox/Media, made with ffmpeg).</summary>
-    public static TheoryData<string> SandboxClips() => [.. Directory.GetFiles(Path.Combine(RepoRoot(), "src", "VideoGen.Sandbox", "Media"), "*.mp4").Select(p => Path.GetFileName(p))];
+    public static TheoryData<string> SandboxClips() => [.. Directory.GetFiles(Path.Combine(Repo.Root, "src", "VideoGen.Sandbox", "Media"), "*.mp4").Select(p => Path.GetFileName(p))];
 
     [Theory]
     [MemberData(nameof(SandboxClips))]
@@ -172,18 +172,6 @@ public sealed class MediaStructureTests : IDisposable
         return box;
     }
 
-    private static string Clip(string name) => Path.Combine(RepoRoot(), "src", "VideoGen.Sandbox", "Media", name);
+    private static string Clip(string name) => Path.Combine(Repo.Root, "src", "VideoGen.Sandbox", "Media", name);
 
-    private static string RepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Contracts.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Contracts.sln was not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -82,7 +82,7 @@ public sealed class PackageDependencyTests
     /// <summary>The packages and projects a consumer of <paramref name="project"/> gets, transitively, by name.</summary>
     private static IReadOnlyCollection<string> PackageClosure(string project)
     {
-        var assetsPath = Path.Combine(RepoRoot, "src", project, "obj", "project.assets.json");
+        var assetsPath = Path.Combine(Repo.Root, "src", project, "obj", "project.assets.json");
         File.Exists(assetsPath).ShouldBeTrue($"{assetsPath} is written by restore");
         var assets = JObject.Parse(File.ReadAllText(assetsPath));
 
@@ -116,19 +116,4 @@ public sealed class PackageDependencyTests
         return closure;
     }
 
-    private static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Contracts.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Contracts.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
 }

@@ -16,7 +16,7 @@ public sealed class PublicApiTests
     private const string UpdateVariable = "VIDEOGEN_UPDATE_API_BASELINE";
     private const string UpdateCommand = UpdateVariable + "=1 dotnet test tests/VideoGen.Tests --filter FullyQualifiedName~PublicApi";
 
-    private static string BaselinePath => Path.Combine(RepoRoot(), "tests", "VideoGen.Tests", "PublicApi", "VideoGen.types.txt");
+    private static string BaselinePath => Path.Combine(Repo.Root, "tests", "VideoGen.Tests", "PublicApi", "VideoGen.types.txt");
 
     [Fact]
     public void PublicTypes_VideoGenAssembly_MatchesTheCheckedInListing()
@@ -61,16 +61,4 @@ public sealed class PublicApiTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    private static string RepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Contracts.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Contracts.sln was not found above " + AppContext.BaseDirectory);
-    }
 }

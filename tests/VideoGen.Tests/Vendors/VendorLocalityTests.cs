@@ -15,7 +15,7 @@ public sealed class VendorLocalityTests
     [Fact]
     public void Src_OutsideTheVendorsFolders_HasNoBranchOnAVendorId()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
+        var src = Path.Combine(Repo.Root, "src");
         // A vendor's home: the folder of its namespace (VideoGen.<Name>, its generated client's), and the two registries
         // that hold every vendor's data (VendorDescriptors.cs, VendorIds.cs).
         var vendorFolders = VendorDescriptors.All
@@ -41,7 +41,7 @@ public sealed class VendorLocalityTests
     [Fact]
     public void Tests_OutsideTheTestVendorWires_HaveNoBranchOnAVendorId()
     {
-        var root = RepositoryRoot();
+        var root = Repo.Root;
         var tests = Path.Combine(root, "tests");
         // The tests' vendor home: each contract's wire (TestVendorWire/), and this file, whose rows are examples of branches.
         var wires = Path.Combine(tests, "VideoGen.Tests", "Vendors", "TestVendorWire") + Path.DirectorySeparatorChar;
@@ -119,16 +119,4 @@ public sealed class VendorLocalityTests
         path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
         || path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "src", "VideoGen")) && Directory.Exists(Path.Combine(dir.FullName, "tests")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("the repository root (with src/VideoGen) was not found above " + AppContext.BaseDirectory);
-    }
 }
